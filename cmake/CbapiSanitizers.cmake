@@ -1,0 +1,11 @@
+# Sanitizer instrumentation for the whole build tree (set through the asan-ubsan and tsan presets).
+if(CBAPI_SANITIZE)
+  if(NOT CMAKE_CXX_COMPILER_ID MATCHES "GNU|Clang")
+    message(FATAL_ERROR "CBAPI_SANITIZE needs GCC or Clang")
+  endif()
+  set(_cbapi_san_flags "-fsanitize=${CBAPI_SANITIZE} -fno-omit-frame-pointer -fno-sanitize-recover=all")
+  string(APPEND CMAKE_CXX_FLAGS " ${_cbapi_san_flags}")
+  string(APPEND CMAKE_EXE_LINKER_FLAGS " -fsanitize=${CBAPI_SANITIZE}")
+  string(APPEND CMAKE_SHARED_LINKER_FLAGS " -fsanitize=${CBAPI_SANITIZE}")
+  message(STATUS "cbapi: building with -fsanitize=${CBAPI_SANITIZE}")
+endif()

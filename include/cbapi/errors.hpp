@@ -1,0 +1,185 @@
+#pragma once
+/// @file
+/// The SDK's exception tree, rooted at cbapi::ApiError.
+///
+/// ```
+/// std::runtime_error
+/// └── ApiError
+///     ├── HttpError                 the server answered with an error status
+///     │   ├── ServerError           any status >= 400 but 401/404; also unusable 2xx replies
+///     │   ├── ObjectNotFoundError   404
+///     │   └── UnauthorizedError     401
+///     ├── ConnectionError           no usable HTTP exchange (libcurl failure: refused, reset, TLS, proxy ...)
+///     ├── TimeoutError              a request or a wait ran out of time
+///     ├── CredentialError           missing/invalid credentials or configuration
+///     ├── InvalidObjectError        a model failed validation before save
+///     └── MoreThanOneResultError    one() found zero or several results
+/// ```
+/// No message ever contains the API token.
+
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <utility>
+
+namespace cbapi {
+
+/// Base of every exception the SDK throws.
+class ApiError : public std::runtime_error {
+public:
+    explicit ApiError(const std::string& message) : std::runtime_error(message) {}
+};
+
+/// The server answered with an HTTP status the call cannot accept.
+class HttpError : public ApiError {
+public:
+    /// @param message the full message (what() text)
+    /// @param status the HTTP status code
+    /// @param method the HTTP method of the request ("GET", ...)
+    /// @param uri the full request URI (server URL, path and query)
+    /// @param body the response body as received (the token, if echoed, is redacted)
+    HttpError(const std::string& message, int status, std::string method, std::string uri, std::string body)
+        : ApiError(message), status_(status), method_(std::move(method)), uri_(std::move(uri)), body_(std::move(body)) {}
+
+    /// The HTTP status code.
+    int status() const noexcept { return status_; }
+    /// The HTTP method of the failed request.
+    const std::string& method() const noexcept { return method_; }
+    /// The full URI of the failed request.
+    const std::string& uri() const noexcept { return uri_; }
+    /// The response body (the server's message).
+    const std::string& body() const noexcept { return body_; }
+
+private:
+    int status_;
+    std::string method_;
+    std::string uri_;
+    std::string body_;
+};
+
+/// An error status (>= 400, except 401 and 404) or an unusable reply (e.g. a 200 that is not JSON).
+/// Message: "Received error code <status> from API: <message>[. <result>]".
+class ServerError : public HttpError {
+public:
+    /// @param status HTTP status code
+    /// @param message the server's message or a description of what was wrong with the reply
+    /// @param method HTTP method, @param uri full URI, @param body raw body
+    /// @param result an optional note on what the SDK could not do (e.g. "Did not update User record.")
+    ServerError(int status, const std::string& message, std::string method = {}, std::string uri = {},
+                std::string body = {}, std::string result = {})
+        : HttpError(format(status, message, result), status, std::move(method), std::move(uri), std::move(body)),
+          result_(std::move(result)) {}
+
+    /// The HTTP status code (alias of status(), named like cbapi-python's `error_code`).
+    int error_code() const noexcept { return status(); }
+    /// What the SDK could not do because of this error; empty when not applicable.
+    const std::string& result() const noexcept { return result_; }
+
+private:
+    static std::string format(int status, const std::string& message, const std::string& result) {
+        std::string text = "Received error code " + std::to_string(status) + " from API";
+        text += message.empty() ? std::string(" (No further information provided)") : ": " + message;
+        if (!result.empty()) text += ". " + result;
+        return text;
+    }
+    std::string result_;
+};
+
+/// HTTP 404. Message: "Received 404 (Object Not Found) for <uri>[: <body>]".
+class ObjectNotFoundError : public HttpError {
+public:
+    ObjectNotFoundError(const std::string& uri, const std::string& message, std::string method = "GET",
+                        std::string body = {})
+        : HttpError("Received 404 (Object Not Found) for " + uri + (message.empty() ? "" : ": " + message), 404,
+                    std::move(method), uri, std::move(body)) {}
+};
+
+/// HTTP 401: the token is missing, wrong or lacks the permission.
+/// Message: the given message, else "Unauthorized: attempted to <action> <uri>".
+class UnauthorizedError : public HttpError {
+public:
+    UnauthorizedError(const std::string& uri, const std::string& message, const std::string& action = "read",
+                      std::string body = {})
+        : HttpError(message.empty() ? "Unauthorized: attempted to " + action + " " + uri : message, 401, action, uri,
+                    std::move(body)) {}
+
+    /// What was attempted: the HTTP method, or "read".
+    const std::string& action() const noexcept { return method(); }
+};
+
+/// The request did not produce an HTTP response: refused or reset connection, DNS failure, TLS failure, proxy
+/// failure, truncated reply. Carries the libcurl code (0 when the failure did not come from libcurl).
+class ConnectionError : public ApiError {
+public:
+    /// @param message the full message
+    /// @param uri the full request URI (may be empty for configuration errors)
+    /// @param curl_code the libcurl error code (CURLcode), 0 if none
+    /// @param retryable whether repeating an idempotent request may succeed
+    ConnectionError(const std::string& message, std::string uri = {}, int curl_code = 0, bool retryable = false)
+        : ApiError(message), uri_(std::move(uri)), curl_code_(curl_code), retryable_(retryable) {}
+
+    /// The full request URI.
+    const std::string& uri() const noexcept { return uri_; }
+    /// The libcurl error code (CURLcode value), 0 if none.
+    int curl_code() const noexcept { return curl_code_; }
+    /// Whether repeating an idempotent request may succeed (the retry loop consults this).
+    bool retryable() const noexcept { return retryable_; }
+
+private:
+    std::string uri_;
+    int curl_code_;
+    bool retryable_;
+};
+
+/// A request, or a wait for a server-side state (e.g. a Live Response command), ran out of time.
+/// Message: "Timed out when requesting <uri> from API[ with HTTP status code <code>][: <message>]",
+/// or just the message when there is no URI.
+class TimeoutError : public ApiError {
+public:
+    /// @param uri the URI requested or polled (may be empty)
+    /// @param message detail (e.g. libcurl's text)
+    /// @param status an HTTP status that accompanies the timeout, if any
+    /// @param curl_code the libcurl code, 0 if the timeout did not come from libcurl
+    TimeoutError(std::string uri, const std::string& message, std::optional<int> status = std::nullopt,
+                 int curl_code = 0)
+        : ApiError(format(uri, message, status)), uri_(std::move(uri)), status_(status), curl_code_(curl_code) {}
+
+    /// The URI that timed out (may be empty).
+    const std::string& uri() const noexcept { return uri_; }
+    /// The HTTP status that accompanied the timeout, if any.
+    std::optional<int> status() const noexcept { return status_; }
+    /// The libcurl code, 0 if none.
+    int curl_code() const noexcept { return curl_code_; }
+
+private:
+    static std::string format(const std::string& uri, const std::string& message, std::optional<int> status) {
+        if (uri.empty()) return message;
+        std::string text = "Timed out when requesting " + uri + " from API";
+        if (status) text += " with HTTP status code " + std::to_string(*status);
+        if (!message.empty()) text += ": " + message;
+        return text;
+    }
+    std::string uri_;
+    std::optional<int> status_;
+    int curl_code_;
+};
+
+/// Credentials or connection settings are missing or invalid (profile not found, no URL or token, bad scheme).
+class CredentialError : public ApiError {
+public:
+    using ApiError::ApiError;
+};
+
+/// A model failed validation before it was sent (e.g. "Missing fields: [a, b]").
+class InvalidObjectError : public ApiError {
+public:
+    using ApiError::ApiError;
+};
+
+/// `one()` found zero or more than one result.
+class MoreThanOneResultError : public ApiError {
+public:
+    using ApiError::ApiError;
+};
+
+}  // namespace cbapi

@@ -1,0 +1,103 @@
+#pragma once
+/// @file
+/// HTTP values exchanged between the connection and a transport: methods, headers, requests, responses.
+
+#include <algorithm>
+#include <cctype>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace cbapi {
+
+/// HTTP request methods the SDK uses.
+enum class HttpMethod { get, post, put, patch, del, head };
+
+/// The method's wire name ("GET", "POST", ...).
+constexpr std::string_view to_string(HttpMethod method) noexcept {
+    switch (method) {
+        case HttpMethod::get: return "GET";
+        case HttpMethod::post: return "POST";
+        case HttpMethod::put: return "PUT";
+        case HttpMethod::patch: return "PATCH";
+        case HttpMethod::del: return "DELETE";
+        case HttpMethod::head: return "HEAD";
+    }
+    return "GET";
+}
+
+/// Whether repeating the method has no further effect (RFC 9110): GET, HEAD, PUT, DELETE. POST and PATCH are not.
+constexpr bool is_idempotent(HttpMethod method) noexcept {
+    return method == HttpMethod::get || method == HttpMethod::head || method == HttpMethod::put ||
+           method == HttpMethod::del;
+}
+
+/// Case-insensitive ASCII comparison of header names.
+inline bool header_name_equals(std::string_view a, std::string_view b) noexcept {
+    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+               return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
+           });
+}
+
+/// An ordered list of header fields; names compare case-insensitively.
+class Headers {
+public:
+    using Field = std::pair<std::string, std::string>;
+
+    Headers() = default;
+    Headers(std::initializer_list<Field> fields) : fields_(fields) {}
+
+    /// Appends a field (repeated names are kept).
+    void add(std::string name, std::string value) { fields_.emplace_back(std::move(name), std::move(value)); }
+    /// Replaces every field of that name with one field.
+    void set(std::string name, std::string value) {
+        remove(name);
+        add(std::move(name), std::move(value));
+    }
+    /// Removes every field of that name.
+    void remove(std::string_view name) {
+        fields_.erase(std::remove_if(fields_.begin(), fields_.end(),
+                                     [&](const Field& f) { return header_name_equals(f.first, name); }),
+                      fields_.end());
+    }
+    /// The first value of that name, if any.
+    std::optional<std::string> get(std::string_view name) const {
+        for (const auto& f : fields_)
+            if (header_name_equals(f.first, name)) return f.second;
+        return std::nullopt;
+    }
+    /// Whether a field of that name exists.
+    bool contains(std::string_view name) const { return get(name).has_value(); }
+
+    auto begin() const noexcept { return fields_.begin(); }
+    auto end() const noexcept { return fields_.end(); }
+    std::size_t size() const noexcept { return fields_.size(); }
+    bool empty() const noexcept { return fields_.empty(); }
+
+private:
+    std::vector<Field> fields_;
+};
+
+/// One HTTP request as handed to a Transport.
+struct Request {
+    HttpMethod method = HttpMethod::get;
+    /// Absolute URL including the encoded query string.
+    std::string url;
+    Headers headers;
+    /// Request body (empty: none).
+    std::string body;
+    /// Marks a non-idempotent request (e.g. a POST search) as a read, so that it may be retried.
+    bool read_only = false;
+};
+
+/// One HTTP response as returned by a Transport.
+struct Response {
+    int status = 0;
+    Headers headers;
+    /// The body, decompressed.
+    std::string body;
+};
+
+}  // namespace cbapi

@@ -1,0 +1,75 @@
+#pragma once
+/// @file
+/// Retry policy (which failures, how many times) and backoff policy (how long to wait), kept apart; the wait itself
+/// goes through an injectable Sleeper so that tests never sleep.
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <functional>
+#include <random>
+#include <thread>
+#include <vector>
+
+#include "cbapi/http.hpp"
+
+namespace cbapi {
+
+/// Which failed requests are repeated, and how often.
+///
+/// Only idempotent requests (GET, HEAD, PUT, DELETE) and requests marked `read_only` are ever retried; a POST or
+/// PATCH that changes state is sent exactly once.
+struct RetryPolicy {
+    /// Retries after the first attempt (0 disables retrying).
+    int max_retries = 5;
+    /// HTTP statuses that are retried (a `Retry-After` header on them is honoured).
+    std::vector<int> retry_statuses{429, 502, 503, 504};
+    /// Retry transport failures that libcurl reports as transient (refused/reset connection, empty or truncated
+    /// reply). Timeouts are not retried.
+    bool retry_connection_errors = true;
+
+    /// Whether a reply with this status may be retried.
+    bool is_retryable_status(int status) const {
+        return std::find(retry_statuses.begin(), retry_statuses.end(), status) != retry_statuses.end();
+    }
+    /// Whether a request may be retried at all.
+    static bool may_retry(const Request& request) noexcept {
+        return is_idempotent(request.method) || request.read_only;
+    }
+};
+
+/// How long to wait before each retry: exponential with jitter.
+///
+/// Delay before retry k (k = 0, 1, ...): `min(max_delay, initial_delay * multiplier^k)`, then reduced by a random
+/// fraction of up to `jitter` (0 = exact, 1 = "full jitter"). A `Retry-After` from the server replaces the computed
+/// delay, capped at `max_retry_after`.
+struct BackoffPolicy {
+    std::chrono::milliseconds initial_delay{500};
+    std::chrono::milliseconds max_delay{30'000};
+    double multiplier = 2.0;
+    double jitter = 0.2;
+    std::chrono::milliseconds max_retry_after{120'000};
+
+    /// The delay before retry number `retry` (0-based).
+    std::chrono::milliseconds delay(int retry) const {
+        double base = static_cast<double>(initial_delay.count()) * std::pow(multiplier, std::max(retry, 0));
+        base = std::min(base, static_cast<double>(max_delay.count()));
+        const double j = std::clamp(jitter, 0.0, 1.0);
+        if (j > 0.0) {
+            thread_local std::mt19937_64 rng{std::random_device{}()};
+            std::uniform_real_distribution<double> fraction(0.0, j);
+            base *= 1.0 - fraction(rng);
+        }
+        return std::chrono::milliseconds(static_cast<long long>(std::llround(base)));
+    }
+};
+
+/// Waits for a duration. The default sleeps the calling thread; tests inject one that records.
+using Sleeper = std::function<void(std::chrono::milliseconds)>;
+
+/// A Sleeper that really sleeps.
+inline Sleeper real_sleeper() {
+    return [](std::chrono::milliseconds d) { std::this_thread::sleep_for(d); };
+}
+
+}  // namespace cbapi

@@ -1,0 +1,51 @@
+#pragma once
+/// @file
+/// The transport abstraction: sends one Request, returns one Response. The libcurl implementation is created by
+/// make_curl_transport() (cbapi/curl_transport.hpp); tests and applications may supply their own.
+
+#include <chrono>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "cbapi/http.hpp"
+
+namespace cbapi {
+
+/// Network and TLS settings of a transport. Defaults are safe: TLS fully verified, environment proxies honoured.
+struct TransportOptions {
+    /// Verify the server certificate chain (CURLOPT_SSL_VERIFYPEER).
+    bool verify_peer = true;
+    /// Verify that the certificate matches the host name (CURLOPT_SSL_VERIFYHOST).
+    bool verify_hostname = true;
+    /// CA bundle (PEM file) used instead of the system store; empty = system store.
+    std::string ca_bundle;
+    /// Require TLS 1.2 or newer.
+    bool force_tls_1_2 = false;
+    /// Explicit proxy URL for every request; unset = environment proxies (unless ignore_system_proxy).
+    std::optional<std::string> proxy;
+    /// Ignore `http_proxy`, `https_proxy` and `all_proxy` from the environment.
+    bool ignore_system_proxy = false;
+    /// Time allowed to establish the connection (TCP + TLS + proxy); 0 = libcurl's default (300 s).
+    std::chrono::milliseconds connect_timeout{30'000};
+    /// Time allowed for the whole request; 0 = no limit.
+    std::chrono::milliseconds timeout{0};
+    /// Abort when the transfer stays below `low_speed_limit` bytes/s for `low_speed_time`; 0 = off.
+    std::chrono::seconds low_speed_time{0};
+    long low_speed_limit = 0;
+    /// Idle connections (easy handles) kept for reuse.
+    std::size_t max_idle_connections = 16;
+};
+
+/// Sends HTTP requests. Implementations must be safe to call from many threads at once.
+class Transport {
+public:
+    virtual ~Transport() = default;
+
+    /// Sends the request and returns the server's response, whatever its status.
+    /// @throws ConnectionError when no HTTP response was obtained (with the libcurl code and whether it is
+    ///         retryable), TimeoutError when the request ran out of time.
+    virtual Response send(const Request& request) = 0;
+};
+
+}  // namespace cbapi

@@ -1,0 +1,345 @@
+// The libcurl transport: pooled easy handles, a shared DNS/TLS-session cache, the curl-code → exception table and
+// a redacting trace log.
+#include "cbapi/curl_transport.hpp"
+
+#include <array>
+#include <cstring>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <curl/curl.h>
+
+#include "cbapi/detail/redact.hpp"
+#include "cbapi/errors.hpp"
+#include "cbapi/logging.hpp"
+
+namespace cbapi {
+namespace {
+
+// --- the one curl-code table -------------------------------------------------------------------------------------
+
+enum class Failure { connection, timeout };
+
+struct CurlCodeInfo {
+    CURLcode code;
+    Failure failure;
+    bool retryable;  // repeating an idempotent request may succeed
+};
+
+constexpr std::array<CurlCodeInfo, 12> curl_code_table{{
+    {CURLE_OPERATION_TIMEDOUT, Failure::timeout, false},
+    {CURLE_COULDNT_CONNECT, Failure::connection, true},
+    {CURLE_SEND_ERROR, Failure::connection, true},
+    {CURLE_RECV_ERROR, Failure::connection, true},
+    {CURLE_GOT_NOTHING, Failure::connection, true},
+    {CURLE_PARTIAL_FILE, Failure::connection, true},
+    {CURLE_HTTP2, Failure::connection, true},
+    {CURLE_HTTP2_STREAM, Failure::connection, true},
+    {CURLE_COULDNT_RESOLVE_HOST, Failure::connection, false},
+    {CURLE_COULDNT_RESOLVE_PROXY, Failure::connection, false},
+    {CURLE_PEER_FAILED_VERIFICATION, Failure::connection, false},
+    {CURLE_SSL_CONNECT_ERROR, Failure::connection, false},
+}};
+
+CurlCodeInfo lookup(CURLcode code) {
+    for (const auto& info : curl_code_table)
+        if (info.code == code) return info;
+    return {code, Failure::connection, false};
+}
+
+std::string server_of(const std::string& url) {
+    const auto scheme = url.find("://");
+    const auto start = scheme == std::string::npos ? 0 : scheme + 3;
+    const auto end = url.find('/', start);
+    return url.substr(0, end);
+}
+
+[[noreturn]] void throw_for_curl_code(CURLcode code, const char* error_buffer, const std::string& url) {
+    const CurlCodeInfo info = lookup(code);
+    std::string detail = curl_easy_strerror(code);
+    if (error_buffer[0] != '\0') detail += std::string(" (") + error_buffer + ")";
+    if (info.failure == Failure::timeout) throw TimeoutError(url, detail, std::nullopt, static_cast<int>(code));
+    throw ConnectionError("Received a network connection error from " + server_of(url) + ": " + detail, url,
+                          static_cast<int>(code), info.retryable);
+}
+
+// --- process-wide initialisation and the shared cache -------------------------------------------------------------
+
+void global_init() {
+    static const CURLcode rc = curl_global_init(CURL_GLOBAL_DEFAULT);
+    if (rc != CURLE_OK) throw ConnectionError(std::string("curl_global_init failed: ") + curl_easy_strerror(rc));
+}
+
+class Share {
+public:
+    Share() : handle_(curl_share_init()) {
+        if (handle_ == nullptr) throw ConnectionError("curl_share_init failed");
+        curl_share_setopt(handle_, CURLSHOPT_LOCKFUNC, &Share::lock);
+        curl_share_setopt(handle_, CURLSHOPT_UNLOCKFUNC, &Share::unlock);
+        curl_share_setopt(handle_, CURLSHOPT_USERDATA, this);
+        curl_share_setopt(handle_, CURLSHOPT_SHARE, CURL_LOCK_DATA_DNS);
+        curl_share_setopt(handle_, CURLSHOPT_SHARE, CURL_LOCK_DATA_SSL_SESSION);
+    }
+    ~Share() { curl_share_cleanup(handle_); }
+    Share(const Share&) = delete;
+    Share& operator=(const Share&) = delete;
+
+    CURLSH* get() const noexcept { return handle_; }
+
+private:
+    static void lock(CURL*, curl_lock_data data, curl_lock_access, void* self) {
+        static_cast<Share*>(self)->mutexes_[index(data)].lock();
+    }
+    static void unlock(CURL*, curl_lock_data data, void* self) {
+        static_cast<Share*>(self)->mutexes_[index(data)].unlock();
+    }
+    static std::size_t index(curl_lock_data data) {
+        const auto i = static_cast<std::size_t>(data);
+        return i < CURL_LOCK_DATA_LAST ? i : 0;
+    }
+
+    CURLSH* handle_;
+    std::array<std::mutex, CURL_LOCK_DATA_LAST> mutexes_;
+};
+
+// --- per-request state handed to libcurl callbacks ----------------------------------------------------------------
+
+struct Exchange {
+    Response response;
+    std::vector<std::string> secrets;  // values that must not reach the trace log
+};
+
+size_t on_body(char* data, size_t size, size_t count, void* user) {
+    auto* ex = static_cast<Exchange*>(user);
+    ex->response.body.append(data, size * count);
+    return size * count;
+}
+
+size_t on_header(char* data, size_t size, size_t count, void* user) {
+    auto* ex = static_cast<Exchange*>(user);
+    std::string_view line(data, size * count);
+    while (!line.empty() && (line.back() == '\r' || line.back() == '\n')) line.remove_suffix(1);
+    if (line.rfind("HTTP/", 0) == 0) {
+        ex->response.headers = Headers{};  // a new response (after 100 Continue or a proxy CONNECT)
+    } else if (const auto colon = line.find(':'); colon != std::string_view::npos) {
+        auto value = line.substr(colon + 1);
+        while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.remove_prefix(1);
+        ex->response.headers.add(std::string(line.substr(0, colon)), std::string(value));
+    }
+    return size * count;
+}
+
+std::string scrub(std::string text, const std::vector<std::string>& secrets) {
+    for (const auto& s : secrets) text = detail::redact(text, s);
+    return text;
+}
+
+// The trace dump: headers from the allow-list only, secrets scrubbed from libcurl's own text, no payload bytes.
+int on_debug(CURL*, curl_infotype type, char* data, size_t size, void* user) {
+    auto* ex = static_cast<Exchange*>(user);
+    const std::string_view text(data, size);
+    auto log = logger();
+    switch (type) {
+        case CURLINFO_TEXT: {
+            std::string_view line = text;
+            while (!line.empty() && (line.back() == '\n' || line.back() == '\r')) line.remove_suffix(1);
+            log->trace("curl: * {}", scrub(std::string(line), ex->secrets));
+            break;
+        }
+        case CURLINFO_HEADER_OUT:
+        case CURLINFO_HEADER_IN: {
+            const char* arrow = type == CURLINFO_HEADER_OUT ? ">" : "<";
+            std::size_t start = 0;
+            while (start < text.size()) {
+                auto end = text.find('\n', start);
+                if (end == std::string_view::npos) end = text.size();
+                std::string_view line = text.substr(start, end - start);
+                while (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+                if (!line.empty())
+                    log->trace("curl: {} {}", arrow, scrub(detail::redact_header_line(line), ex->secrets));
+                start = end + 1;
+            }
+            break;
+        }
+        case CURLINFO_DATA_IN:
+        case CURLINFO_DATA_OUT:
+            log->trace("curl: {} [{} bytes of data]", type == CURLINFO_DATA_OUT ? ">" : "<", size);
+            break;
+        case CURLINFO_SSL_DATA_IN:
+        case CURLINFO_SSL_DATA_OUT:
+        case CURLINFO_END: break;
+    }
+    return 0;
+}
+
+// The password of a proxy URL "scheme://user:password@host", which libcurl may echo in its own messages.
+std::string proxy_password(const std::string& proxy) {
+    const auto scheme = proxy.find("://");
+    const auto start = scheme == std::string::npos ? 0 : scheme + 3;
+    const auto at = proxy.find('@', start);
+    if (at == std::string::npos) return {};
+    const auto colon = proxy.find(':', start);
+    if (colon == std::string::npos || colon > at) return {};
+    return proxy.substr(colon + 1, at - colon - 1);
+}
+
+// --- the transport --------------------------------------------------------------------------------------------------
+
+struct EasyDeleter {
+    void operator()(CURL* h) const noexcept { curl_easy_cleanup(h); }
+};
+using Easy = std::unique_ptr<CURL, EasyDeleter>;
+
+struct SlistDeleter {
+    void operator()(curl_slist* l) const noexcept { curl_slist_free_all(l); }
+};
+using Slist = std::unique_ptr<curl_slist, SlistDeleter>;
+
+class CurlTransport final : public Transport {
+public:
+    explicit CurlTransport(TransportOptions options) : options_(std::move(options)) {
+        global_init();
+        if (options_.proxy) proxy_password_ = proxy_password(*options_.proxy);
+    }
+
+    Response send(const Request& request) override {
+        Easy easy = acquire();
+        Exchange ex;
+        if (!proxy_password_.empty()) ex.secrets.push_back(proxy_password_);
+        char error_buffer[CURL_ERROR_SIZE] = {};
+
+        Slist headers;
+        bool has_content_type = false;
+        for (const auto& [name, value] : request.headers) {
+            if (header_name_equals(name, "Content-Type")) has_content_type = true;
+            if (!detail::is_loggable_header(name) && !value.empty()) ex.secrets.push_back(value);
+            append(headers, name + ": " + value);
+        }
+        if (!has_content_type) append(headers, "Content-Type:");  // stop libcurl adding a form content type
+        append(headers, "Expect:");                                 // no 100-continue round trip
+
+        CURL* h = easy.get();
+        configure(h, request, headers.get(), ex, error_buffer);
+
+        const CURLcode rc = curl_easy_perform(h);
+        if (rc != CURLE_OK) {
+            release(std::move(easy));
+            throw_for_curl_code(rc, error_buffer, request.url);
+        }
+        long status = 0;
+        curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
+        ex.response.status = static_cast<int>(status);
+        release(std::move(easy));
+        return std::move(ex.response);
+    }
+
+    ~CurlTransport() override = default;
+
+private:
+    static void append(Slist& list, const std::string& line) {
+        curl_slist* next = curl_slist_append(list.get(), line.c_str());
+        if (next == nullptr) throw ConnectionError("Out of memory building request headers");
+        (void)list.release();
+        list.reset(next);
+    }
+
+    void configure(CURL* h, const Request& request, curl_slist* headers, Exchange& ex, char* error_buffer) const {
+        curl_easy_setopt(h, CURLOPT_SHARE, share_.get());
+        curl_easy_setopt(h, CURLOPT_URL, request.url.c_str());
+        curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+        curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
+        curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);
+        curl_easy_setopt(h, CURLOPT_ACCEPT_ENCODING, "");
+        curl_easy_setopt(h, CURLOPT_TCP_KEEPALIVE, 1L);
+        curl_easy_setopt(h, CURLOPT_ERRORBUFFER, error_buffer);
+        curl_easy_setopt(h, CURLOPT_HTTPHEADER, headers);
+        curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, &on_body);
+        curl_easy_setopt(h, CURLOPT_WRITEDATA, &ex);
+        curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, &on_header);
+        curl_easy_setopt(h, CURLOPT_HEADERDATA, &ex);
+
+        switch (request.method) {
+            case HttpMethod::get: curl_easy_setopt(h, CURLOPT_HTTPGET, 1L); break;
+            case HttpMethod::head: curl_easy_setopt(h, CURLOPT_NOBODY, 1L); break;
+            case HttpMethod::post:
+            case HttpMethod::put:
+            case HttpMethod::patch:
+            case HttpMethod::del:
+                if (request.method != HttpMethod::del || !request.body.empty()) {
+                    curl_easy_setopt(h, CURLOPT_POSTFIELDS, request.body.data());
+                    curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(request.body.size()));
+                }
+                if (request.method != HttpMethod::post)
+                    curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, std::string(to_string(request.method)).c_str());
+                break;
+        }
+
+        curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, options_.verify_peer ? 1L : 0L);
+        curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, options_.verify_hostname ? 2L : 0L);
+        if (!options_.ca_bundle.empty()) curl_easy_setopt(h, CURLOPT_CAINFO, options_.ca_bundle.c_str());
+        if (options_.force_tls_1_2) curl_easy_setopt(h, CURLOPT_SSLVERSION, static_cast<long>(CURL_SSLVERSION_TLSv1_2));
+
+        if (options_.proxy)
+            curl_easy_setopt(h, CURLOPT_PROXY, options_.proxy->c_str());
+        else if (options_.ignore_system_proxy)
+            curl_easy_setopt(h, CURLOPT_PROXY, "");  // "" disables proxies, including the environment's
+
+        if (options_.connect_timeout.count() > 0)
+            curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(options_.connect_timeout.count()));
+        if (options_.timeout.count() > 0)
+            curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, static_cast<long>(options_.timeout.count()));
+        if (options_.low_speed_time.count() > 0) {
+            curl_easy_setopt(h, CURLOPT_LOW_SPEED_TIME, static_cast<long>(options_.low_speed_time.count()));
+            curl_easy_setopt(h, CURLOPT_LOW_SPEED_LIMIT, options_.low_speed_limit);
+        }
+
+        if (logger()->should_log(spdlog::level::trace)) {
+            curl_easy_setopt(h, CURLOPT_VERBOSE, 1L);
+            curl_easy_setopt(h, CURLOPT_DEBUGFUNCTION, &on_debug);
+            curl_easy_setopt(h, CURLOPT_DEBUGDATA, &ex);
+        }
+    }
+
+    Easy acquire() {
+        {
+            std::lock_guard<std::mutex> lock(pool_mutex_);
+            if (!idle_.empty()) {
+                Easy h = std::move(idle_.back());
+                idle_.pop_back();
+                return h;
+            }
+        }
+        Easy h(curl_easy_init());
+        if (!h) throw ConnectionError("curl_easy_init failed");
+        return h;
+    }
+
+    // Back to the pool with its live connection; reset drops per-request options but keeps the connection cache.
+    void release(Easy easy) {
+        curl_easy_reset(easy.get());
+        std::lock_guard<std::mutex> lock(pool_mutex_);
+        if (idle_.size() < options_.max_idle_connections) idle_.push_back(std::move(easy));
+    }
+
+    TransportOptions options_;
+    std::string proxy_password_;
+    Share share_;
+    std::mutex pool_mutex_;
+    std::vector<Easy> idle_;
+};
+
+}  // namespace
+
+std::shared_ptr<Transport> make_curl_transport(TransportOptions options) {
+    return std::make_shared<CurlTransport>(std::move(options));
+}
+
+std::string curl_version_string() {
+    const curl_version_info_data* info = curl_version_info(CURLVERSION_NOW);
+    return std::string("libcurl/") + (info != nullptr && info->version != nullptr ? info->version : "unknown");
+}
+
+}  // namespace cbapi

@@ -1,0 +1,314 @@
+// MockServer on cpp-httplib: recording, token check, scripted and handler replies, and network faults.
+#include "cbapi/testing/mock_server.hpp"
+
+#include <algorithm>
+#include <atomic>
+#include <condition_variable>
+#include <deque>
+#include <map>
+#include <mutex>
+#include <regex>
+#include <stdexcept>
+#include <thread>
+
+#include <httplib.h>
+#include <openssl/pem.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <netinet/in.h>
+
+namespace cbapi::testing {
+namespace {
+
+int hex_value(char c) {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+}
+
+// application/x-www-form-urlencoded decoding ('+' is a space).
+std::string form_decode(std::string_view text) {
+    std::string out;
+    out.reserve(text.size());
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        const char c = text[i];
+        if (c == '+') {
+            out.push_back(' ');
+        } else if (c == '%' && i + 2 < text.size() && hex_value(text[i + 1]) >= 0 && hex_value(text[i + 2]) >= 0) {
+            out.push_back(static_cast<char>(hex_value(text[i + 1]) * 16 + hex_value(text[i + 2])));
+            i += 2;
+        } else {
+            out.push_back(c);
+        }
+    }
+    return out;
+}
+
+QueryParams parse_query(std::string_view query) {
+    QueryParams params;
+    std::size_t start = 0;
+    while (start < query.size()) {
+        auto end = query.find('&', start);
+        if (end == std::string_view::npos) end = query.size();
+        const auto part = query.substr(start, end - start);
+        if (!part.empty()) {
+            const auto eq = part.find('=');
+            if (eq == std::string_view::npos)
+                params.emplace_back(form_decode(part), std::string());
+            else
+                params.emplace_back(form_decode(part.substr(0, eq)), form_decode(part.substr(eq + 1)));
+        }
+        start = end + 1;
+    }
+    return params;
+}
+
+// Finds the server-side socket of a plain-HTTP connection by its local and remote ports, so that a reply can be
+// dropped without sending anything (cpp-httplib gives handlers no access to the socket).
+int find_socket(int local_port, int remote_port) {
+    for (int fd = 3; fd < 65536; ++fd) {
+        struct stat st {};
+        if (fstat(fd, &st) != 0 || !S_ISSOCK(st.st_mode)) continue;
+        sockaddr_storage local{}, remote{};
+        socklen_t llen = sizeof local, rlen = sizeof remote;
+        if (getsockname(fd, reinterpret_cast<sockaddr*>(&local), &llen) != 0) continue;
+        if (getpeername(fd, reinterpret_cast<sockaddr*>(&remote), &rlen) != 0) continue;
+        auto port_of = [](const sockaddr_storage& a) -> int {
+            if (a.ss_family == AF_INET) return ntohs(reinterpret_cast<const sockaddr_in&>(a).sin_port);
+            if (a.ss_family == AF_INET6) return ntohs(reinterpret_cast<const sockaddr_in6&>(a).sin6_port);
+            return -1;
+        };
+        if (port_of(local) == local_port && port_of(remote) == remote_port) return fd;
+    }
+    return -1;
+}
+
+struct Route {
+    std::string method;
+    std::regex path;
+    MockServer::Handler handler;
+};
+
+}  // namespace
+
+std::optional<std::string> RecordedRequest::param(const std::string& name) const {
+    for (const auto& [k, v] : params)
+        if (k == name) return v;
+    return std::nullopt;
+}
+
+MockResponse MockResponse::json(const nlohmann::json& body, int status) {
+    MockResponse r;
+    r.status = status;
+    r.headers.set("Content-Type", "application/json");
+    r.body = body.dump();
+    return r;
+}
+
+MockResponse MockResponse::text(std::string body, int status) {
+    MockResponse r;
+    r.status = status;
+    r.headers.set("Content-Type", "text/plain");
+    r.body = std::move(body);
+    return r;
+}
+
+struct MockServer::Impl {
+    Options options;
+    std::unique_ptr<httplib::Server> server;
+    std::thread listener;
+    int port = 0;
+
+    mutable std::mutex mutex;
+    std::condition_variable held_cv;
+    std::uint64_t release_generation = 0;
+    bool stopping = false;
+    std::vector<RecordedRequest> recorded;
+    std::map<std::pair<std::string, std::string>, std::deque<MockResponse>> queued;
+    std::vector<Route> routes;
+
+    void handle(const httplib::Request& req, httplib::Response& res) {
+        RecordedRequest rec;
+        rec.method = req.method;
+        const auto q = req.target.find('?');
+        rec.path = req.target.substr(0, q);
+        if (q != std::string::npos) rec.query = req.target.substr(q + 1);
+        rec.params = parse_query(rec.query);
+        for (const auto& [name, value] : req.headers) rec.headers.add(name, value);
+        rec.body = req.body;
+        rec.remote_port = req.remote_port;
+
+        std::optional<MockResponse> reply;
+        Handler handler;
+        {
+            std::lock_guard<std::mutex> lock(mutex);
+            recorded.push_back(rec);
+            if (!options.token.empty() && req.get_header_value("X-Auth-Token") != options.token) {
+                reply = MockResponse::json({{"error", "Unauthorized"}}, 401);
+            } else if (auto it = queued.find({rec.method, rec.path}); it != queued.end() && !it->second.empty()) {
+                reply = std::move(it->second.front());
+                it->second.pop_front();
+            } else {
+                // Later registrations override earlier ones.
+                for (auto r = routes.rbegin(); r != routes.rend(); ++r) {
+                    if ((r->method == "*" || r->method == rec.method) && std::regex_match(rec.path, r->path)) {
+                        handler = r->handler;
+                        break;
+                    }
+                }
+            }
+        }
+        if (!reply) {
+            if (handler) {
+                try {
+                    reply = handler(rec);
+                } catch (const std::exception& e) {
+                    reply = MockResponse::json({{"error", std::string("mock handler failed: ") + e.what()}}, 500);
+                }
+            } else {
+                reply = MockResponse::json({{"error", "No such endpoint: " + rec.method + " " + rec.path}}, 404);
+            }
+        }
+        answer(req, res, std::move(*reply));
+    }
+
+    void answer(const httplib::Request& req, httplib::Response& res, MockResponse reply) {
+        if (reply.delay.count() > 0) std::this_thread::sleep_for(reply.delay);
+        if (reply.hold) {
+            std::unique_lock<std::mutex> lock(mutex);
+            const auto generation = release_generation;
+            held_cv.wait(lock, [&] { return stopping || release_generation != generation; });
+        }
+        if (reply.drop) {
+            int fd = -1;
+#ifdef CPPHTTPLIB_OPENSSL_SUPPORT
+            if (req.ssl != nullptr) fd = SSL_get_fd(req.ssl);
+#endif
+            if (fd < 0) fd = find_socket(req.local_port, req.remote_port);
+            if (fd >= 0) ::shutdown(fd, SHUT_RDWR);
+            res.status = 500;
+            return;
+        }
+        res.status = reply.status;
+        std::string content_type = "text/plain";
+        for (const auto& [name, value] : reply.headers) {
+            if (header_name_equals(name, "Content-Type"))
+                content_type = value;
+            else
+                res.set_header(name.c_str(), value);
+        }
+        if (reply.truncate_at) {
+            auto body = std::make_shared<std::string>(std::move(reply.body));
+            const std::size_t cut = std::min(*reply.truncate_at, body->size());
+            res.set_content_provider(body->size(), content_type.c_str(),
+                                     [body, cut](std::size_t offset, std::size_t, httplib::DataSink& sink) {
+                                         if (offset < cut) sink.write(body->data() + offset, cut - offset);
+                                         return false;  // abort: the client sees a short body
+                                     });
+            return;
+        }
+        res.set_content(reply.body, content_type.c_str());
+    }
+};
+
+MockServer::MockServer() : MockServer(Options{}) {}
+
+MockServer::MockServer(Options options) : impl_(std::make_unique<Impl>()) {
+    impl_->options = std::move(options);
+    auto& opts = impl_->options;
+    if (opts.tls) {
+        BIO* cert_bio = BIO_new_mem_buf(opts.tls->certificate_pem.data(), static_cast<int>(opts.tls->certificate_pem.size()));
+        BIO* key_bio = BIO_new_mem_buf(opts.tls->private_key_pem.data(), static_cast<int>(opts.tls->private_key_pem.size()));
+        X509* cert = PEM_read_bio_X509(cert_bio, nullptr, nullptr, nullptr);
+        EVP_PKEY* key = PEM_read_bio_PrivateKey(key_bio, nullptr, nullptr, nullptr);
+        BIO_free(cert_bio);
+        BIO_free(key_bio);
+        if (cert == nullptr || key == nullptr) {
+            X509_free(cert);
+            EVP_PKEY_free(key);
+            throw std::invalid_argument("MockServer: cannot parse the TLS certificate or key PEM");
+        }
+        auto ssl = std::make_unique<httplib::SSLServer>(cert, key);
+        X509_free(cert);  // the SSL context holds its own references
+        EVP_PKEY_free(key);
+        if (!ssl->is_valid()) throw std::runtime_error("MockServer: TLS setup failed");
+        impl_->server = std::move(ssl);
+    } else {
+        impl_->server = std::make_unique<httplib::Server>();
+    }
+    auto& svr = *impl_->server;
+    const std::size_t threads = opts.threads;
+    svr.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
+    svr.set_keep_alive_max_count(100000);
+    svr.set_tcp_nodelay(true);  // no Nagle/delayed-ACK stalls between small replies
+    auto handler = [impl = impl_.get()](const httplib::Request& req, httplib::Response& res) { impl->handle(req, res); };
+    svr.Get(".*", handler);
+    svr.Post(".*", handler);
+    svr.Put(".*", handler);
+    svr.Patch(".*", handler);
+    svr.Delete(".*", handler);
+
+    impl_->port = opts.port == 0 ? svr.bind_to_any_port(opts.host) : (svr.bind_to_port(opts.host, opts.port) ? opts.port : -1);
+    if (impl_->port <= 0) throw std::runtime_error("MockServer: cannot listen on " + opts.host);
+    impl_->listener = std::thread([&svr] { svr.listen_after_bind(); });
+    while (!svr.is_running()) std::this_thread::yield();  // stop() is a no-op until the accept loop runs
+}
+
+MockServer::~MockServer() { stop(); }
+
+void MockServer::stop() {
+    {
+        std::lock_guard<std::mutex> lock(impl_->mutex);
+        impl_->stopping = true;
+    }
+    impl_->held_cv.notify_all();
+    if (impl_->listener.joinable()) {
+        impl_->server->stop();
+        impl_->listener.join();
+    }
+}
+
+std::string MockServer::url() const {
+    return std::string(impl_->options.tls ? "https://" : "http://") + impl_->options.host + ":" +
+           std::to_string(impl_->port);
+}
+
+int MockServer::port() const { return impl_->port; }
+
+const std::string& MockServer::token() const { return impl_->options.token; }
+
+void MockServer::on(std::string method, std::string path_regex, Handler handler) {
+    std::lock_guard<std::mutex> lock(impl_->mutex);
+    impl_->routes.push_back(Route{std::move(method), std::regex(path_regex), std::move(handler)});
+}
+
+void MockServer::enqueue(std::string method, std::string path, MockResponse response) {
+    std::lock_guard<std::mutex> lock(impl_->mutex);
+    impl_->queued[{std::move(method), std::move(path)}].push_back(std::move(response));
+}
+
+std::vector<RecordedRequest> MockServer::requests() const {
+    std::lock_guard<std::mutex> lock(impl_->mutex);
+    return impl_->recorded;
+}
+
+std::size_t MockServer::request_count() const {
+    std::lock_guard<std::mutex> lock(impl_->mutex);
+    return impl_->recorded.size();
+}
+
+void MockServer::clear_requests() {
+    std::lock_guard<std::mutex> lock(impl_->mutex);
+    impl_->recorded.clear();
+}
+
+void MockServer::release_held() {
+    {
+        std::lock_guard<std::mutex> lock(impl_->mutex);
+        ++impl_->release_generation;
+    }
+    impl_->held_cv.notify_all();
+}
+
+}  // namespace cbapi::testing

@@ -1,0 +1,59 @@
+// cbapi-mock-server: the bundled simulator as a program, for the demo and for trying the SDK without a server.
+#include <csignal>
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+
+#include <CLI/CLI.hpp>
+
+#include "cbapi/testing/mock_server.hpp"
+
+int main(int argc, char** argv) {
+    CLI::App app{"cbapi-mock-server: a local Carbon Black API simulator"};
+    int port = 0;
+    std::string token = "mock-token";
+    std::string host = "127.0.0.1";
+    std::string url_file;
+    std::string server_version = "6.1.0.180806.1200";
+    app.add_option("--port", port, "Port to listen on (0 = any free port, printed)")->check(CLI::Range(0, 65535));
+    app.add_option("--host", host, "Address to listen on");
+    app.add_option("--token", token, "API token the server accepts");
+    app.add_option("--server-version", server_version, "Version reported by /api/info");
+    app.add_option("--url-file", url_file, "Write the server URL to this file once it is listening");
+    CLI11_PARSE(app, argc, argv);
+
+    // Block the shutdown signals before any thread starts, then wait for them on the main thread.
+    sigset_t signals;
+    sigemptyset(&signals);
+    sigaddset(&signals, SIGINT);
+    sigaddset(&signals, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
+    try {
+        cbapi::testing::MockServer::Options options;
+        options.host = host;
+        options.port = port;
+        options.token = token;
+        cbapi::testing::MockServer server(options);
+        server.on("GET", "/api/info", [server_version](const cbapi::testing::RecordedRequest&) {
+            return cbapi::testing::MockResponse::json({{"version", server_version},
+                                                       {"cblrEnabled", true},
+                                                       {"banningEnabled", true},
+                                                       {"processPageSize", 10},
+                                                       {"maxSearchResultRows", 1000}});
+        });
+        std::cout << "cbapi-mock-server listening on " << server.url() << " (token: " << server.token() << ")"
+                  << std::endl;
+        if (!url_file.empty()) {
+            std::ofstream out(url_file);
+            out << server.url() << "\n";
+        }
+        int received = 0;
+        sigwait(&signals, &received);
+        std::cout << "cbapi-mock-server: shutting down" << std::endl;
+    } catch (const std::exception& e) {
+        std::cerr << "cbapi-mock-server: " << e.what() << std::endl;
+        return 1;
+    }
+    return 0;
+}

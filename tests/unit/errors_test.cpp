@@ -1,0 +1,89 @@
+// The exception tree, its messages, and the one status → exception table.
+#include <gtest/gtest.h>
+
+#include <type_traits>
+
+#include "cbapi/detail/status_map.hpp"
+#include "cbapi/errors.hpp"
+
+namespace cbapi {
+namespace {
+
+static_assert(std::is_base_of_v<std::runtime_error, ApiError>);
+static_assert(std::is_base_of_v<HttpError, ServerError>);
+static_assert(std::is_base_of_v<HttpError, ObjectNotFoundError>);
+static_assert(std::is_base_of_v<HttpError, UnauthorizedError>);
+static_assert(std::is_base_of_v<ApiError, ConnectionError>);
+static_assert(!std::is_base_of_v<HttpError, ConnectionError>);
+static_assert(std::is_base_of_v<ApiError, TimeoutError>);
+static_assert(std::is_base_of_v<ApiError, CredentialError>);
+static_assert(std::is_base_of_v<ApiError, InvalidObjectError>);
+static_assert(std::is_base_of_v<ApiError, MoreThanOneResultError>);
+
+TEST(Errors, ServerErrorMessageMatchesCbapiPython) {
+    EXPECT_STREQ(ServerError(500, "boom").what(), "Received error code 500 from API: boom");
+    EXPECT_STREQ(ServerError(409, "").what(), "Received error code 409 from API (No further information provided)");
+    EXPECT_STREQ(ServerError(400, "bad", "PUT", "u", "b", "Did not update User record.").what(),
+                 "Received error code 400 from API: bad. Did not update User record.");
+}
+
+TEST(Errors, ObjectNotFoundMessageNamesTheUri) {
+    ObjectNotFoundError e("https://cb/api/v1/sensor/9", "gone");
+    EXPECT_STREQ(e.what(), "Received 404 (Object Not Found) for https://cb/api/v1/sensor/9: gone");
+    EXPECT_EQ(e.status(), 404);
+    EXPECT_STREQ(ObjectNotFoundError("https://cb/x", "").what(), "Received 404 (Object Not Found) for https://cb/x");
+}
+
+TEST(Errors, UnauthorizedDefaultsToTheAttemptedAction) {
+    EXPECT_STREQ(UnauthorizedError("https://cb/api/info", "").what(), "Unauthorized: attempted to read https://cb/api/info");
+    EXPECT_STREQ(UnauthorizedError("https://cb", "Invalid API token for server https://cb.").what(),
+                 "Invalid API token for server https://cb.");
+}
+
+TEST(Errors, TimeoutMessageMatchesCbapiPython) {
+    EXPECT_STREQ(TimeoutError("https://cb/api/info", "").what(), "Timed out when requesting https://cb/api/info from API");
+    EXPECT_STREQ(TimeoutError("https://cb/x", "slow", 404).what(),
+                 "Timed out when requesting https://cb/x from API with HTTP status code 404: slow");
+    EXPECT_STREQ(TimeoutError("", "timeout polling for Live Response").what(), "timeout polling for Live Response");
+}
+
+TEST(Errors, ConnectionErrorCarriesCurlCode) {
+    ConnectionError e("Received a network connection error from https://cb: refused", "https://cb/api", 7, true);
+    EXPECT_EQ(e.curl_code(), 7);
+    EXPECT_TRUE(e.retryable());
+    EXPECT_EQ(e.uri(), "https://cb/api");
+}
+
+TEST(StatusMap, ClassifiesStatuses) {
+    using detail::classify_status;
+    using detail::StatusKind;
+    EXPECT_EQ(classify_status(200), StatusKind::success);
+    EXPECT_EQ(classify_status(204), StatusKind::success);
+    EXPECT_EQ(classify_status(302), StatusKind::success);
+    EXPECT_EQ(classify_status(401), StatusKind::unauthorized);
+    EXPECT_EQ(classify_status(404), StatusKind::not_found);
+    EXPECT_EQ(classify_status(403), StatusKind::server_error);
+    EXPECT_EQ(classify_status(500), StatusKind::server_error);
+    EXPECT_EQ(classify_status(0), StatusKind::server_error);
+}
+
+TEST(StatusMap, ThrowsTheMappedException) {
+    EXPECT_THROW(detail::throw_for_status(404, "GET", "u", "b"), ObjectNotFoundError);
+    EXPECT_THROW(detail::throw_for_status(401, "GET", "u", "b"), UnauthorizedError);
+    EXPECT_THROW(detail::throw_for_status(403, "GET", "u", "b"), ServerError);
+    EXPECT_THROW(detail::throw_for_status(503, "GET", "u", "b"), ServerError);
+}
+
+TEST(StatusMap, HugeBodiesAreShortenedInTheMessageButKeptWhole) {
+    const std::string body(10000, 'x');
+    try {
+        detail::throw_for_status(500, "GET", "u", body);
+        FAIL();
+    } catch (const ServerError& e) {
+        EXPECT_LT(std::string(e.what()).size(), 1200u);
+        EXPECT_EQ(e.body(), body);
+    }
+}
+
+}  // namespace
+}  // namespace cbapi
