@@ -1,11 +1,13 @@
-// server_info: prints what a Cb Response server reports about itself (GET /api/info).
+// server_info: prints a Cb Response server's configuration (/api/info), like cbapi-python's server_info.py.
 #include <iostream>
 
-#include "cbapi/connection.hpp"
+#include <fmt/format.h>
+
+#include "cbapi/response.hpp"
 #include "common/cli.hpp"
 
 int main(int argc, char** argv) {
-    CLI::App app{"Print the version and features of a Cb Response server"};
+    CLI::App app{"Print the configuration a Cb Response server reports (/api/info)"};
     cbapi::examples::CommonOptions common;
     common.add_to(app);
     bool raw = false;
@@ -13,18 +15,16 @@ int main(int argc, char** argv) {
     CLI11_PARSE(app, argc, argv);
 
     return cbapi::examples::run([&] {
-        cbapi::ConnectionOptions options;
-        options.timeout = std::chrono::seconds(120);
-        const cbapi::Connection conn(common.credentials(cbapi::Product::response), options);
-        const nlohmann::json info = conn.get_json("/api/info");
+        const cbapi::response::CbResponseAPI cb(common.credentials(cbapi::Product::response));
+        const nlohmann::json info = cb.info();
         if (raw) {
             std::cout << info.dump(2) << "\n";
             return 0;
         }
-        std::cout << "Server:         " << conn.url() << "\n"
-                  << "Version:        " << info.value("version", std::string("unknown")) << "\n"
-                  << "Live Response:  " << (info.value("cblrEnabled", false) ? "enabled" : "disabled") << "\n"
-                  << "Banning:        " << (info.value("banningEnabled", false) ? "enabled" : "disabled") << "\n";
+        std::cout << cb.url() << "\n" << std::string(80, '-') << "\n";
+        for (const auto& [key, value] : info.items())  // nlohmann::json keeps keys sorted
+            std::cout << fmt::format("{:<30} : {}", key, value.is_string() ? value.get<std::string>() : value.dump())
+                      << "\n";
         return 0;
     });
 }

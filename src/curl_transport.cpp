@@ -3,9 +3,11 @@
 #include "cbapi/curl_transport.hpp"
 
 #include <array>
+#include <atomic>
 #include <cstring>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -109,6 +111,7 @@ private:
 
 struct Exchange {
     Response response;
+    const std::atomic<bool>* cancel = nullptr;
     std::vector<std::string> secrets;  // values that must not reach the trace log
 };
 
@@ -193,6 +196,18 @@ struct EasyDeleter {
 };
 using Easy = std::unique_ptr<CURL, EasyDeleter>;
 
+struct MultiDeleter {
+    void operator()(CURLM* m) const noexcept { curl_multi_cleanup(m); }
+};
+using Multi = std::unique_ptr<CURLM, MultiDeleter>;
+
+// One reusable transfer slot. The multi handle owns the connection cache, so a slot that is reused keeps its
+// connection alive; the multi interface lets a transfer be abandoned promptly when its request is cancelled.
+struct Slot {
+    Easy easy;
+    Multi multi;
+};
+
 struct SlistDeleter {
     void operator()(curl_slist* l) const noexcept { curl_slist_free_all(l); }
 };
@@ -206,8 +221,9 @@ public:
     }
 
     Response send(const Request& request) override {
-        Easy easy = acquire();
+        Slot slot = acquire();
         Exchange ex;
+        ex.cancel = request.cancel.get();
         if (!proxy_password_.empty()) ex.secrets.push_back(proxy_password_);
         char error_buffer[CURL_ERROR_SIZE] = {};
 
@@ -221,18 +237,22 @@ public:
         if (!has_content_type) append(headers, "Content-Type:");  // stop libcurl adding a form content type
         append(headers, "Expect:");                                 // no 100-continue round trip
 
-        CURL* h = easy.get();
+        CURL* h = slot.easy.get();
         configure(h, request, headers.get(), ex, error_buffer);
 
-        const CURLcode rc = curl_easy_perform(h);
-        if (rc != CURLE_OK) {
-            release(std::move(easy));
-            throw_for_curl_code(rc, error_buffer, request.url);
+        const std::optional<CURLcode> rc = perform(slot, ex.cancel);
+        if (!rc) {
+            release(std::move(slot));
+            throw RequestCancelled();
+        }
+        if (*rc != CURLE_OK) {
+            release(std::move(slot));
+            throw_for_curl_code(*rc, error_buffer, request.url);
         }
         long status = 0;
         curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
         ex.response.status = static_cast<int>(status);
-        release(std::move(easy));
+        release(std::move(slot));
         return std::move(ex.response);
     }
 
@@ -303,32 +323,65 @@ private:
         }
     }
 
-    Easy acquire() {
+    // Runs the transfer on the slot's multi handle; nullopt when the request was cancelled (checked at least every
+    // 50 ms while it waits, so an abandoned prefetch ends promptly).
+    static std::optional<CURLcode> perform(Slot& slot, const std::atomic<bool>* cancel) {
+        CURLM* m = slot.multi.get();
+        CURL* h = slot.easy.get();
+        CURLMcode mc = curl_multi_add_handle(m, h);
+        if (mc != CURLM_OK) throw ConnectionError(std::string("curl_multi_add_handle failed: ") + curl_multi_strerror(mc));
+        std::optional<CURLcode> result;
+        bool cancelled = false;
+        for (;;) {
+            int running = 0;
+            mc = curl_multi_perform(m, &running);
+            if (mc != CURLM_OK) break;
+            if (running == 0) break;
+            if (cancel != nullptr && cancel->load()) {
+                cancelled = true;
+                break;
+            }
+            mc = curl_multi_poll(m, nullptr, 0, cancel != nullptr ? 50 : 1000, nullptr);
+            if (mc != CURLM_OK) break;
+        }
+        if (!cancelled) {
+            int left = 0;
+            while (CURLMsg* msg = curl_multi_info_read(m, &left))
+                if (msg->msg == CURLMSG_DONE && msg->easy_handle == h) result = msg->data.result;
+        }
+        curl_multi_remove_handle(m, h);
+        if (cancelled) return std::nullopt;
+        if (mc != CURLM_OK) throw ConnectionError(std::string("libcurl multi interface failed: ") + curl_multi_strerror(mc));
+        if (!result) throw ConnectionError("libcurl finished a transfer without a result");
+        return result;
+    }
+
+    Slot acquire() {
         {
             std::lock_guard<std::mutex> lock(pool_mutex_);
             if (!idle_.empty()) {
-                Easy h = std::move(idle_.back());
+                Slot slot = std::move(idle_.back());
                 idle_.pop_back();
-                return h;
+                return slot;
             }
         }
-        Easy h(curl_easy_init());
-        if (!h) throw ConnectionError("curl_easy_init failed");
-        return h;
+        Slot slot{Easy(curl_easy_init()), Multi(curl_multi_init())};
+        if (!slot.easy || !slot.multi) throw ConnectionError("libcurl handle initialisation failed");
+        return slot;
     }
 
     // Back to the pool with its live connection; reset drops per-request options but keeps the connection cache.
-    void release(Easy easy) {
-        curl_easy_reset(easy.get());
+    void release(Slot slot) {
+        curl_easy_reset(slot.easy.get());
         std::lock_guard<std::mutex> lock(pool_mutex_);
-        if (idle_.size() < options_.max_idle_connections) idle_.push_back(std::move(easy));
+        if (idle_.size() < options_.max_idle_connections) idle_.push_back(std::move(slot));
     }
 
     TransportOptions options_;
     std::string proxy_password_;
     Share share_;
     std::mutex pool_mutex_;
-    std::vector<Easy> idle_;
+    std::vector<Slot> idle_;
 };
 
 }  // namespace

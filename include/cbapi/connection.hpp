@@ -84,8 +84,10 @@ public:
     /// @throws ObjectNotFoundError (404), UnauthorizedError (401), ServerError (other >= 400), ConnectionError,
     ///         TimeoutError
     Response request(HttpMethod method, std::string_view path, const QueryParams& params = {}, std::string body = {},
-                     Headers headers = {}, bool read_only = false) const {
+                     Headers headers = {}, bool read_only = false,
+                     std::shared_ptr<const std::atomic<bool>> cancel = nullptr) const {
         Request req;
+        req.cancel = std::move(cancel);
         req.method = method;
         const std::string target = make_target(path, params);
         req.url = state_->url + target;
@@ -101,9 +103,11 @@ public:
     /// @return the parsed body for 200; `default_value` for 204
     /// @throws ServerError "Cannot parse response as JSON" for a 200 that is not JSON, "Unknown error" for any other
     ///         non-error status; the exceptions of request()
+    /// @param cancel optional flag that aborts the request (throws RequestCancelled) when set
     nlohmann::json get_json(std::string_view path, const QueryParams& params = {},
-                            nlohmann::json default_value = nullptr) const {
-        const Response resp = request(HttpMethod::get, path, params);
+                            nlohmann::json default_value = nullptr,
+                            std::shared_ptr<const std::atomic<bool>> cancel = nullptr) const {
+        const Response resp = request(HttpMethod::get, path, params, {}, {}, false, std::move(cancel));
         if (resp.status == 204) return default_value;
         if (resp.status != 200) unexpected_status(HttpMethod::get, path, resp);
         return parse_json(resp, HttpMethod::get, path);
@@ -233,12 +237,14 @@ private:
 
         const bool may_retry = RetryPolicy::may_retry(req);
         for (int attempt = 0;; ++attempt) {
+            if (req.cancel && req.cancel->load()) throw RequestCancelled();
             const bool can_retry = may_retry && attempt < opts.retry.max_retries;
             const auto started = std::chrono::steady_clock::now();
             Response resp;
             try {
                 resp = opts.transport->send(req);
             } catch (const ConnectionError& e) {
+                if (req.cancel && req.cancel->load()) throw RequestCancelled();
                 if (!can_retry || !opts.retry.retry_connection_errors || !e.retryable()) throw;
                 wait_before_retry(attempt, std::nullopt, method, target, e.what());
                 continue;

@@ -3,7 +3,9 @@
 /// HTTP values exchanged between the connection and a transport: methods, headers, requests, responses.
 
 #include <algorithm>
+#include <atomic>
 #include <cctype>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -90,6 +92,14 @@ struct Request {
     std::string body;
     /// Marks a non-idempotent request (e.g. a POST search) as a read, so that it may be retried.
     bool read_only = false;
+    /// When set and true, the transfer is aborted as soon as possible (an abandoned iteration's prefetch).
+    std::shared_ptr<const std::atomic<bool>> cancel;
+};
+
+/// Thrown when a request was aborted through its cancel flag.
+class RequestCancelled : public std::exception {
+public:
+    const char* what() const noexcept override { return "request cancelled"; }
 };
 
 /// One HTTP response as returned by a Transport.

@@ -20,50 +20,6 @@
 namespace cbapi::testing {
 namespace {
 
-int hex_value(char c) {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-}
-
-// application/x-www-form-urlencoded decoding ('+' is a space).
-std::string form_decode(std::string_view text) {
-    std::string out;
-    out.reserve(text.size());
-    for (std::size_t i = 0; i < text.size(); ++i) {
-        const char c = text[i];
-        if (c == '+') {
-            out.push_back(' ');
-        } else if (c == '%' && i + 2 < text.size() && hex_value(text[i + 1]) >= 0 && hex_value(text[i + 2]) >= 0) {
-            out.push_back(static_cast<char>(hex_value(text[i + 1]) * 16 + hex_value(text[i + 2])));
-            i += 2;
-        } else {
-            out.push_back(c);
-        }
-    }
-    return out;
-}
-
-QueryParams parse_query(std::string_view query) {
-    QueryParams params;
-    std::size_t start = 0;
-    while (start < query.size()) {
-        auto end = query.find('&', start);
-        if (end == std::string_view::npos) end = query.size();
-        const auto part = query.substr(start, end - start);
-        if (!part.empty()) {
-            const auto eq = part.find('=');
-            if (eq == std::string_view::npos)
-                params.emplace_back(form_decode(part), std::string());
-            else
-                params.emplace_back(form_decode(part.substr(0, eq)), form_decode(part.substr(eq + 1)));
-        }
-        start = end + 1;
-    }
-    return params;
-}
-
 // Finds the server-side socket of a plain-HTTP connection by its local and remote ports, so that a reply can be
 // dropped without sending anything (cpp-httplib gives handlers no access to the socket).
 int find_socket(int local_port, int remote_port) {
@@ -122,7 +78,8 @@ struct MockServer::Impl {
 
     mutable std::mutex mutex;
     std::condition_variable held_cv;
-    std::uint64_t release_generation = 0;
+    std::uint64_t holds_issued = 0;    // tickets of held replies, in arrival order
+    std::uint64_t holds_released = 0;  // every ticket up to this one may proceed
     bool stopping = false;
     std::vector<RecordedRequest> recorded;
     std::map<std::pair<std::string, std::string>, std::deque<MockResponse>> queued;
@@ -134,13 +91,14 @@ struct MockServer::Impl {
         const auto q = req.target.find('?');
         rec.path = req.target.substr(0, q);
         if (q != std::string::npos) rec.query = req.target.substr(q + 1);
-        rec.params = parse_query(rec.query);
+        rec.params = detail::parse_query_string(rec.query);
         for (const auto& [name, value] : req.headers) rec.headers.add(name, value);
         rec.body = req.body;
         rec.remote_port = req.remote_port;
 
         std::optional<MockResponse> reply;
         Handler handler;
+        std::uint64_t hold_ticket = 0;
         {
             std::lock_guard<std::mutex> lock(mutex);
             recorded.push_back(rec);
@@ -149,6 +107,7 @@ struct MockServer::Impl {
             } else if (auto it = queued.find({rec.method, rec.path}); it != queued.end() && !it->second.empty()) {
                 reply = std::move(it->second.front());
                 it->second.pop_front();
+                if (reply->hold) hold_ticket = ++holds_issued;
             } else {
                 // Later registrations override earlier ones.
                 for (auto r = routes.rbegin(); r != routes.rend(); ++r) {
@@ -170,15 +129,20 @@ struct MockServer::Impl {
                 reply = MockResponse::json({{"error", "No such endpoint: " + rec.method + " " + rec.path}}, 404);
             }
         }
-        answer(req, res, std::move(*reply));
+        if (reply->hold && hold_ticket == 0) {  // a handler asked to hold
+            std::lock_guard<std::mutex> lock(mutex);
+            hold_ticket = ++holds_issued;
+        }
+        answer(req, res, std::move(*reply), hold_ticket);
     }
 
-    void answer(const httplib::Request& req, httplib::Response& res, MockResponse reply) {
+    void answer(const httplib::Request& req, httplib::Response& res, MockResponse reply, std::uint64_t hold_ticket) {
         if (reply.delay.count() > 0) std::this_thread::sleep_for(reply.delay);
         if (reply.hold) {
+            // A ticket taken on arrival: release_held() frees every reply that arrived before it, even one that has
+            // not reached this wait yet.
             std::unique_lock<std::mutex> lock(mutex);
-            const auto generation = release_generation;
-            held_cv.wait(lock, [&] { return stopping || release_generation != generation; });
+            held_cv.wait(lock, [&] { return stopping || holds_released >= hold_ticket; });
         }
         if (reply.drop) {
             int fd = -1;
@@ -306,7 +270,7 @@ void MockServer::clear_requests() {
 void MockServer::release_held() {
     {
         std::lock_guard<std::mutex> lock(impl_->mutex);
-        ++impl_->release_generation;
+        impl_->holds_released = impl_->holds_issued;
     }
     impl_->held_cv.notify_all();
 }

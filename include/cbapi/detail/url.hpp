@@ -49,5 +49,48 @@ inline std::string encode_query(QueryParams params) {
     return out;
 }
 
+/// Decodes an application/x-www-form-urlencoded query string (see cbapi::response::parse_query_string).
+inline QueryParams parse_query_string(std::string_view qs) {
+    auto hex_value = [](char c) -> int {
+        if (c >= '0' && c <= '9') return c - '0';
+        if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+        if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+        return -1;
+    };
+    auto decode = [&hex_value](std::string_view text) {
+        std::string out;
+        out.reserve(text.size());
+        for (std::size_t i = 0; i < text.size(); ++i) {
+            const char c = text[i];
+            if (c == '+') {
+                out.push_back(' ');
+            } else if (c == '%' && i + 2 < text.size() && hex_value(text[i + 1]) >= 0 && hex_value(text[i + 2]) >= 0) {
+                out.push_back(static_cast<char>(
+                    static_cast<unsigned char>(hex_value(text[i + 1]) * 16 + hex_value(text[i + 2]))));
+                i += 2;
+            } else {
+                out.push_back(c);
+            }
+        }
+        return out;
+    };
+
+    if (!qs.empty() && qs.front() == '?') qs.remove_prefix(1);
+    QueryParams params;
+    while (!qs.empty()) {
+        const std::size_t amp = qs.find('&');
+        const std::string_view pair = qs.substr(0, amp);
+        qs = amp == std::string_view::npos ? std::string_view{} : qs.substr(amp + 1);
+        if (pair.empty()) continue;
+        const std::size_t eq = pair.find('=');
+        if (eq == std::string_view::npos) {
+            params.emplace_back(decode(pair), std::string());
+        } else {
+            params.emplace_back(decode(pair.substr(0, eq)), decode(pair.substr(eq + 1)));
+        }
+    }
+    return params;
+}
+
 }  // namespace detail
 }  // namespace cbapi

@@ -1,0 +1,191 @@
+#pragma once
+/// @file
+/// CbResponseAPI: the entry point for Cb Response (Enterprise Response).
+
+#include <chrono>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <utility>
+#include <variant>
+
+#include <nlohmann/json.hpp>
+
+#include "cbapi/connection.hpp"
+#include "cbapi/credentials.hpp"
+#include "cbapi/detail/api_state.hpp"
+#include "cbapi/errors.hpp"
+#include "cbapi/response/console_url.hpp"
+#include "cbapi/response/models.hpp"
+#include "cbapi/response/query.hpp"
+#include "cbapi/server_version.hpp"
+
+namespace cbapi::response {
+
+/// Options of a CbResponseAPI.
+struct ApiOptions {
+    /// Connection settings; the request timeout defaults to 120 s, as in cbapi-python.
+    ConnectionOptions connection = default_connection();
+    /// Where credentials come from (profile, files, environment) when the API is made from a profile.
+    CredentialOptions credentials;
+
+    static ConnectionOptions default_connection() {
+        ConnectionOptions o;
+        o.timeout = std::chrono::seconds(120);
+        return o;
+    }
+};
+
+/// What a console link points to: an object, or a search as a query.
+using ConsoleObject = std::variant<Process, Binary, Watchlist, Investigation, ThreatReport, Query<Process>,
+                                  Query<Binary>, Query<Alert>, Query<ThreatReport>>;
+
+/// The Cb Response API. Construction asks the server for `/api/info` (its version decides several request formats).
+///
+/// Thread-safe and cheap to copy: copies share one connection. Queries and models it returns are plain values.
+///
+/// @code
+/// auto cb = cbapi::response::CbResponseAPI::from_profile("default");
+/// std::cout << cb.server_version() << "\n";
+/// @endcode
+class CbResponseAPI {
+public:
+    /// Connects with the credentials of a profile (`CBAPI_PROFILE` or "default" when none is given).
+    /// @throws CredentialError, UnauthorizedError "Invalid API token for server <url>.", ApiError for servers older
+    ///         than 5.0, and the request's exceptions
+    static CbResponseAPI from_profile(std::optional<std::string> profile = std::nullopt, ApiOptions options = {}) {
+        if (profile) options.credentials.profile = std::move(profile);
+        return CbResponseAPI(load_credentials(Product::response, options.credentials), std::move(options));
+    }
+
+    /// Connects with explicit credentials.
+    explicit CbResponseAPI(const Credentials& credentials, ApiOptions options = {})
+        : state_(connect(credentials, std::move(options))) {}
+
+    /// Connects to `url` with `token` (TLS verification on; use the Credentials form for other settings).
+    CbResponseAPI(std::string url, std::string token, ApiOptions options = {})
+        : CbResponseAPI(make_credentials(std::move(url), std::move(token)), std::move(options)) {}
+
+    /// The server URL.
+    const std::string& url() const noexcept { return state_->connection.url(); }
+    /// The connection, for requests the SDK does not wrap.
+    const Connection& connection() const noexcept { return state_->connection; }
+    /// What `/api/info` said at construction.
+    const nlohmann::json& server_info() const noexcept { return state_->server_info; }
+    /// The server version from `/api/info`.
+    const ServerVersion& server_version() const noexcept { return *state_->server_version; }
+
+    /// Asks the server again for `/api/info`.
+    nlohmann::json info() const { return state_->connection.get_json("/api/info"); }
+
+    /// The license request block (`GET /api/license`), empty when the server gives none.
+    std::string license_request() const {
+        const auto body = state_->connection.get_json("/api/license", {}, nlohmann::json::object());
+        const auto it = body.find("license_request_block");
+        return it != body.end() && it->is_string() ? it->get<std::string>() : std::string();
+    }
+
+    /// Installs a license (`POST /api/license`).
+    /// @throws ServerError unless the server answers `{"status": "success"}`
+    void update_license(const std::string& license_block) const {
+        const Response reply =
+            state_->connection.send_json_raw(HttpMethod::post, "/api/license", {{"license", license_block}});
+        const auto body = nlohmann::json::parse(reply.body, nullptr, false);
+        if (reply.status != 200 || !body.is_object() || body.value("status", std::string()) != "success")
+            throw ServerError(reply.status, reply.body, "POST", url() + "/api/license", reply.body,
+                              "Did not update license.");
+    }
+
+    /// A query over model M (`M::query_type`): nothing is sent until it is iterated, counted or sliced.
+    template <typename M>
+    typename M::query_type select() const {
+        return typename M::query_type(state_);
+    }
+
+    /// The object of type M with this id, loaded lazily (no request until a field it lacks is read).
+    /// Every call returns an independent object; see the model documentation.
+    template <typename M>
+    M select(const nlohmann::json& id) const {
+        if (id.is_null() || (id.is_string() && id.get<std::string>().empty()))
+            throw ApiError("select<" + M::model_info.type_name + ">() needs a non-empty id");
+        return M(state_, nlohmann::json{{M::model_info.primary_key, id}}, false);
+    }
+
+    /// The object of type M with this id, loaded now (cbapi-python's `force_init=True`).
+    /// @throws ObjectNotFoundError when it does not exist
+    template <typename M>
+    M fetch(const nlohmann::json& id) const {
+        M object = select<M>(id);
+        object.refresh();
+        return object;
+    }
+
+    /// A new, unsaved object of type M (nothing is sent until save()). Only for models declared creatable.
+    template <typename M>
+    M create() const {
+        static_assert(M::creatable, "this model cannot be created through the API");
+        return M(state_, nlohmann::json::object(), true);
+    }
+
+    /// The object or search a console (web UI) link points to, e.g.
+    /// `https://cb/#/analyze/<guid>/<segment>` → Process, `#/binary/<md5>` → Binary, `#/watchlist/<id>` → Watchlist,
+    /// `#/search/?q=...` → Query<Process>, `#/binaries/...` → Query<Binary>, `#/alerts/...` → Query<Alert>,
+    /// `#/threats/...` → Query<ThreatReport>, `#/threat-details/<feed>/<report>` → ThreatReport,
+    /// `#/investigation/<id>` → Investigation (looked up in the list).
+    /// @throws ApiError for a link to another server or one that names no object (see parse_console_url)
+    ConsoleObject from_ui(std::string_view console_url) const {
+        const ConsoleLink link = parse_console_url(url(), console_url);
+        switch (link.kind) {
+            case ConsoleLink::Kind::process:
+                return Process(state_, {{"id", link.id}, {"segment_id", link.segment.value_or(0)}}, false);
+            case ConsoleLink::Kind::binary: return select<Binary>(link.id);
+            case ConsoleLink::Kind::watchlist: return select<Watchlist>(link.id);
+            case ConsoleLink::Kind::investigation: return select<Investigation>().where("id:" + link.id).one();
+            case ConsoleLink::Kind::threat_report:
+                return ThreatReport(state_, {{"feed_id", link.id}, {"id", link.report_id}}, false);
+            case ConsoleLink::Kind::process_search: return select<Process>().raw(link.query);
+            case ConsoleLink::Kind::binary_search: return select<Binary>().raw(link.query);
+            case ConsoleLink::Kind::alert_search: return select<Alert>().raw(link.query);
+            case ConsoleLink::Kind::threat_search: return select<ThreatReport>().raw(link.query);
+        }
+        throw ApiError("Unknown URL endpoint: " + std::string(console_url));
+    }
+
+    /// The shared state handed to models and queries.
+    const cbapi::detail::ApiHandle& handle() const noexcept { return state_; }
+
+private:
+    static Credentials make_credentials(std::string url, std::string token) {
+        Credentials c;
+        c.url = std::move(url);
+        c.token = std::move(token);
+        return c;
+    }
+
+    static cbapi::detail::ApiHandle connect(const Credentials& credentials, ApiOptions options) {
+        Connection connection(credentials, std::move(options.connection));
+        nlohmann::json info;
+        try {
+            info = connection.get_json("/api/info");
+        } catch (const UnauthorizedError& e) {
+            throw UnauthorizedError(connection.url(), "Invalid API token for server " + connection.url() + ".",
+                                    "GET", e.body());
+        }
+        if (!info.is_object() || !info.contains("version") || !info["version"].is_string())
+            throw ServerError(200, "The server's /api/info has no version", "GET", connection.url() + "/api/info",
+                              info.dump());
+        ServerVersion version = ServerVersion::parse(info["version"].get<std::string>());
+        if (version < ServerVersion{5, 0})
+            throw ApiError("CbResponseAPI only supports Cb servers version >= 5.0.0 (server " + connection.url() +
+                           " reports " + version.to_string() + ")");
+        auto state = std::make_shared<cbapi::detail::ApiState>(
+            cbapi::detail::ApiState{std::move(connection), Product::response, std::move(info), std::move(version)});
+        return state;
+    }
+
+    cbapi::detail::ApiHandle state_;
+};
+
+}  // namespace cbapi::response
