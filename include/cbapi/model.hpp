@@ -74,6 +74,8 @@ struct ModelInfo {
     bool search_returns_full = false;
     /// Sort applied by paginated queries unless the caller sets one (e.g. "last_update desc").
     std::string default_sort;
+    /// The oldest server version that has this model; select/create on an older server throws.
+    std::optional<ServerVersion> min_server_version;
 
     ModelInfo(std::string name, std::string path) : type_name(std::move(name)), url_path(std::move(path)) {}
 
@@ -101,6 +103,8 @@ struct ModelInfo {
     ModelInfo&& sorted_by(std::string sort) && { return std::move(sorted_by(std::move(sort))); }
     ModelInfo& located_by(std::function<std::string(const nlohmann::json&)> f) & { document_path = std::move(f); return *this; }
     ModelInfo&& located_by(std::function<std::string(const nlohmann::json&)> f) && { return std::move(located_by(std::move(f))); }
+    ModelInfo& since(ServerVersion version) & { min_server_version = std::move(version); return *this; }
+    ModelInfo&& since(ServerVersion version) && { return std::move(since(std::move(version))); }
     ModelInfo& unwrap_with(std::function<nlohmann::json(nlohmann::json)> f) & { unwrap = std::move(f); return *this; }
     ModelInfo&& unwrap_with(std::function<nlohmann::json(nlohmann::json)> f) && { return std::move(unwrap_with(std::move(f))); }
 

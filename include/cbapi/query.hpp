@@ -235,8 +235,12 @@ protected:
     }
 
     /// A copy that sends a raw query string's parameters instead of clauses.
+    /// A copy that sends a raw query string's parameters instead of clauses; a `sort` in them becomes the query's
+    /// sort (so a console link keeps its order unless sort() is called afterwards).
     Derived with_raw(QueryParams params) const {
         Derived copy = fresh();
+        for (const auto& [key, value] : params)
+            if (key == "sort") copy.spec_.sort = value;
         copy.spec_.raw = std::move(params);
         copy.spec_.clauses.clear();
         return copy;

@@ -42,6 +42,12 @@ TEST_F(FromUiTest, SearchLinkIsARawProcessQuery) {
     EXPECT_THROW(q.where("x:y"), ApiError);
     EXPECT_EQ(q.size(), 3u);
     EXPECT_EQ(test::requests_to(server, "/api/v1/process").back().query, "cb.urlver=1&q=process_name%3Acmd.exe&rows=0&start=0");
+    // Pages keep the link's own sort rather than the model's default.
+    std::size_t n = 0;
+    for (const Process& p : q) n += p.guid().empty() ? 0u : 1u;
+    EXPECT_EQ(n, 3u);
+    EXPECT_EQ(test::requests_to(server, "/api/v1/process").back().query,
+              "cb.urlver=1&q=process_name%3Acmd.exe&rows=100&sort=start+desc&start=0");
 }
 
 TEST_F(FromUiTest, BinaryWatchlistAndThreatReportLinks) {

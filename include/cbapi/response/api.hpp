@@ -13,6 +13,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "cbapi/api_base.hpp"
 #include "cbapi/connection.hpp"
 #include "cbapi/credentials.hpp"
 #include "cbapi/detail/api_state.hpp"
@@ -50,7 +51,7 @@ using ConsoleObject = std::variant<Process, Binary, Watchlist, Investigation, Th
 /// auto cb = cbapi::response::CbResponseAPI::from_profile("default");
 /// std::cout << cb.server_version() << "\n";
 /// @endcode
-class CbResponseAPI {
+class CbResponseAPI : public ApiBase {
 public:
     /// Connects with the credentials of a profile (`CBAPI_PROFILE` or "default" when none is given).
     /// @throws CredentialError, UnauthorizedError "Invalid API token for server <url>.", ApiError for servers older
@@ -62,16 +63,12 @@ public:
 
     /// Connects with explicit credentials.
     explicit CbResponseAPI(const Credentials& credentials, ApiOptions options = {})
-        : state_(connect(credentials, std::move(options))) {}
+        : ApiBase(connect(credentials, std::move(options))) {}
 
     /// Connects to `url` with `token` (TLS verification on; use the Credentials form for other settings).
     CbResponseAPI(std::string url, std::string token, ApiOptions options = {})
         : CbResponseAPI(make_credentials(std::move(url), std::move(token)), std::move(options)) {}
 
-    /// The server URL.
-    const std::string& url() const noexcept { return state_->connection.url(); }
-    /// The connection, for requests the SDK does not wrap.
-    const Connection& connection() const noexcept { return state_->connection; }
     /// What `/api/info` said at construction.
     const nlohmann::json& server_info() const noexcept { return state_->server_info; }
     /// The server version from `/api/info`.
@@ -98,37 +95,6 @@ public:
                               "Did not update license.");
     }
 
-    /// A query over model M (`M::query_type`): nothing is sent until it is iterated, counted or sliced.
-    template <typename M>
-    typename M::query_type select() const {
-        return typename M::query_type(state_);
-    }
-
-    /// The object of type M with this id, loaded lazily (no request until a field it lacks is read).
-    /// Every call returns an independent object; see the model documentation.
-    template <typename M>
-    M select(const nlohmann::json& id) const {
-        if (id.is_null() || (id.is_string() && id.get<std::string>().empty()))
-            throw ApiError("select<" + M::model_info.type_name + ">() needs a non-empty id");
-        return M(state_, nlohmann::json{{M::model_info.primary_key, id}}, false);
-    }
-
-    /// The object of type M with this id, loaded now (cbapi-python's `force_init=True`).
-    /// @throws ObjectNotFoundError when it does not exist
-    template <typename M>
-    M fetch(const nlohmann::json& id) const {
-        M object = select<M>(id);
-        object.refresh();
-        return object;
-    }
-
-    /// A new, unsaved object of type M (nothing is sent until save()). Only for models declared creatable.
-    template <typename M>
-    M create() const {
-        static_assert(M::creatable, "this model cannot be created through the API");
-        return M(state_, nlohmann::json::object(), true);
-    }
-
     /// The object or search a console (web UI) link points to, e.g.
     /// `https://cb/#/analyze/<guid>/<segment>` → Process, `#/binary/<md5>` → Binary, `#/watchlist/<id>` → Watchlist,
     /// `#/search/?q=...` → Query<Process>, `#/binaries/...` → Query<Binary>, `#/alerts/...` → Query<Alert>,
@@ -152,9 +118,6 @@ public:
         }
         throw ApiError("Unknown URL endpoint: " + std::string(console_url));
     }
-
-    /// The shared state handed to models and queries.
-    const cbapi::detail::ApiHandle& handle() const noexcept { return state_; }
 
 private:
     static Credentials make_credentials(std::string url, std::string token) {
@@ -184,8 +147,6 @@ private:
             cbapi::detail::ApiState{std::move(connection), Product::response, std::move(info), std::move(version)});
         return state;
     }
-
-    cbapi::detail::ApiHandle state_;
 };
 
 }  // namespace cbapi::response
