@@ -363,12 +363,10 @@ public:
         Response reply;
         if (create) {
             logger()->debug("Creating a new {} object", info.type_name);
-            nlohmann::json body = document();
-            if (!info.create_sends_primary_key) body.erase(info.primary_key);
-            reply = conn.send_json_raw(method, path, body);
+            reply = conn.send_json_raw(method, path, create_body());
         } else {
             logger()->debug("Updating {} with unique ID {}", info.type_name, id());
-            reply = conn.send_json_raw(method, path, document());
+            reply = conn.send_json_raw(method, path, update_body());
         }
         apply_reply(reply, method, path, create);
         original_.clear();
@@ -391,11 +389,32 @@ protected:
 
     void on_refreshed() override { original_.clear(); }
 
-private:
-    // The reply to a save, with the intent of cbapi-python's (Python 2) code: {"result": "success"} or a bare
-    // {"id": N} → load the object; {"result": "<other>"} → error; another JSON object → it is the new document;
-    // no JSON → load the object.
-    void apply_reply(const Response& reply, HttpMethod method, const std::string& path, bool created) {
+    // Product hooks. The defaults are cbapi-python's: create with the document minus the primary key (unless the
+    // model sends it), update with the whole document, and the reply handling below.
+
+    /// The body of the creating POST.
+    virtual nlohmann::json create_body() const {
+        nlohmann::json body = document();
+        if (!model_info().create_sends_primary_key) body.erase(model_info().primary_key);
+        return body;
+    }
+    /// The body of an update.
+    virtual nlohmann::json update_body() const { return document(); }
+    /// Only the changed fields with their new values (for products that PATCH changes, e.g. Cb Defense devices).
+    nlohmann::json changed_fields() const {
+        nlohmann::json body = nlohmann::json::object();
+        for (const auto& [k, v] : original_) {
+            const auto it = document().find(k);
+            body[k] = it == document().end() ? nlohmann::json() : *it;
+        }
+        return body;
+    }
+
+    /// Handles the reply to a save, with the intent of cbapi-python's (Python 2) code: {"result": "success"} or a
+    /// bare {"id": N} → load the object; {"result": "<other>"} → error; another JSON object → it is the new
+    /// document; no JSON → load the object.
+    /// @param created whether the save created the object
+    virtual void apply_reply(const Response& reply, HttpMethod method, const std::string& path, bool created) {
         const std::string what = (created ? "create " : "update ") + model_info().type_name;
         auto parsed = nlohmann::json::parse(reply.body, nullptr, false);
         if (parsed.is_object() && parsed.size() == 1 && parsed.contains("result")) {
@@ -428,6 +447,8 @@ private:
         reload_if_possible();
     }
 
+    /// Loads the object when it has an id; otherwise marks it as created without one (a second save would
+    /// duplicate it, so save() refuses).
     void reload_if_possible() {
         if (!id().empty()) {
             refresh();
@@ -440,6 +461,7 @@ private:
         }
     }
 
+private:
     std::map<std::string, std::optional<nlohmann::json>> original_;
     bool created_without_id_ = false;
 };
