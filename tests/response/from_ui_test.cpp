@@ -11,9 +11,8 @@ using namespace cbapi::response;
 class FromUiTest : public ::testing::Test {
 protected:
     testing::MockServer server;
-    int served_info_ = (test::serve_info(server), 0);  // before cb connects
     test::RecordingSleeper sleeper;
-    CbResponseAPI cb = test::response_api(server, sleeper);
+    CbResponseAPI cb = test::connected_api(server, sleeper);
 };
 
 TEST_F(FromUiTest, AnalyzeLinkIsALazyProcessOfThatSegment) {

@@ -30,7 +30,6 @@ protected:
     response::CbResponseAPI cb = connect();
 
     response::CbResponseAPI connect() {
-        test::serve_info(server);
         docs["7"] = {{"id", 7}, {"name", "seven"}, {"search_query", "q=process_name:cmd.exe"}, {"enabled", true}};
         server.on("GET", "/api/v1/watchlist/.+", [this](const testing::RecordedRequest& r) {
             std::lock_guard<std::mutex> lock(docs_mutex);
@@ -38,7 +37,7 @@ protected:
             if (it == docs.end()) return testing::MockResponse::json({{"reason", "not found"}}, 404);
             return testing::MockResponse::json(it->second);
         });
-        return test::response_api(server, sleeper);
+        return test::connected_api(server, sleeper);
     }
 
     ListItem make(nlohmann::json doc, bool full) const { return ListItem(cb.handle(), std::move(doc), full); }

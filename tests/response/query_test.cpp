@@ -70,12 +70,7 @@ protected:
     FakeSearch search;
     testing::MockServer server;
     test::RecordingSleeper sleeper;
-    response::CbResponseAPI cb = connect();
-
-    response::CbResponseAPI connect() {
-        test::serve_info(server);
-        return test::response_api(server, sleeper);
-    }
+    response::CbResponseAPI cb = test::connected_api(server, sleeper);
     void install(std::size_t total) {
         search.total = total;
         search.install(server);

@@ -31,12 +31,7 @@ class SimpleQueryTest : public ::testing::Test {
 protected:
     testing::MockServer server;
     test::RecordingSleeper sleeper;
-    response::CbResponseAPI cb = connect();
-
-    response::CbResponseAPI connect() {
-        test::serve_info(server);
-        return test::response_api(server, sleeper);
-    }
+    response::CbResponseAPI cb = test::connected_api(server, sleeper);
     void serve_list(nlohmann::json list) {
         server.on("GET", kList, [list](const testing::RecordedRequest&) { return testing::MockResponse::json(list); });
     }

@@ -172,6 +172,13 @@ inline response::CbResponseAPI response_api(testing::MockServer& server, Recordi
     return response::CbResponseAPI(credentials_for(server), options);
 }
 
+/// Serves /api/info (version `version`) and connects a CbResponseAPI to the server.
+inline response::CbResponseAPI connected_api(testing::MockServer& server, RecordingSleeper& sleeper,
+                                             const std::string& version = "6.1.0.180806.1200") {
+    serve_info(server, version);
+    return response_api(server, sleeper);
+}
+
 /// The requests the server received for `path`, in order.
 inline std::vector<testing::RecordedRequest> requests_to(const testing::MockServer& server, const std::string& path) {
     std::vector<testing::RecordedRequest> out;
