@@ -120,10 +120,14 @@ public:
         return copy;
     }
 
-    /// Fetch the next page while the current one is consumed (on by default).
+    /// Fetch the following pages while the current one is consumed (on by default, up to
+    /// QuerySpec::default_lookahead pages once the total is known); off fetches each page when it is needed.
     Derived prefetch(bool on) const {
         Derived copy = fresh();
-        copy.spec_.lookahead = on ? std::max<std::size_t>(copy.spec_.lookahead, 1) : 0;
+        if (!on)
+            copy.spec_.lookahead = 0;
+        else if (copy.spec_.lookahead == 0)
+            copy.spec_.lookahead = QuerySpec::default_lookahead;
         return copy;
     }
 

@@ -172,6 +172,16 @@ struct MockServer::Impl {
                                      });
             return;
         }
+        if (!options.compress) {
+            // cpp-httplib compresses set_content() replies but never sized content providers.
+            auto body = std::make_shared<std::string>(std::move(reply.body));
+            res.set_content_provider(body->size(), content_type.c_str(),
+                                     [body](std::size_t offset, std::size_t length, httplib::DataSink& sink) {
+                                         sink.write(body->data() + offset, length);
+                                         return true;
+                                     });
+            return;
+        }
         res.set_content(reply.body, content_type.c_str());
     }
 };

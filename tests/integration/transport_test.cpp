@@ -228,15 +228,30 @@ TEST(Transport, RequestTimeoutIsATimeoutErrorAndNotRetried) {
     EXPECT_TRUE(sleeper.delays().empty());
 }
 
-TEST(Transport, GzipRepliesAreDecompressed) {
+TEST(Transport, CompressedRepliesAreDecompressed) {
     MockServer server;
     const std::string big(20000, 'a');
     server.enqueue("GET", "/api/info", MockResponse::json({{"blob", big}}));
     RecordingSleeper sleeper;
     Connection conn(test::credentials_for(server), test::test_options(sleeper));
-    EXPECT_EQ(conn.get_json("/api/info").at("blob"), big);
+    const Response resp = conn.request(HttpMethod::get, "/api/info");
+    const std::string encoding = resp.headers.get("Content-Encoding").value_or("");
+    EXPECT_TRUE(encoding == "gzip" || encoding == "br") << encoding;  // it really travelled compressed
+    EXPECT_EQ(nlohmann::json::parse(resp.body).at("blob"), big);
     const auto accept = server.requests().at(0).header("Accept-Encoding").value_or("");
     EXPECT_NE(accept.find("gzip"), std::string::npos) << accept;
+}
+
+TEST(Transport, MockServerCanServeUncompressed) {
+    MockServer::Options options;
+    options.compress = false;
+    MockServer server(options);
+    server.enqueue("GET", "/api/info", MockResponse::json({{"blob", std::string(20000, 'a')}}));
+    RecordingSleeper sleeper;
+    Connection conn(test::credentials_for(server), test::test_options(sleeper));
+    const Response resp = conn.request(HttpMethod::get, "/api/info");
+    EXPECT_FALSE(resp.headers.contains("Content-Encoding"));
+    EXPECT_EQ(nlohmann::json::parse(resp.body).at("blob").get<std::string>().size(), 20000u);
 }
 
 TEST(Transport, ConnectionsAreKeptAliveAcrossRequests) {

@@ -18,7 +18,7 @@ TEST(ResponseQuery, IteratesAllPagesInOrder) {
     test::RecordingSleeper sleeper;
     auto cb = test::response_api(server, sleeper);
     std::size_t expected = 0;
-    for (const SearchItem& item : cb.select<SearchItem>().where("process_name:cmd.exe")) {
+    for (const SearchItem& item : cb.select<SearchItem>().where("process_name:cmd.exe").parallel(1)) {
         EXPECT_EQ(item.n(), static_cast<long long>(expected));
         ++expected;
     }

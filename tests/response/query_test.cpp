@@ -2,6 +2,8 @@
 // the mock server received (exact sorted query strings) and on what the caller gets.
 #include <gtest/gtest.h>
 
+#include <atomic>
+
 #include <algorithm>
 #include <chrono>
 #include <memory>
@@ -255,8 +257,9 @@ TEST_F(PaginatedQueryTest, TwoPages) {
 }
 
 TEST_F(PaginatedQueryTest, ManyPagesEachAskTheBatchSize) {
+    // One page ahead at a time, so that the order of requests is deterministic.
     install(95);
-    EXPECT_EQ(collect(query().where("a:b").batch_size(10)), range(0, 95));
+    EXPECT_EQ(collect(query().where("a:b").batch_size(10).parallel(1)), range(0, 95));
     std::vector<std::string> expected;
     for (std::size_t s = 0; s < 95; s += 10) expected.push_back(page("a%3Ab", 10, s));
     EXPECT_EQ(queries(), expected);
@@ -291,7 +294,7 @@ TEST_F(PaginatedQueryTest, BuilderCallsLeaveTheOriginalQueryUnchanged) {
                   "cb.urlver=1&facet=false&q=process_name%3Acmd.exe&rows=100&sort=last_update+desc&start=0",
                   "cb.urlver=1&facet=false&q=process_name%3Acmd.exe+username%3Abob&rows=5&start=0"}));
     EXPECT_EQ(base.spec().clauses, std::vector<std::string>{"process_name:cmd.exe"});
-    EXPECT_EQ(base.spec().lookahead, 1u);
+    EXPECT_EQ(base.spec().lookahead, QuerySpec::default_lookahead);
 }
 
 TEST_F(PaginatedQueryTest, ProductParametersDoNotLeakIntoTheQueryTheyCameFrom) {
@@ -316,9 +319,10 @@ TEST_F(PaginatedQueryTest, ZeroBatchSizeAndZeroParallelThrow) {
 }
 
 TEST_F(PaginatedQueryTest, PrefetchAndParallelSetTheLookahead) {
-    EXPECT_EQ(query().spec().lookahead, 1u);
+    EXPECT_EQ(query().spec().lookahead, 4u);
     EXPECT_EQ(query().prefetch(false).spec().lookahead, 0u);
-    EXPECT_EQ(query().prefetch(false).prefetch(true).spec().lookahead, 1u);
+    EXPECT_EQ(query().prefetch(false).prefetch(true).spec().lookahead, 4u);
+    EXPECT_EQ(query().parallel(2).prefetch(true).spec().lookahead, 2u);
     EXPECT_EQ(query().parallel(4).spec().lookahead, 4u);
     EXPECT_EQ(query().parallel(4).prefetch(true).spec().lookahead, 4u);
     EXPECT_EQ(query().parallel(4).prefetch(false).spec().lookahead, 0u);
@@ -409,7 +413,7 @@ TEST_F(PaginatedQueryTest, SliceWithinOnePage) {
 
 TEST_F(PaginatedQueryTest, SliceSpanningPagesAsksMinOfLimitAndBatchOnEveryPage) {
     install(100);
-    EXPECT_EQ(numbers(query().batch_size(10).slice(5, 30)), range(5, 30));
+    EXPECT_EQ(numbers(query().batch_size(10).parallel(1).slice(5, 30)), range(5, 30));  // requests in order
     EXPECT_EQ(queries(), (std::vector<std::string>{page("", 10, 5), page("", 10, 15), page("", 10, 25)}));
 }
 
@@ -467,9 +471,10 @@ TEST_F(PaginatedQueryTest, EmptySlicesSendNoPageRequest) {
 // --- totals that are wrong or change ---------------------------------------------------------------------------
 
 TEST_F(PaginatedQueryTest, EmptyPageBeforeTheReportedTotalEndsAndCorrectsSize) {
+    // One page ahead at a time, so that the order of requests is deterministic.
     search.reported_total = 50;
     install(20);
-    auto q = query().batch_size(10);
+    auto q = query().batch_size(10).parallel(1);
     EXPECT_EQ(q.size(), 50u);
     EXPECT_EQ(collect(q), range(0, 20));
     EXPECT_EQ(starts(), (std::vector<std::size_t>{0, 0, 10, 20}));
@@ -486,9 +491,10 @@ TEST_F(PaginatedQueryTest, EmptyPageBeforeTheReportedTotalWithParallelPages) {
 }
 
 TEST_F(PaginatedQueryTest, ShortPageBeforeTheEndContinuesWhereItEnded) {
+    // One page ahead at a time, so that the order of requests is deterministic.
     search.page_items[10] = 7;
     install(50);
-    EXPECT_EQ(collect(query().batch_size(10)), range(0, 50));
+    EXPECT_EQ(collect(query().batch_size(10).parallel(1)), range(0, 50));
     EXPECT_EQ(starts(), (std::vector<std::size_t>{0, 10, 17, 27, 37, 47}));
     EXPECT_EQ(rows(), (std::vector<std::size_t>{10, 10, 10, 10, 10, 10}));
 }
@@ -500,10 +506,11 @@ TEST_F(PaginatedQueryTest, ShortPageWithParallelPagesKeepsOrderWithoutGapsOrRepe
 }
 
 TEST_F(PaginatedQueryTest, ServerIgnoringStartEndsWithApiErrorNotALoop) {
+    // One page ahead at a time, so that the order of requests is deterministic.
     search.ignore_start = true;
     install(100);
     std::vector<long long> seen;
-    auto q = query().batch_size(10);
+    auto q = query().batch_size(10).parallel(1);
     try {
         for (const SearchItem& item : q) {
             seen.push_back(item.n());
@@ -528,9 +535,10 @@ TEST_F(PaginatedQueryTest, TotalGrowingDuringTheIterationIsFollowed) {
 }
 
 TEST_F(PaginatedQueryTest, TotalShrinkingDuringTheIterationStopsEarly) {
+    // One page ahead at a time, so that the order of requests is deterministic.
     search.total_at = [](std::size_t start) -> std::size_t { return start == 0 ? 30 : 15; };
     search.install(server);
-    auto q = query().batch_size(10);
+    auto q = query().batch_size(10).parallel(1);
     EXPECT_EQ(collect(q), range(0, 15));
     EXPECT_EQ(starts(), (std::vector<std::size_t>{0, 10}));
     EXPECT_EQ(q.size(), 15u);
@@ -568,16 +576,17 @@ TEST_F(PaginatedQueryTest, FirstPageErrorIsThrownByBegin) {
 TEST_F(PaginatedQueryTest, TransientPageErrorIsRetriedWithoutSleepingForReal) {
     install(25);
     server.enqueue("GET", kSearch, testing::MockResponse::text("busy", 503));  // the first page, once
-    EXPECT_EQ(collect(query().batch_size(10)), range(0, 25));
+    EXPECT_EQ(collect(query().batch_size(10).parallel(1)), range(0, 25));  // requests in order
     EXPECT_EQ(starts(), (std::vector<std::size_t>{0, 0, 10, 20}));
     EXPECT_EQ(sleeper.delays().size(), 1u);
 }
 
 TEST_F(PaginatedQueryTest, PersistentPageErrorOnAPrefetchedPageIsRetriedThenThrown) {
+    // One page ahead at a time, so that the order of requests is deterministic.
     search.fail_at_start = 10;
     search.fail_status = 503;
     install(25);
-    EXPECT_EQ(items_before_error(query().batch_size(10), 503), range(0, 10));
+    EXPECT_EQ(items_before_error(query().batch_size(10).parallel(1), 503), range(0, 10));
     EXPECT_EQ(starts(), (std::vector<std::size_t>{0, 10, 10, 10, 10, 10, 10}));  // 1 try + 5 retries
     EXPECT_EQ(sleeper.delays().size(), 5u);
 }
@@ -646,13 +655,14 @@ TEST_F(PaginatedQueryTest, ParallelPagesAnsweredOutOfOrderAreDeliveredInServerOr
 }
 
 TEST_F(PaginatedQueryTest, AbandonedIterationCancelsTheRequestInFlight) {
+    // One page ahead at a time, so that the order of requests is deterministic.
     auto held = std::make_shared<Event>();
     search.hold_at_start = {10};
     search.before_page = [held](const testing::RecordedRequest&, std::size_t start) {
         if (start == 10) held->set();
     };
     install(100);
-    auto q = query().batch_size(10);
+    auto q = query().batch_size(10).parallel(1);
     std::chrono::steady_clock::duration destroy_took{};
     {
         auto it = q.begin();
@@ -674,9 +684,11 @@ TEST_F(PaginatedQueryTest, AbandonedIterationCancelsTheRequestInFlight) {
 
 TEST_F(PaginatedQueryTest, BreakingOutOfALoopReturnsPromptly) {
     auto held = std::make_shared<Event>();
+    auto arrived = std::make_shared<std::atomic<int>>(0);
     search.hold_at_start = {10, 20, 30, 40};
-    search.before_page = [held](const testing::RecordedRequest&, std::size_t start) {
-        if (start == 40) held->set();
+    // Set once all four parallel pages have reached the server (they may arrive in any order).
+    search.before_page = [held, arrived](const testing::RecordedRequest&, std::size_t start) {
+        if (start != 0 && ++*arrived == 4) held->set();
     };
     install(100);
     const auto t0 = std::chrono::steady_clock::now();

@@ -35,8 +35,10 @@ struct QuerySpec {
     std::size_t batch_size = 100;
     /// Product-specific parameters (e.g. Cb Response process filters); one value per key.
     QueryParams extra;
-    /// Pages fetched ahead of the one being consumed: 0 = none, 1 = prefetch (default), n = parallel(n).
-    std::size_t lookahead = 1;
+    /// Pages fetched ahead of the one being consumed (0 = none; parallel(n) sets n). By default 4: a real server
+    /// takes long per page, and keeping a few requests in flight hides that latency.
+    static constexpr std::size_t default_lookahead = 4;
+    std::size_t lookahead = default_lookahead;
 };
 
 /// One page as a PagingStrategy reads it back.

@@ -83,6 +83,9 @@ public:
         std::optional<Tls> tls;
         /// Worker threads.
         std::size_t threads = 32;
+        /// Compress replies when the client accepts it (cpp-httplib prefers brotli, then gzip). Off serves every
+        /// reply uncompressed, which is much cheaper for large pages (benchmarks, demos).
+        bool compress = true;
     };
 
     using Handler = std::function<MockResponse(const RecordedRequest&)>;
