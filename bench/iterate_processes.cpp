@@ -247,14 +247,15 @@ int main(int argc, char** argv) {
     long latency_ms = 50;
     std::size_t latency_items = 20000;
     bool check = false;
+    std::vector<std::string> modes{"floor", "sequential", "defaults", "parallel4"};
     app.add_option("--items", sizes, "Result-set sizes to iterate without latency");
+    app.add_option("--modes", modes, "Modes to run")->check(CLI::IsMember({"floor", "sequential", "defaults", "parallel4"}));
     app.add_option("--latency-ms", latency_ms, "Server latency per page for the latency run (0 skips it)");
     app.add_option("--latency-items", latency_items, "Result-set size of the latency run");
     app.add_flag("--check", check, "Exit non-zero when a target is missed");
     CLI11_PARSE(app, argc, argv);
 
     std::vector<Measurement> all;
-    const std::vector<std::string> modes{"floor", "sequential", "defaults", "parallel4"};
     try {
         for (const std::size_t n : sizes) {
             Server server(n, 0);

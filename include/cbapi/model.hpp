@@ -146,9 +146,9 @@ inline std::string id_text(const nlohmann::json& value) {
 
 inline const char* json_type_name(const nlohmann::json& v) { return v.type_name(); }
 
-/// Converts a field value to T, with a clear error naming the field.
-template <typename T>
-T convert_field(const nlohmann::json& value, std::string_view field, const std::string& owner) {
+/// Converts a field value to T, with a clear error naming the field and its owner (described only on error).
+template <typename T, typename Describe>
+T convert_field(const nlohmann::json& value, std::string_view field, const Describe& describe_owner) {
     try {
         if constexpr (std::is_same_v<T, TimePoint>) {
             if (value.is_number()) return from_epoch_seconds(value.get<double>());
@@ -157,10 +157,10 @@ T convert_field(const nlohmann::json& value, std::string_view field, const std::
             return value.get<T>();
         }
     } catch (const nlohmann::json::exception&) {
-        throw ApiError(fmt::format("Field '{}' of {} has an unexpected type ({}): {}", field, owner,
+        throw ApiError(fmt::format("Field '{}' of {} has an unexpected type ({}): {}", field, describe_owner(),
                                    json_type_name(value), value.dump().substr(0, 64)));
     } catch (const ApiError& e) {
-        throw ApiError(fmt::format("Field '{}' of {}: {}", field, owner, e.what()));
+        throw ApiError(fmt::format("Field '{}' of {}: {}", field, describe_owner(), e.what()));
     }
 }
 
@@ -190,7 +190,7 @@ public:
     std::optional<T> get(std::string_view name) const {
         const nlohmann::json* value = find(name);
         if (value == nullptr || value->is_null()) return std::nullopt;
-        return detail::convert_field<T>(*value, name, describe());
+        return detail::convert_field<T>(*value, name, [this] { return describe(); });
     }
 
     /// get<T>(name), or `fallback` when absent or null.

@@ -4,6 +4,7 @@
 // error at the position of its first item.
 
 #include <atomic>
+#include <chrono>
 #include <cstddef>
 #include <deque>
 #include <functional>
@@ -162,8 +163,11 @@ private:
         auto paging = paging_;
         auto cancel = cancel_;
         std::string path = path_;
+        // Without lookahead the page is fetched on the consumer's thread when it is needed (deferred): no thread
+        // hand-off, and the page's memory is allocated and freed by the same thread.
+        const auto policy = spec_.lookahead == 0 ? std::launch::deferred : std::launch::async;
         inflight_.push_back(Pending{next_start_, rows,
-                                    std::async(std::launch::async, [api, paging, cancel, path, params]() {
+                                    std::async(policy, [api, paging, cancel, path, params]() {
                                         return paging->parse_page(
                                             api->connection.get_json(path, params, nlohmann::json::object(), cancel));
                                     })});
@@ -225,7 +229,9 @@ private:
         if (inflight_.empty()) return;
         cancel_->store(true);
         for (auto& p : inflight_) {
-            if (p.page.valid()) p.page.wait();
+            // A deferred page that was never asked for never runs; an asynchronous one is waited for.
+            if (p.page.valid() && p.page.wait_for(std::chrono::seconds(0)) != std::future_status::deferred)
+                p.page.wait();
         }
         inflight_.clear();
         cancel_ = std::make_shared<std::atomic<bool>>(false);

@@ -37,8 +37,10 @@ public:
     ///        before)
     Process(cbapi::detail::ApiHandle api, nlohmann::json doc, bool full)
         : Model(model_info, std::move(api), std::move(doc), full) {
-        if (!document().contains("segment_id"))
-            mutable_document()["segment_id"] = this->api()->at_least(ServerVersion{6, 0}) ? 0 : 1;
+        if (!document().contains("segment_id")) {
+            static const ServerVersion segments_from_zero{6, 0};
+            mutable_document()["segment_id"] = this->api()->at_least(segments_from_zero) ? 0 : 1;
+        }
     }
 
     /// The process GUID.
