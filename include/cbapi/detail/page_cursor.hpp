@@ -4,6 +4,9 @@
 // error at the position of its first item.
 
 #include <atomic>
+#include <condition_variable>
+#include <mutex>
+#include <thread>
 #include <chrono>
 #include <cstddef>
 #include <deque>
@@ -78,6 +81,58 @@ public:
 
 private:
     std::atomic<long long> value_{-1};
+};
+
+/// A few threads that run page fetches for one iteration (created once, instead of a thread per page).
+class PageWorkers {
+public:
+    explicit PageWorkers(std::size_t threads) {
+        for (std::size_t i = 0; i < threads; ++i) threads_.emplace_back([this] { run(); });
+    }
+    ~PageWorkers() {
+        {
+            std::lock_guard<std::mutex> lock(mutex_);
+            stopping_ = true;
+        }
+        wake_.notify_all();
+        for (auto& t : threads_) t.join();
+    }
+    PageWorkers(const PageWorkers&) = delete;
+    PageWorkers& operator=(const PageWorkers&) = delete;
+
+    /// Runs `task` on a worker; its result or exception arrives through the returned future.
+    template <typename Task>
+    auto submit(Task task) -> std::future<decltype(task())> {
+        auto packaged = std::make_shared<std::packaged_task<decltype(task())()>>(std::move(task));
+        auto future = packaged->get_future();
+        {
+            std::lock_guard<std::mutex> lock(mutex_);
+            tasks_.emplace_back([packaged] { (*packaged)(); });
+        }
+        wake_.notify_one();
+        return future;
+    }
+
+private:
+    void run() {
+        for (;;) {
+            std::function<void()> task;
+            {
+                std::unique_lock<std::mutex> lock(mutex_);
+                wake_.wait(lock, [this] { return stopping_ || !tasks_.empty(); });
+                if (tasks_.empty()) return;  // stopping, nothing left
+                task = std::move(tasks_.front());
+                tasks_.pop_front();
+            }
+            task();
+        }
+    }
+
+    std::mutex mutex_;
+    std::condition_variable wake_;
+    std::deque<std::function<void()>> tasks_;
+    bool stopping_ = false;
+    std::vector<std::thread> threads_;
 };
 
 class PageCursor {
@@ -163,14 +218,17 @@ private:
         auto paging = paging_;
         auto cancel = cancel_;
         std::string path = path_;
-        // Without lookahead the page is fetched on the consumer's thread when it is needed (deferred): no thread
-        // hand-off, and the page's memory is allocated and freed by the same thread.
-        const auto policy = spec_.lookahead == 0 ? std::launch::deferred : std::launch::async;
-        inflight_.push_back(Pending{next_start_, rows,
-                                    std::async(policy, [api, paging, cancel, path, params]() {
-                                        return paging->parse_page(
-                                            api->connection.get_json(path, params, nlohmann::json::object(), cancel));
-                                    })});
+        auto fetch = [api, paging, cancel, path, params]() {
+            return paging->parse_page(api->connection.get_json(path, params, nlohmann::json::object(), cancel));
+        };
+        if (spec_.lookahead == 0) {
+            // Without lookahead the page is fetched on the consumer's thread when it is needed (deferred): no thread
+            // hand-off, and the page's memory is allocated and freed by the same thread.
+            inflight_.push_back(Pending{next_start_, rows, std::async(std::launch::deferred, std::move(fetch))});
+        } else {
+            if (!workers_) workers_ = std::make_unique<PageWorkers>(spec_.lookahead);
+            inflight_.push_back(Pending{next_start_, rows, workers_->submit(std::move(fetch))});
+        }
         next_start_ += rows;
     }
 
@@ -248,6 +306,7 @@ private:
     std::optional<std::size_t> end_;
     std::optional<std::size_t> total_;
     std::shared_ptr<std::atomic<bool>> cancel_;
+    std::unique_ptr<PageWorkers> workers_;  // joined after every page in flight has been waited for
     std::deque<Pending> inflight_;
     std::vector<nlohmann::json> items_;
     std::size_t index_ = 0;
