@@ -309,6 +309,18 @@ int main(int argc, char** argv) {
                    fmt::format("defaults with {} ms per page: {:.2f}x faster than sequential fetching (target >= 3x)",
                                latency_ms, seq->result.wall_seconds / def->result.wall_seconds));
     }
+    for (const std::size_t n : sizes) {
+        // A copy of each result's JSON would cost about one allocation per field (~40 here) per item.
+        const auto* floor = find("floor", n, 0);
+        const auto* def = find("defaults", n, 0);
+        if (floor && def) {
+            const double extra = static_cast<double>(def->result.allocations) / static_cast<double>(def->result.items) -
+                                 static_cast<double>(floor->result.allocations) / static_cast<double>(floor->result.items);
+            target(extra <= 5.0, fmt::format("models at {} items: {:.1f} heap allocations per item beyond the floor's "
+                                             "(target <= 5: the page's JSON is moved into the models, not copied)",
+                                             n, extra));
+        }
+    }
     if (sizes.size() >= 2) {
         const auto* small = find("defaults", sizes.front(), 0);
         const auto* large = find("defaults", sizes.back(), 0);
