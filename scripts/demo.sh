@@ -9,7 +9,7 @@ cbapi_build release
 
 bin="$CBAPI_ROOT/build/release"
 workdir="$(mktemp -d)"
-token="demo-token"
+token="DEMOAPIKEY/DEMOCONNECTOR"  # one token for all products; Cb Defense wants <api key>/<connector id>
 server_pid=""
 cleanup() {
   if [ -n "$server_pid" ]; then kill "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; fi
@@ -31,11 +31,26 @@ echo "==> Simulator listening on $url"
 run_example() {
   echo
   echo "==> $*"
-  "$bin/examples/$1" "${@:2}" --cburl "$url" --apitoken "$token"
+  "$bin/examples/$1" --cburl "$url" --apitoken "$token" "${@:2}"
 }
 
+echo
+echo "######## Cb Response"
 run_example server_info
-run_example server_info --json
+
+echo
+echo "######## Cb Protection"
+run_example protection/protection_policy_operations list
+run_example protection/protection_policy_operations add --name "Demo Policy" --description "made by the demo"
+run_example protection/file_rule_operations list
+run_example protection/approve_files --policy "Default Policy" --threshold 2
+run_example protection/remove_duplicates --dry-run
+
+echo
+echo "######## Cb Defense"
+run_example defense/policy_operations list
+run_example defense/move_sensor --id 1001 --policyname Restrictive_Windows_Workstation
+run_example defense/notifications -s 0 -c 1
 
 echo
 echo "==> Demo finished: every example ran against the simulator."

@@ -403,6 +403,15 @@ Credentials load_credentials(Product product, const CredentialOptions& options) 
     if (env_token) values["token"] = *env_token;
     if (env_ssl_verify) values["ssl_verify"] = std::string(trim(*env_ssl_verify));
 
+    // Cb Defense: a profile may give the API key and connector id separately instead of the combined token.
+    if (product == Product::defense && (values["token"].empty())) {
+        const auto key = values.find("api_key");
+        const auto connector = values.find("connector_id");
+        if (key != values.end() && connector != values.end() && !trim(key->second).empty() &&
+            !trim(connector->second).empty())
+            values["token"] = std::string(trim(key->second)) + "/" + std::string(trim(connector->second));
+    }
+
     return build_credentials(values, profile);
 }
 

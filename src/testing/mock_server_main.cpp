@@ -6,19 +6,25 @@
 
 #include <CLI/CLI.hpp>
 
+#include "cbapi/testing/defense_simulator.hpp"
 #include "cbapi/testing/mock_server.hpp"
+#include "cbapi/testing/protection_simulator.hpp"
 
 int main(int argc, char** argv) {
     CLI::App app{"cbapi-mock-server: a local Carbon Black API simulator"};
     int port = 0;
-    std::string token = "mock-token";
+    std::string token = "MOCKAPIKEY/MOCKCONNECTOR";  // also a valid Cb Defense "<api key>/<connector id>"
     std::string host = "127.0.0.1";
     std::string url_file;
     std::string server_version = "6.1.0.180806.1200";
+    std::string protection_version = "8.0.0.2562";
+    std::uint32_t seed = 1;
     app.add_option("--port", port, "Port to listen on (0 = any free port, printed)")->check(CLI::Range(0, 65535));
     app.add_option("--host", host, "Address to listen on");
     app.add_option("--token", token, "API token the server accepts");
-    app.add_option("--server-version", server_version, "Version reported by /api/info");
+    app.add_option("--server-version", server_version, "Cb Response version reported by /api/info");
+    app.add_option("--protection-version", protection_version, "Cb Protection version reported by serverConfig");
+    app.add_option("--seed", seed, "Seed of the generated Protection and Defense data");
     app.add_option("--url-file", url_file, "Write the server URL to this file once it is listening");
     CLI11_PARSE(app, argc, argv);
 
@@ -42,6 +48,13 @@ int main(int argc, char** argv) {
                                                        {"processPageSize", 10},
                                                        {"maxSearchResultRows", 1000}});
         });
+        cbapi::testing::ProtectionSimulatorOptions protection;
+        protection.server_version = protection_version;
+        protection.seed = seed;
+        cbapi::testing::install_protection_simulator(server, protection);
+        cbapi::testing::DefenseSimulatorOptions defense;
+        defense.seed = seed;
+        cbapi::testing::install_defense_simulator(server, defense);
         std::cout << "cbapi-mock-server listening on " << server.url() << " (token: " << server.token() << ")"
                   << std::endl;
         if (!url_file.empty()) {

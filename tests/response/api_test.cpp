@@ -1,6 +1,8 @@
 // CbResponseAPI: construction (/api/info, version gates), info/license calls, select/fetch/create.
 #include <gtest/gtest.h>
 
+#include <filesystem>
+#include <fstream>
 #include <string>
 #include <vector>
 
@@ -294,6 +296,27 @@ TEST_F(CbResponseApiTest, CreateSendsNothingUntilSave) {
     item.save();
     EXPECT_EQ(server.request_count(), 2u);
     EXPECT_EQ(item.id(), "12");
+}
+
+TEST_F(CbResponseApiTest, FromProfileReadsTheNamedProfileOfTheGivenFiles) {
+    test::serve_info(server);
+    const auto dir = std::filesystem::temp_directory_path() / ("cbapi-from-profile-" + std::to_string(::getpid()));
+    std::filesystem::create_directories(dir);
+    const auto file = dir / "credentials.response";
+    {
+        std::ofstream out(file);
+        out << "[default]\nurl = http://127.0.0.1:1\ntoken = wrong\n\n[lab]\nurl = " << server.url()
+            << "\ntoken = " << server.token() << "\n";
+    }
+    std::filesystem::permissions(file, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+    response::ApiOptions options;
+    options.connection = test::test_options(sleeper);
+    options.credentials.files = std::vector<std::filesystem::path>{file};
+    options.credentials.use_environment = false;
+    const auto cb = CbResponseAPI::from_profile("lab", options);
+    EXPECT_EQ(cb.url(), server.url());
+    EXPECT_EQ(server.requests().at(0).header("X-Auth-Token"), server.token());
+    std::filesystem::remove_all(dir);
 }
 
 }  // namespace

@@ -928,3 +928,25 @@ TEST_F(Credentials, ValidateErrorNeverContainsToken) {
 }
 
 }  // namespace
+
+// --- Cb Defense key and connector ---------------------------------------------------------------------------------
+
+TEST_F(Credentials, DefenseProfileMayGiveKeyAndConnectorSeparately) {
+    const auto file = write_file("credentials.defense",
+                                 "[default]\nurl = https://api.example.com\napi_key = ABCDEFGHIJ\nconnector_id = CONN42\n");
+    cbapi::CredentialOptions options;
+    options.files = std::vector<fs::path>{file};
+    const auto creds = cbapi::load_credentials(cbapi::Product::defense, options);
+    EXPECT_EQ(creds.token, "ABCDEFGHIJ/CONN42");
+    // Other products do not combine them.
+    EXPECT_THROW(cbapi::load_credentials(cbapi::Product::response, options), cbapi::CredentialError);
+}
+
+TEST_F(Credentials, DefenseCombinedTokenWinsOverSeparateParts) {
+    const auto file = write_file("credentials.defense",
+                                 "[default]\nurl = https://api.example.com\ntoken = KEY/CONN\napi_key = OTHER\n"
+                                 "connector_id = OTHERCONN\n");
+    cbapi::CredentialOptions options;
+    options.files = std::vector<fs::path>{file};
+    EXPECT_EQ(cbapi::load_credentials(cbapi::Product::defense, options).token, "KEY/CONN");
+}

@@ -58,7 +58,9 @@ public:
     ///         than 5.0, and the request's exceptions
     static CbResponseAPI from_profile(std::optional<std::string> profile = std::nullopt, ApiOptions options = {}) {
         if (profile) options.credentials.profile = std::move(profile);
-        return CbResponseAPI(load_credentials(Product::response, options.credentials), std::move(options));
+        // Loaded first: in one call expression `options` could be moved from before it is read.
+        const Credentials credentials = load_credentials(Product::response, options.credentials);
+        return CbResponseAPI(credentials, std::move(options));
     }
 
     /// Connects with explicit credentials.

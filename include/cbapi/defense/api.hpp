@@ -1,0 +1,183 @@
+#pragma once
+/// @file
+/// CbDefenseAPI: the entry point for Cb Defense (`/integrationServices/v3/...`).
+
+#include <chrono>
+#include <cstddef>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "cbapi/api_base.hpp"
+#include "cbapi/connection.hpp"
+#include "cbapi/credentials.hpp"
+#include "cbapi/defense/device.hpp"
+#include "cbapi/defense/event.hpp"
+#include "cbapi/defense/notification.hpp"
+#include "cbapi/defense/paging.hpp"
+#include "cbapi/defense/policy.hpp"
+#include "cbapi/detail/api_state.hpp"
+#include "cbapi/errors.hpp"
+#include "cbapi/retry.hpp"
+
+namespace cbapi::defense {
+
+/// Options of a CbDefenseAPI.
+struct ApiOptions {
+    /// Connection settings (no request timeout by default, as in cbapi-python).
+    ConnectionOptions connection;
+    /// Where credentials come from when the API is made from a profile.
+    CredentialOptions credentials;
+};
+
+/// How notification_listener() polls.
+struct ListenOptions {
+    /// Time between two polls (cbapi-python's default: 60 s).
+    std::chrono::milliseconds interval = std::chrono::seconds(60);
+    /// Stop after this many polls; unset = until the handler returns false.
+    std::optional<std::size_t> max_polls;
+    /// How to wait between polls; unset = really sleep. Tests inject one that does not.
+    Sleeper sleeper;
+};
+
+/// The `X-Auth-Token` value for Cb Defense, `<api key>/<connector id>`, from credentials.
+///
+/// Accepted forms: a combined `token` (what cbapi-python's `cbapi-defense configure` writes), or separate `api_key`
+/// and `connector_id` values in `Credentials::extra` (both; a `token` given as well must then agree with them).
+/// @param credentials the profile's credentials
+/// @return the header value
+/// @throws CredentialError naming what is wrong, never quoting the token
+inline std::string defense_token(const Credentials& credentials) {
+    const auto extra = [&](const char* key) -> std::string {
+        const auto it = credentials.extra.find(key);
+        return it == credentials.extra.end() ? std::string() : it->second;
+    };
+    const std::string api_key = extra("api_key");
+    const std::string connector_id = extra("connector_id");
+    if (!api_key.empty() || !connector_id.empty()) {
+        if (api_key.empty() || connector_id.empty())
+            throw CredentialError("Cb Defense credentials need both api_key and connector_id (only " +
+                                  std::string(api_key.empty() ? "connector_id" : "api_key") + " is set)");
+        if (api_key.find('/') != std::string::npos || connector_id.find('/') != std::string::npos)
+            throw CredentialError("Cb Defense api_key and connector_id must not contain '/'");
+        std::string combined = api_key + "/" + connector_id;
+        if (!credentials.token.empty() && credentials.token != combined)
+            throw CredentialError("Cb Defense credentials give both a token and api_key/connector_id, and they differ");
+        return combined;
+    }
+    const std::string& token = credentials.token;
+    if (token.empty()) throw CredentialError("No API token specified (Cb Defense needs <api key>/<connector id>)");
+    const auto slash = token.find('/');
+    if (slash == std::string::npos || slash == 0 || slash + 1 == token.size() ||
+        token.find('/', slash + 1) != std::string::npos)
+        throw CredentialError(
+            "The Cb Defense token must have the form <api key>/<connector id> (or give api_key and connector_id)");
+    return token;
+}
+
+/// The Cb Defense API. No request is made at construction.
+///
+/// Thread-safe and cheap to copy: copies share one connection. Queries and models it returns are plain values.
+///
+/// @code
+/// cbapi::defense::CbDefenseAPI cb("https://api-prod05.conferdeploy.net", "APIKEY", "CONNECTORID");
+/// for (const auto& d : cb.select<cbapi::defense::Device>().host_name_exact("WIN-1")) std::cout << d.name();
+/// @endcode
+class CbDefenseAPI : public ApiBase {
+public:
+    /// Uses the credentials of a profile of `credentials.defense` (`CBAPI_PROFILE` or "default" when none given).
+    /// @param profile profile name @param options connection and credential options
+    /// @return the API object
+    /// @throws CredentialError when the profile is missing or its token is not `<api key>/<connector id>`
+    static CbDefenseAPI from_profile(std::optional<std::string> profile = std::nullopt, ApiOptions options = {}) {
+        if (profile) options.credentials.profile = std::move(profile);
+        // Loaded before `options` is moved into the constructor's parameter (argument order is unspecified).
+        const Credentials credentials = load_credentials(Product::defense, options.credentials);
+        return CbDefenseAPI(credentials, std::move(options));
+    }
+
+    /// Uses explicit credentials (token combined, or `api_key`/`connector_id` in `extra`).
+    /// @param credentials url, token, TLS and proxy settings @param options connection options
+    /// @throws CredentialError as defense_token() and for a bad url
+    explicit CbDefenseAPI(const Credentials& credentials, ApiOptions options = {})
+        : ApiBase(connect(credentials, std::move(options))) {}
+
+    /// Uses `url` and a combined `<api key>/<connector id>` token (TLS verification on).
+    /// @param url API host root, without `/integrationServices` @param token the combined token
+    /// @param options connection options
+    /// @throws CredentialError as defense_token()
+    CbDefenseAPI(std::string url, std::string token, ApiOptions options = {})
+        : CbDefenseAPI(make_credentials(std::move(url), std::move(token), {}, {}), std::move(options)) {}
+
+    /// Uses `url` with a separate API key and connector id.
+    /// @param url API host root @param api_key the API key @param connector_id the connector id
+    /// @param options connection options
+    /// @throws CredentialError when either is empty or contains '/'
+    CbDefenseAPI(std::string url, std::string api_key, std::string connector_id, ApiOptions options = {})
+        : CbDefenseAPI(make_credentials(std::move(url), {}, std::move(api_key), std::move(connector_id)),
+                       std::move(options)) {}
+
+    /// The queued notifications: `GET /integrationServices/v3/notification` → `notifications` (needs a SIEM key).
+    /// A 204 or a reply without the array gives an empty list (cbapi-python fails on a 204).
+    /// @return the notifications
+    /// @throws ServerError for `"success": false` (with the server's message) or a malformed reply; the request's
+    ///         exceptions
+    std::vector<Notification> get_notifications() const {
+        const auto body = state_->connection.get_json("/integrationServices/v3/notification", {},
+                                                      nlohmann::json::object());
+        DefensePaging::check_reply(body);
+        std::vector<Notification> out;
+        const auto it = body.find("notifications");
+        if (it == body.end() || it->is_null()) return out;
+        if (!it->is_array())
+            throw ServerError(200, "Expected 'notifications' to be an array, got " + std::string(it->type_name()));
+        for (const auto& n : *it) out.emplace_back(n);
+        return out;
+    }
+
+    /// Polls the notifications and hands each to `handler`, waiting `options.interval` between polls
+    /// (cbapi-python's `notification_listener`). Returns when `handler` returns false or after
+    /// `options.max_polls` polls.
+    /// @param handler called for each notification; return false to stop
+    /// @param options interval, poll limit, sleeper
+    /// @throws the errors of get_notifications() and whatever the handler throws
+    void notification_listener(const std::function<bool(const Notification&)>& handler,
+                               ListenOptions options = {}) const {
+        const Sleeper sleep = options.sleeper ? options.sleeper : real_sleeper();
+        for (std::size_t poll = 0; !options.max_polls || poll < *options.max_polls; ++poll) {
+            if (poll > 0) sleep(options.interval);
+            for (const auto& n : get_notifications())
+                if (!handler(n)) return;
+        }
+    }
+
+private:
+    static Credentials make_credentials(std::string url, std::string token, std::string api_key,
+                                        std::string connector_id) {
+        Credentials c;
+        c.url = std::move(url);
+        c.token = std::move(token);
+        if (!api_key.empty() || !connector_id.empty()) {
+            if (api_key.empty() || connector_id.empty())
+                throw CredentialError("Cb Defense needs both an API key and a connector id");
+            c.extra["api_key"] = std::move(api_key);
+            c.extra["connector_id"] = std::move(connector_id);
+        }
+        return c;
+    }
+
+    static cbapi::detail::ApiHandle connect(const Credentials& credentials, ApiOptions options) {
+        Credentials resolved = credentials;
+        resolved.token = defense_token(credentials);
+        Connection connection(resolved, std::move(options.connection));
+        return std::make_shared<cbapi::detail::ApiState>(
+            cbapi::detail::ApiState{std::move(connection), Product::defense, nlohmann::json(), std::nullopt});
+    }
+};
+
+}  // namespace cbapi::defense

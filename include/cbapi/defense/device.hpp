@@ -1,0 +1,139 @@
+#pragma once
+/// @file
+/// Cb Defense devices (endpoints with a sensor): `/integrationServices/v3/device`, their typed fields, updates as a
+/// PATCH of the changed fields, moving to another policy, and the device search with its filters.
+
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "cbapi/defense/model.hpp"
+#include "cbapi/defense/query.hpp"
+
+namespace cbapi::defense {
+
+class DeviceQuery;
+
+/// A device: `GET /integrationServices/v3/device/{deviceId}` → `{"deviceInfo": {...}}`. Not creatable; saving sends
+/// `PATCH /integrationServices/v3/device/{deviceId}` with only the changed fields.
+///
+/// @code
+/// auto device = cb.select<Device>().host_name_exact("WIN-IA9NQ1GN8OI").one();
+/// device.move_to_policy("Restrictive_Windows_Workstation");
+/// @endcode
+class Device : public DefenseMutableModel {
+public:
+    /// URL, primary key `deviceId`, update verb PATCH.
+    inline static const ModelInfo model_info = ModelInfo("Device", "/integrationServices/v3/device")
+                                                   .key("deviceId")
+                                                   .updated_with(HttpMethod::patch)
+                                                   .unwrap_with(detail::unwrap_info("deviceInfo"));
+    /// Devices are registered by their sensors, not through the API.
+    static constexpr bool creatable = false;
+    /// What `select<Device>()` returns.
+    using query_type = DeviceQuery;
+
+    /// @param api API state @param doc the device document (at least `deviceId`) @param full whether it is complete
+    Device(cbapi::detail::ApiHandle api, nlohmann::json doc, bool full)
+        : DefenseMutableModel(model_info, "deviceInfo", "deviceId", std::move(api), std::move(doc), full) {}
+
+    /// The device id. @return `deviceId`, 0 when absent
+    long long device_id() const { return get_or<long long>("deviceId", 0); }
+    /// The host name (`name`).
+    std::string name() const { return get_or<std::string>("name", ""); }
+    /// `osVersion`, e.g. "Windows 10 x64".
+    std::string os_version() const { return get_or<std::string>("osVersion", ""); }
+    /// `deviceType`: "WINDOWS" or "MAC" (empty when unknown).
+    std::string device_type() const { return get_or<std::string>("deviceType", ""); }
+    /// `status`, e.g. "REGISTERED", "BYPASS", "QUARANTINE".
+    std::string status() const { return get_or<std::string>("status", ""); }
+    /// `sensorVersion`.
+    std::string sensor_version() const { return get_or<std::string>("sensorVersion", ""); }
+    /// `email` of the device's owner.
+    std::string email() const { return get_or<std::string>("email", ""); }
+    /// `policyId` of the policy the device is in; nullopt when absent.
+    std::optional<long long> policy_id() const { return get<long long>("policyId"); }
+    /// `policyName` of the policy the device is in.
+    std::string policy_name() const { return get_or<std::string>("policyName", ""); }
+    /// `organizationId`; nullopt when absent.
+    std::optional<long long> organization_id() const { return get<long long>("organizationId"); }
+    /// `organizationName`.
+    std::string organization_name() const { return get_or<std::string>("organizationName", ""); }
+    /// `targetPriorityType`: HIGH, LOW, MEDIUM or MISSION_CRITICAL.
+    std::string target_priority_type() const { return get_or<std::string>("targetPriorityType", ""); }
+    /// `lastInternalIpAddress`.
+    std::string last_internal_ip_address() const { return get_or<std::string>("lastInternalIpAddress", ""); }
+    /// `lastExternalIpAddress`.
+    std::string last_external_ip_address() const { return get_or<std::string>("lastExternalIpAddress", ""); }
+    /// `lastLocation`: OFFSITE, ONSITE or UNKNOWN.
+    std::string last_location() const { return get_or<std::string>("lastLocation", ""); }
+    /// `quarantined`.
+    bool quarantined() const { return get_or<bool>("quarantined", false); }
+    /// `passiveMode`.
+    bool passive_mode() const { return get_or<bool>("passiveMode", false); }
+    /// `avStatus` values (e.g. "AV_ACTIVE").
+    std::vector<std::string> av_status() const { return get_or<std::vector<std::string>>("avStatus", {}); }
+    /// `sensorStates` values (e.g. "ACTIVE").
+    std::vector<std::string> sensor_states() const { return get_or<std::vector<std::string>>("sensorStates", {}); }
+    /// `createTime` (epoch milliseconds on the wire).
+    std::optional<TimePoint> create_time() const { return get_time("createTime"); }
+    /// `registeredTime`.
+    std::optional<TimePoint> registered_time() const { return get_time("registeredTime"); }
+    /// `lastContact`.
+    std::optional<TimePoint> last_contact() const { return get_time("lastContact"); }
+    /// `lastReportedTime`.
+    std::optional<TimePoint> last_reported_time() const { return get_time("lastReportedTime"); }
+
+    /// Marks the device to be moved into the policy with this id (sent by save()).
+    /// @param id the policy id @return this device
+    Device& set_policy_id(long long id) {
+        set("policyId", id);
+        return *this;
+    }
+    /// Marks the device to be moved into the policy with this name (sent by save()).
+    /// @param name the policy name @return this device
+    Device& set_policy_name(const std::string& name) {
+        set("policyName", name);
+        return *this;
+    }
+
+    /// Moves the device into the policy with this id now: `PATCH .../device/{deviceId}` with `{"policyId": id}`.
+    /// @param id the policy id
+    /// @throws ServerError with the server's message when it refuses (e.g. an unknown policy); the request's
+    ///         exceptions
+    void move_to_policy(long long id) {
+        set_policy_id(id);
+        save();
+    }
+    /// Moves the device into the policy with this name now: `PATCH` with `{"policyName": name}`.
+    /// @param name the policy name
+    /// @throws ServerError with the server's message when it refuses; the request's exceptions
+    void move_to_policy(const std::string& name) {
+        set_policy_name(name);
+        save();
+    }
+};
+
+/// The device search: `GET /integrationServices/v3/device?<filters>&rows=N[&start=M]`.
+///
+/// @code
+/// for (const Device& d : cb.select<Device>().ip_address("10.0.0.5")) std::cout << d.name() << "\n";
+/// @endcode
+class DeviceQuery : public DefenseQueryBase<DeviceQuery, Device> {
+public:
+    /// Every device. @param api the API state
+    explicit DeviceQuery(cbapi::detail::ApiHandle api) : DefenseQueryBase(std::move(api)) {}
+
+    /// Devices whose host name is exactly `name` (`hostNameExact`). @param name host name @return a new query
+    /// @throws ApiError when already filtered on
+    DeviceQuery host_name_exact(const std::string& name) const { return filter("hostNameExact", name); }
+    /// Devices whose host name contains `text` (`hostName`). @param text part of a host name @return a new query
+    /// @throws ApiError when already filtered on
+    DeviceQuery host_name(const std::string& text) const { return filter("hostName", text); }
+    /// Devices last seen with this IP address (`ipAddress`). @param address IPv4 address @return a new query
+    /// @throws ApiError when already filtered on
+    DeviceQuery ip_address(const std::string& address) const { return filter("ipAddress", address); }
+};
+
+}  // namespace cbapi::defense

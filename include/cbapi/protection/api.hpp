@@ -1,0 +1,142 @@
+#pragma once
+/// @file
+/// CbProtectionAPI: the entry point for Cb Protection (App Control, formerly Bit9).
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+
+#include <nlohmann/json.hpp>
+
+#include "cbapi/api_base.hpp"
+#include "cbapi/connection.hpp"
+#include "cbapi/credentials.hpp"
+#include "cbapi/detail/api_state.hpp"
+#include "cbapi/errors.hpp"
+#include "cbapi/logging.hpp"
+#include "cbapi/protection/models.hpp"
+#include "cbapi/protection/query.hpp"
+#include "cbapi/server_version.hpp"
+
+namespace cbapi::protection {
+
+/// Options of a CbProtectionAPI.
+struct ApiOptions {
+    /// Connection settings. No request timeout by default (cbapi-python sets none for Protection); connecting is
+    /// limited to ConnectionOptions' default (30 s).
+    ConnectionOptions connection;
+    /// Where credentials come from (profile, files, environment) when the API is made from a profile.
+    CredentialOptions credentials;
+};
+
+/// The Cb Protection API. Construction reads `GET /api/bit9platform/v1/serverConfig`: the server's configuration
+/// entries (info()) and its version (`ParityServerVersion`), which gates the models new in 8.0.
+///
+/// Thread-safe and cheap to copy: copies share one connection. Queries and models it returns are plain values.
+///
+/// @code
+/// auto cb = cbapi::protection::CbProtectionAPI::from_profile();
+/// for (const auto& c : cb.select<Computer>().where("ipAddress:10.201.2.*").sort("processorSpeed DESC"))
+///     std::cout << c.name().value_or("?") << "\n";
+/// @endcode
+class CbProtectionAPI : public ApiBase {
+public:
+    /// The serverConfig entry that holds the server version.
+    static constexpr const char* version_entry = "ParityServerVersion";
+
+    /// Connects with the credentials of a profile of `credentials.protection` (`CBAPI_PROFILE` or "default" when
+    /// none is given).
+    /// @param profile the profile name
+    /// @param options connection and credential options
+    /// @return the connected API
+    /// @throws CredentialError, UnauthorizedError "Invalid API token for server <url>.", and the request's exceptions
+    static CbProtectionAPI from_profile(std::optional<std::string> profile = std::nullopt, ApiOptions options = {}) {
+        if (profile) options.credentials.profile = std::move(profile);
+        return CbProtectionAPI(load_credentials(Product::protection, options.credentials), std::move(options));
+    }
+
+    /// Connects with explicit credentials.
+    /// @param credentials url, token, TLS and proxy settings
+    /// @param options connection options (`options.credentials` is not used)
+    /// @throws CredentialError, UnauthorizedError "Invalid API token for server <url>.", ServerError when
+    ///         serverConfig is not a list, and the request's exceptions
+    explicit CbProtectionAPI(const Credentials& credentials, ApiOptions options = {})
+        : CbProtectionAPI(connect(credentials, std::move(options))) {}
+
+    /// Connects to `url` with `token` (TLS verification on; use the Credentials form for other settings).
+    /// @param url the server URL, e.g. "https://bit9.example.com"
+    /// @param token the API token
+    /// @param options connection options
+    /// @throws as the Credentials constructor
+    CbProtectionAPI(std::string url, std::string token, ApiOptions options = {})
+        : CbProtectionAPI(make_credentials(std::move(url), std::move(token)), std::move(options)) {}
+
+    /// The serverConfig reply read at construction (a JSON array of entries).
+    const nlohmann::json& server_info() const noexcept { return state_->server_info; }
+
+    /// The configuration as a name → value object (cbapi-python's `.info`).
+    const nlohmann::json& info() const noexcept { return *info_; }
+
+    /// The server version (`ParityServerVersion`); std::nullopt when the server did not report one (then the 8.0
+    /// models are refused).
+    const std::optional<ServerVersion>& server_version() const noexcept { return state_->server_version; }
+
+private:
+    struct Connected {
+        cbapi::detail::ApiHandle state;
+        std::shared_ptr<const nlohmann::json> info;
+    };
+
+    explicit CbProtectionAPI(Connected connected) : ApiBase(std::move(connected.state)), info_(std::move(connected.info)) {}
+
+    static Credentials make_credentials(std::string url, std::string token) {
+        Credentials c;
+        c.url = std::move(url);
+        c.token = std::move(token);
+        return c;
+    }
+
+    static Connected connect(const Credentials& credentials, ApiOptions options) {
+        Connection connection(credentials, std::move(options.connection));
+        const std::string path = std::string(api_prefix) + "/serverConfig";
+        nlohmann::json config;
+        try {
+            config = connection.get_json(path, {}, nlohmann::json::array());
+        } catch (const UnauthorizedError& e) {
+            throw UnauthorizedError(connection.url(), "Invalid API token for server " + connection.url() + ".",
+                                    "GET", e.body());
+        }
+        if (!config.is_array())
+            throw ServerError(200, "Expected a JSON array from serverConfig, got " + std::string(config.type_name()),
+                              "GET", connection.url() + path, config.dump().substr(0, 256));
+        auto info = std::make_shared<nlohmann::json>(nlohmann::json::object());
+        for (const auto& entry : config) {
+            if (!entry.is_object()) continue;
+            const auto name = entry.find("name");
+            if (name == entry.end() || !name->is_string()) continue;
+            const auto value = entry.find("value");
+            (*info)[name->get<std::string>()] = value == entry.end() ? nlohmann::json() : *value;
+        }
+        std::optional<ServerVersion> version;
+        if (const auto it = info->find(version_entry); it != info->end() && it->is_string()) {
+            version = ServerVersion::parse(it->get<std::string>());
+            logger()->debug("Connected to Cb server version {} at {}", version->to_string(), connection.url());
+        } else {
+            logger()->warn("The Cb Protection server at {} reports no {}; models of server 8.0 and later are refused",
+                           connection.url(), version_entry);
+        }
+        Connected out;
+        out.state = std::make_shared<cbapi::detail::ApiState>(cbapi::detail::ApiState{
+            std::move(connection), Product::protection, std::move(config), std::move(version)});
+        out.info = std::move(info);
+        return out;
+    }
+
+    std::shared_ptr<const nlohmann::json> info_;
+};
+
+/// The name cbapi-python keeps for backwards compatibility.
+using CbEnterpriseProtectionAPI = CbProtectionAPI;
+
+}  // namespace cbapi::protection

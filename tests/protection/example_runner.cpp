@@ -1,0 +1,86 @@
+// protection_example_runner <example> [args...] [--then args...]... [--expect-failure]
+// Starts a MockServer with the Cb Protection simulator, runs the example with --cburl/--apitoken and each argument
+// group in turn (--expect-failure, anywhere: each run must fail), echoes the example's output (stdout and stderr) and exit code, then lists the requests the
+// simulator received ("METHOD path?query body"). Exits non-zero when an example's exit code is not the expected one.
+#include <cstdio>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include <sys/wait.h>
+
+#include "cbapi/testing/mock_server.hpp"
+#include "cbapi/testing/protection_simulator.hpp"
+
+namespace {
+
+std::string shell_quote(const std::string& arg) {
+    std::string out = "'";
+    for (char c : arg) {
+        if (c == '\'')
+            out += "'\\''";
+        else
+            out.push_back(c);
+    }
+    return out + "'";
+}
+
+int run(const std::string& command) {
+    std::FILE* pipe = ::popen((command + " 2>&1").c_str(), "r");
+    if (pipe == nullptr) return 127;
+    char buffer[4096];
+    std::size_t n = 0;
+    while ((n = std::fread(buffer, 1, sizeof buffer, pipe)) > 0) std::cout.write(buffer, static_cast<std::streamsize>(n));
+    const int status = ::pclose(pipe);
+    return WIFEXITED(status) ? WEXITSTATUS(status) : 128;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    std::vector<std::string> args(argv + 1, argv + argc);
+    bool expect_failure = false;
+    for (auto it = args.begin(); it != args.end();) {
+        if (*it == "--expect-failure") {
+            expect_failure = true;
+            it = args.erase(it);
+        } else {
+            ++it;
+        }
+    }
+    if (args.empty()) {
+        std::cerr << "usage: protection_example_runner [--expect-failure] <example> [args...] [--then args...]\n";
+        return 2;
+    }
+    const std::string program = args.front();
+    std::vector<std::vector<std::string>> groups(1);
+    for (std::size_t i = 1; i < args.size(); ++i) {
+        if (args[i] == "--then")
+            groups.emplace_back();
+        else
+            groups.back().push_back(args[i]);
+    }
+
+    cbapi::testing::MockServer server;
+    cbapi::testing::install_protection_simulator(server);
+    int result = 0;
+    for (const auto& group : groups) {
+        std::string command = shell_quote(program) + " --cburl " + shell_quote(server.url()) + " --apitoken " +
+                              shell_quote(server.token());
+        for (const auto& a : group) command += " " + shell_quote(a);
+        std::cout << "$ " << command << std::endl;
+        const int code = run(command);
+        if (expect_failure) {
+            std::cout << (code != 0 ? "example failed as expected" : "UNEXPECTED SUCCESS") << std::endl;
+            if (code == 0) result = 1;
+        } else {
+            std::cout << "example exited with " << code << std::endl;
+            if (code != 0) result = 1;
+        }
+    }
+    std::cout << "--- requests ---" << std::endl;
+    for (const auto& r : server.requests())
+        std::cout << r.method << " " << r.path << (r.query.empty() ? "" : "?" + r.query)
+                  << (r.body.empty() ? "" : " " + r.body) << std::endl;
+    return result;
+}
