@@ -65,15 +65,7 @@ protected:
     explicit ApiBase(detail::ApiHandle state) : state_(std::move(state)) {}
 
     /// @throws ApiError "<Type> requires server version X or later (server <url> reports Y)"
-    void check_version(const ModelInfo& info) const {
-        if (!info.min_server_version) return;
-        if (!state_->server_version || *state_->server_version < *info.min_server_version) {
-            throw ApiError(info.type_name + " requires server version " + info.min_server_version->to_string() +
-                           " or later (server " + url() + " reports " +
-                           (state_->server_version ? state_->server_version->to_string() : std::string("no version")) +
-                           ")");
-        }
-    }
+    void check_version(const ModelInfo& info) const { detail::require_server_version(*state_, info); }
 
     detail::ApiHandle state_;
 };

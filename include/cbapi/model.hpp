@@ -177,6 +177,19 @@ inline std::string ModelInfo::path_for(const nlohmann::json& document) const {
     return path_of(it == document.end() ? std::string() : detail::id_text(*it));
 }
 
+namespace detail {
+
+/// Refuses a model the server is too old for.
+/// @throws ApiError "<Type> requires server version X or later (server <url> reports Y)"
+inline void require_server_version(const ApiState& state, const ModelInfo& info) {
+    if (!info.min_server_version || state.at_least(*info.min_server_version)) return;
+    throw ApiError(info.type_name + " requires server version " + info.min_server_version->to_string() +
+                   " or later (server " + state.connection.url() + " reports " +
+                   (state.server_version ? state.server_version->to_string() : std::string("no version")) + ")");
+}
+
+}  // namespace detail
+
 /// Base of every model: a lazily loaded, read-only view of one server object.
 class Model {
 public:

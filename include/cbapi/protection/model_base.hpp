@@ -41,13 +41,9 @@ inline ServerVersion version_8_0() { return ServerVersion{8, 0}; }
 
 namespace detail {
 
-/// @throws ApiError "<Type> requires server version X or later (server <url> reports Y)" (same text as
-///         ApiBase::select)
+/// @throws ApiError "<Type> requires server version X or later (server <url> reports Y)"
 inline void require_version(const cbapi::detail::ApiState& state, const ModelInfo& info) {
-    if (!info.min_server_version || state.at_least(*info.min_server_version)) return;
-    throw ApiError(info.type_name + " requires server version " + info.min_server_version->to_string() +
-                   " or later (server " + state.connection.url() + " reports " +
-                   (state.server_version ? state.server_version->to_string() : std::string("no version")) + ")");
+    cbapi::detail::require_server_version(state, info);
 }
 
 /// Whether an id field names an object: not absent, null, empty or 0 (Cb Protection writes 0 for "none", e.g. a
