@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The test command: installs what is missing, builds, and runs the whole test suite.
 # Default preset: asan-ubsan (Debug, warnings as errors, AddressSanitizer + UndefinedBehaviorSanitizer).
-# Usage: scripts/test.sh [preset]      (presets: dev, release, asan-ubsan, tsan)
+# Usage: scripts/test.sh [preset]      (presets with tests: dev, asan-ubsan, tsan)
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
 
