@@ -36,7 +36,7 @@ run_example() {
 
 echo
 echo "######## Cb Response"
-run_example server_info
+run_example response/server_info
 
 echo
 echo "######## Cb Protection"

@@ -6,9 +6,8 @@
 
 #include <CLI/CLI.hpp>
 
-#include "cbapi/testing/defense_simulator.hpp"
 #include "cbapi/testing/mock_server.hpp"
-#include "cbapi/testing/protection_simulator.hpp"
+#include "cbapi/testing/simulators.hpp"
 
 int main(int argc, char** argv) {
     CLI::App app{"cbapi-mock-server: a local Carbon Black API simulator"};
@@ -24,7 +23,7 @@ int main(int argc, char** argv) {
     app.add_option("--token", token, "API token the server accepts");
     app.add_option("--server-version", server_version, "Cb Response version reported by /api/info");
     app.add_option("--protection-version", protection_version, "Cb Protection version reported by serverConfig");
-    app.add_option("--seed", seed, "Seed of the generated Protection and Defense data");
+    app.add_option("--seed", seed, "Seed of the generated data");
     app.add_option("--url-file", url_file, "Write the server URL to this file once it is listening");
     CLI11_PARSE(app, argc, argv);
 
@@ -41,20 +40,13 @@ int main(int argc, char** argv) {
         options.port = port;
         options.token = token;
         cbapi::testing::MockServer server(options);
-        server.on("GET", "/api/info", [server_version](const cbapi::testing::RecordedRequest&) {
-            return cbapi::testing::MockResponse::json({{"version", server_version},
-                                                       {"cblrEnabled", true},
-                                                       {"banningEnabled", true},
-                                                       {"processPageSize", 10},
-                                                       {"maxSearchResultRows", 1000}});
-        });
-        cbapi::testing::ProtectionSimulatorOptions protection;
-        protection.server_version = protection_version;
-        protection.seed = seed;
-        cbapi::testing::install_protection_simulator(server, protection);
-        cbapi::testing::DefenseSimulatorOptions defense;
-        defense.seed = seed;
-        cbapi::testing::install_defense_simulator(server, defense);
+        cbapi::testing::SimulatorOptions simulators;
+        simulators.response.server_version = server_version;
+        simulators.response.seed = seed;
+        simulators.protection.server_version = protection_version;
+        simulators.protection.seed = seed;
+        simulators.defense.seed = seed;
+        cbapi::testing::install_simulators(server, simulators);
         std::cout << "cbapi-mock-server listening on " << server.url() << " (token: " << server.token() << ")"
                   << std::endl;
         if (!url_file.empty()) {

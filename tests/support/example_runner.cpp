@@ -1,5 +1,5 @@
-// protection_example_runner <example> [args...] [--then args...]... [--expect-failure]
-// Starts a MockServer with the Cb Protection simulator, runs the example with --cburl/--apitoken and each argument
+// cbapi_example_runner [--expect-failure] [--server-version V] <example> [args...] [--then args...]...
+// Starts a MockServer with every simulator (install_simulators; --server-version sets the Cb Response version), runs the example with --cburl/--apitoken and each argument
 // group in turn (--expect-failure, anywhere: each run must fail), echoes the example's output (stdout and stderr) and exit code, then lists the requests the
 // simulator received ("METHOD path?query body"). Exits non-zero when an example's exit code is not the expected one.
 #include <cstdio>
@@ -10,7 +10,7 @@
 #include <sys/wait.h>
 
 #include "cbapi/testing/mock_server.hpp"
-#include "cbapi/testing/protection_simulator.hpp"
+#include "cbapi/testing/simulators.hpp"
 
 namespace {
 
@@ -40,16 +40,22 @@ int run(const std::string& command) {
 int main(int argc, char** argv) {
     std::vector<std::string> args(argv + 1, argv + argc);
     bool expect_failure = false;
-    for (auto it = args.begin(); it != args.end();) {
-        if (*it == "--expect-failure") {
+    cbapi::testing::SimulatorOptions options;
+    // The runner's own options come before the example's path.
+    while (!args.empty() && args.front().rfind("--", 0) == 0) {
+        if (args.front() == "--expect-failure") {
             expect_failure = true;
-            it = args.erase(it);
+            args.erase(args.begin());
+        } else if (args.front() == "--server-version" && args.size() > 1) {
+            options.response.server_version = args[1];
+            args.erase(args.begin(), args.begin() + 2);
         } else {
-            ++it;
+            std::cerr << "cbapi_example_runner: unknown option " << args.front() << "\n";
+            return 2;
         }
     }
     if (args.empty()) {
-        std::cerr << "usage: protection_example_runner [--expect-failure] <example> [args...] [--then args...]\n";
+        std::cerr << "usage: cbapi_example_runner [--expect-failure] [--server-version V] <example> [args...] [--then args...]\n";
         return 2;
     }
     const std::string program = args.front();
@@ -62,7 +68,7 @@ int main(int argc, char** argv) {
     }
 
     cbapi::testing::MockServer server;
-    cbapi::testing::install_protection_simulator(server);
+    cbapi::testing::install_simulators(server, options);
     int result = 0;
     for (const auto& group : groups) {
         std::string command = shell_quote(program) + " --cburl " + shell_quote(server.url()) + " --apitoken " +

@@ -1,0 +1,12 @@
+// Every bundled simulator on one server.
+#include "cbapi/testing/simulators.hpp"
+
+namespace cbapi::testing {
+
+void install_simulators(MockServer& server, const SimulatorOptions& options) {
+    install_response_info(server, options.response);
+    install_protection_simulator(server, options.protection);
+    install_defense_simulator(server, options.defense);
+}
+
+}  // namespace cbapi::testing
