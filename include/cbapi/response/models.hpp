@@ -7,4 +7,5 @@
 #include "cbapi/response/feed.hpp"
 #include "cbapi/response/investigation.hpp"
 #include "cbapi/response/process.hpp"
+#include "cbapi/response/sensor.hpp"
 #include "cbapi/response/watchlist.hpp"
