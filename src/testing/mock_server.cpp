@@ -5,8 +5,10 @@
 #include <atomic>
 #include <condition_variable>
 #include <deque>
+#include <fstream>
 #include <map>
 #include <mutex>
+#include <random>
 #include <regex>
 #include <stdexcept>
 #include <thread>
@@ -84,6 +86,46 @@ struct MockServer::Impl {
     std::vector<RecordedRequest> recorded;
     std::map<std::pair<std::string, std::string>, std::deque<MockResponse>> queued;
     std::vector<Route> routes;
+    std::mt19937_64 fault_random;
+    std::size_t faults_injected = 0;
+    std::ofstream record;
+
+    // Decides (under the lock) whether this request gets a fault; returns a description or nothing.
+    std::optional<std::string> pick_fault(const RecordedRequest& rec, MockResponse& reply) {
+        const FaultOptions& f = options.faults;
+        if (f.latency > reply.delay) reply.delay = f.latency;
+        if (!f.methods.empty() && std::find(f.methods.begin(), f.methods.end(), rec.method) == f.methods.end())
+            return std::nullopt;
+        std::uniform_real_distribution<double> unit(0.0, 1.0);
+        const double roll = unit(fault_random);
+        if (roll < f.error_rate && !f.error_statuses.empty()) {
+            const int status = f.error_statuses[fault_random() % f.error_statuses.size()];
+            reply = MockResponse::json({{"error", "Simulated server fault"}}, status);
+            reply.delay = f.latency;
+            ++faults_injected;
+            return "error " + std::to_string(status);
+        }
+        if (roll < f.error_rate + f.drop_rate) {
+            reply.drop = true;
+            ++faults_injected;
+            return std::string("drop");
+        }
+        if (roll < f.error_rate + f.drop_rate + f.truncate_rate && reply.body.size() > 1) {
+            reply.truncate_at = reply.body.size() / 2;
+            ++faults_injected;
+            return std::string("truncate");
+        }
+        return std::nullopt;
+    }
+
+    void write_record(const RecordedRequest& rec, const MockResponse& reply, const std::optional<std::string>& fault) {
+        if (!record.is_open()) return;
+        nlohmann::json line = {{"method", rec.method}, {"path", rec.path}, {"query", rec.query},
+                               {"body", rec.body},     {"status", reply.drop ? 0 : reply.status}};
+        if (fault) line["fault"] = *fault;
+        record << line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
+        record.flush();
+    }
 
     void handle(const httplib::Request& req, httplib::Response& res) {
         RecordedRequest rec;
@@ -129,9 +171,12 @@ struct MockServer::Impl {
                 reply = MockResponse::json({{"error", "No such endpoint: " + rec.method + " " + rec.path}}, 404);
             }
         }
-        if (reply->hold && hold_ticket == 0) {  // a handler asked to hold
+        {
             std::lock_guard<std::mutex> lock(mutex);
-            hold_ticket = ++holds_issued;
+            if (reply->hold && hold_ticket == 0) hold_ticket = ++holds_issued;  // a handler asked to hold
+            std::optional<std::string> fault;
+            if (options.faults.any() && reply->status != 401) fault = pick_fault(rec, *reply);
+            write_record(rec, *reply, fault);
         }
         answer(req, res, std::move(*reply), hold_ticket);
     }
@@ -191,6 +236,11 @@ MockServer::MockServer() : MockServer(Options{}) {}
 MockServer::MockServer(Options options) : impl_(std::make_unique<Impl>()) {
     impl_->options = std::move(options);
     auto& opts = impl_->options;
+    impl_->fault_random.seed(opts.faults.seed);
+    if (!opts.record_path.empty()) {
+        impl_->record.open(opts.record_path, std::ios::out | std::ios::trunc);
+        if (!impl_->record) throw std::runtime_error("MockServer: cannot write the request log " + opts.record_path);
+    }
     if (opts.tls) {
         BIO* cert_bio = BIO_new_mem_buf(opts.tls->certificate_pem.data(), static_cast<int>(opts.tls->certificate_pem.size()));
         BIO* key_bio = BIO_new_mem_buf(opts.tls->private_key_pem.data(), static_cast<int>(opts.tls->private_key_pem.size()));
@@ -275,6 +325,17 @@ std::size_t MockServer::request_count() const {
 void MockServer::clear_requests() {
     std::lock_guard<std::mutex> lock(impl_->mutex);
     impl_->recorded.clear();
+}
+
+void MockServer::set_faults(FaultOptions faults) {
+    std::lock_guard<std::mutex> lock(impl_->mutex);
+    impl_->fault_random.seed(faults.seed);
+    impl_->options.faults = std::move(faults);
+}
+
+std::size_t MockServer::faults_injected() const {
+    std::lock_guard<std::mutex> lock(impl_->mutex);
+    return impl_->faults_injected;
 }
 
 void MockServer::release_held() {

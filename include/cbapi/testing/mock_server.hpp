@@ -8,6 +8,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -63,6 +64,30 @@ struct MockResponse {
     static MockResponse text(std::string body, int status = 200);
 };
 
+/// Network and server faults injected into replies at random (seeded), on top of whatever the handlers answer:
+/// for exercising retries, error reporting and "nothing lost, nothing duplicated" guarantees.
+struct FaultOptions {
+    /// Fraction (0..1) of requests answered with one of `error_statuses` instead of the handler's reply.
+    double error_rate = 0.0;
+    /// The statuses an injected error uses, picked at random.
+    std::vector<int> error_statuses = {502, 503, 504};
+    /// Fraction of requests whose connection is closed without a reply.
+    double drop_rate = 0.0;
+    /// Fraction of replies cut off halfway through the body (the Content-Length promises more).
+    double truncate_rate = 0.0;
+    /// Added to every reply (simulated network and server time).
+    std::chrono::milliseconds latency{0};
+    /// Seed of the fault generator.
+    std::uint64_t seed = 1;
+    /// Methods faults apply to (empty: every method).
+    std::vector<std::string> methods;
+
+    /// True when any fault or latency is configured.
+    bool any() const {
+        return error_rate > 0 || drop_rate > 0 || truncate_rate > 0 || latency.count() > 0;
+    }
+};
+
 /// The server. Starts listening in the constructor and stops in the destructor. All members are thread-safe.
 class MockServer {
 public:
@@ -86,6 +111,11 @@ public:
         /// Compress replies when the client accepts it (cpp-httplib prefers brotli, then gzip). Off serves every
         /// reply uncompressed, which is much cheaper for large pages (benchmarks, demos).
         bool compress = true;
+        /// Faults injected at random (none by default); see also set_faults().
+        FaultOptions faults;
+        /// When set, every request is appended to this file as one JSON line: `{"method", "path", "query",
+        /// "body", "status", "fault"}` (headers, and so the token, are never written).
+        std::string record_path;
     };
 
     using Handler = std::function<MockResponse(const RecordedRequest&)>;
@@ -117,6 +147,11 @@ public:
     std::size_t request_count() const;
     /// Forgets the recorded requests.
     void clear_requests();
+    /// Replaces the fault settings (takes effect for the next request).
+    void set_faults(FaultOptions faults);
+    /// The number of faults injected so far (errors, drops and truncations).
+    std::size_t faults_injected() const;
+
     /// Lets every held reply proceed.
     void release_held();
     /// Stops listening (the destructor does this too).
