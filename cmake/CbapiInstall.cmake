@@ -1,0 +1,62 @@
+# Installation: headers, libraries, CMake package (cbapiConfig.cmake, version file, exported targets), pkg-config
+# files, the simulator program and the example programs; and the Debian package through CPack.
+include(CMakePackageConfigHelpers)
+
+set(CBAPI_CMAKE_DIR "${CMAKE_INSTALL_LIBDIR}/cmake/cbapi")
+# The pkg-config files name their prefix relative to their own directory, so an installed tree can be moved.
+file(RELATIVE_PATH CBAPI_PC_TO_PREFIX "/prefix/${CMAKE_INSTALL_LIBDIR}/pkgconfig" "/prefix")
+string(REGEX REPLACE "/$" "" CBAPI_PC_TO_PREFIX "${CBAPI_PC_TO_PREFIX}")
+
+install(DIRECTORY include/cbapi DESTINATION "${CMAKE_INSTALL_INCLUDEDIR}" COMPONENT dev
+        FILES_MATCHING PATTERN "*.hpp")
+install(FILES "${CMAKE_CURRENT_BINARY_DIR}/generated/include/cbapi/version.hpp"
+        DESTINATION "${CMAKE_INSTALL_INCLUDEDIR}/cbapi" COMPONENT dev)
+
+install(TARGETS cbapi EXPORT cbapiTargets
+        ARCHIVE DESTINATION "${CMAKE_INSTALL_LIBDIR}" COMPONENT dev
+        LIBRARY DESTINATION "${CMAKE_INSTALL_LIBDIR}" COMPONENT dev
+        RUNTIME DESTINATION "${CMAKE_INSTALL_BINDIR}" COMPONENT dev)
+install(EXPORT cbapiTargets NAMESPACE cbapi:: DESTINATION "${CBAPI_CMAKE_DIR}" COMPONENT dev)
+
+if(TARGET cbapi_testing)
+  install(TARGETS cbapi_testing EXPORT cbapiTestingTargets
+          ARCHIVE DESTINATION "${CMAKE_INSTALL_LIBDIR}" COMPONENT dev
+          LIBRARY DESTINATION "${CMAKE_INSTALL_LIBDIR}" COMPONENT dev
+          RUNTIME DESTINATION "${CMAKE_INSTALL_BINDIR}" COMPONENT dev)
+  install(EXPORT cbapiTestingTargets NAMESPACE cbapi:: DESTINATION "${CBAPI_CMAKE_DIR}" COMPONENT dev)
+  install(TARGETS cbapi-mock-server RUNTIME DESTINATION "${CMAKE_INSTALL_BINDIR}" COMPONENT programs)
+  configure_file(cmake/cbapi-testing.pc.in "${CMAKE_CURRENT_BINARY_DIR}/cbapi-testing.pc" @ONLY)
+  install(FILES "${CMAKE_CURRENT_BINARY_DIR}/cbapi-testing.pc" DESTINATION "${CMAKE_INSTALL_LIBDIR}/pkgconfig"
+          COMPONENT dev)
+endif()
+
+configure_package_config_file(cmake/cbapiConfig.cmake.in "${CMAKE_CURRENT_BINARY_DIR}/cbapiConfig.cmake"
+                              INSTALL_DESTINATION "${CBAPI_CMAKE_DIR}")
+write_basic_package_version_file("${CMAKE_CURRENT_BINARY_DIR}/cbapiConfigVersion.cmake"
+                                 VERSION ${PROJECT_VERSION} COMPATIBILITY SameMajorVersion)
+install(FILES "${CMAKE_CURRENT_BINARY_DIR}/cbapiConfig.cmake" "${CMAKE_CURRENT_BINARY_DIR}/cbapiConfigVersion.cmake"
+        DESTINATION "${CBAPI_CMAKE_DIR}" COMPONENT dev)
+
+configure_file(cmake/cbapi.pc.in "${CMAKE_CURRENT_BINARY_DIR}/cbapi.pc" @ONLY)
+install(FILES "${CMAKE_CURRENT_BINARY_DIR}/cbapi.pc" DESTINATION "${CMAKE_INSTALL_LIBDIR}/pkgconfig" COMPONENT dev)
+
+install(FILES README.md CHANGELOG.md DESTINATION "${CMAKE_INSTALL_DOCDIR}" COMPONENT dev)
+install(DIRECTORY docs/ DESTINATION "${CMAKE_INSTALL_DOCDIR}" COMPONENT dev FILES_MATCHING PATTERN "*.md")
+
+# --- Debian package: cpack -G DEB ---------------------------------------------------------------------------------
+set(CPACK_PACKAGE_NAME "cbapi-cpp")
+set(CPACK_PACKAGE_VENDOR "cbapi-cpp")
+set(CPACK_PACKAGE_VERSION "${PROJECT_VERSION}")
+set(CPACK_PACKAGE_DESCRIPTION_SUMMARY "${PROJECT_DESCRIPTION}")
+set(CPACK_PACKAGE_CONTACT "cbapi-cpp maintainers <maintainers@cbapi-cpp.invalid>")
+set(CPACK_PACKAGE_INSTALL_DIRECTORY "cbapi")
+set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
+set(CPACK_DEBIAN_PACKAGE_SECTION "libdevel")
+set(CPACK_DEBIAN_PACKAGE_HOMEPAGE "${PROJECT_HOMEPAGE_URL}")
+# The static libraries and headers need the dependencies' development packages; the programs their runtimes.
+set(CPACK_DEBIAN_PACKAGE_DEPENDS
+    "libcurl4-openssl-dev, nlohmann-json3-dev (>= 3.9), libfmt-dev, libspdlog-dev, libcpp-httplib-dev, libssl-dev")
+set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS OFF)
+set(CPACK_GENERATOR "DEB")
+set(CPACK_PACKAGING_INSTALL_PREFIX "/usr")
+include(CPack)
