@@ -10,10 +10,14 @@ CBAPI_PACKAGES=(
   libgtest-dev libgmock-dev libcpp-httplib-dev libssl-dev libcli11-dev
 )
 
+# Extra packages of the test command only: clang and its runtime for the libFuzzer targets.
+CBAPI_TEST_PACKAGES=(clang libclang-rt-14-dev)
+
+# cbapi_install_missing [extra packages...]: installs (as root) whatever of CBAPI_PACKAGES and the extras is missing.
 cbapi_install_missing() {
   local missing=()
   local pkg
-  for pkg in "${CBAPI_PACKAGES[@]}"; do
+  for pkg in "${CBAPI_PACKAGES[@]}" "$@"; do
     if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed"; then
       missing+=("$pkg")
     fi
