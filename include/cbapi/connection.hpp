@@ -80,6 +80,7 @@ public:
     /// @param body request body (sent as is)
     /// @param headers extra headers (e.g. Content-Type)
     /// @param read_only marks a POST as a read so that it may be retried
+    /// @param cancel optional flag that aborts the request (throws RequestCancelled) when set
     /// @return the response, with a status below 400
     /// @throws ObjectNotFoundError (404), UnauthorizedError (401), ServerError (other >= 400), ConnectionError,
     ///         TimeoutError
@@ -100,6 +101,8 @@ public:
     }
 
     /// GET a JSON document, like cbapi-python's `get_object`.
+    /// @param path absolute path on the server @param params query parameters
+    /// @param default_value what a 204 reply gives
     /// @return the parsed body for 200; `default_value` for 204
     /// @throws ServerError "Cannot parse response as JSON" for a 200 that is not JSON, "Unknown error" for any other
     ///         non-error status; the exceptions of request()
@@ -114,6 +117,8 @@ public:
     }
 
     /// POST a JSON body (sorted keys, `Content-Type: application/json`).
+    /// @param path absolute path on the server @param body the JSON body
+    /// @param default_value what a 204 reply or an empty body gives
     /// @param read_only true for a POST that only reads (a search): it may then be retried
     /// @return the parsed reply; `default_value` for 204 or an empty body
     /// @throws ServerError for a reply that is not JSON; the exceptions of request()

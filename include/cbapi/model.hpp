@@ -426,6 +426,7 @@ protected:
     /// Handles the reply to a save, with the intent of cbapi-python's (Python 2) code: {"result": "success"} or a
     /// bare {"id": N} → load the object; {"result": "<other>"} → error; another JSON object → it is the new
     /// document; no JSON → load the object.
+    /// @param reply the server's reply @param method the method the save used @param path the path it went to
     /// @param created whether the save created the object
     virtual void apply_reply(const Response& reply, HttpMethod method, const std::string& path, bool created) {
         const std::string what = (created ? "create " : "update ") + model_info().type_name;

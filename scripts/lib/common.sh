@@ -10,8 +10,9 @@ CBAPI_PACKAGES=(
   libgtest-dev libgmock-dev libcpp-httplib-dev libssl-dev libcli11-dev
 )
 
-# Extra packages of the test command only: clang and its runtime for the libFuzzer targets.
-CBAPI_TEST_PACKAGES=(clang libclang-rt-14-dev)
+# Extra packages of the test command only: clang and its runtime for the libFuzzer targets, doxygen for the API
+# reference check.
+CBAPI_TEST_PACKAGES=(clang libclang-rt-14-dev doxygen)
 
 # cbapi_install_missing [extra packages...]: installs (as root) whatever of CBAPI_PACKAGES and the extras is missing.
 cbapi_install_missing() {

@@ -42,8 +42,8 @@ inline void check_clauses(const std::vector<std::string>& clauses) {
 /// How Cb Defense asks for a page of results and reads it back. Stateless and thread-safe.
 ///
 /// Positions handed in by the paging engine are 0-based; the server's `start` is 1-based. cbapi-python sends a
-/// slice's start unadjusted (`q[5:10]` asks for `start=5`, one row too early); this strategy sends `start = position
-/// + 1`, so a slice returns exactly the rows asked for. The first page omits `start` (the server's default, 1), as
+/// slice's start unadjusted (`q[5:10]` asks for `start=5`, one row too early); this strategy sends
+/// `start = position + 1`, so a slice returns exactly the rows asked for. The first page omits `start` (the server's default, 1), as
 /// cbapi-python does.
 class DefensePaging final : public PagingStrategy {
 public:

@@ -40,7 +40,7 @@
 ///      ValueError); the segment must be ASCII decimal digits fitting std::int64_t (6.x segment ids are
 ///      millisecond timestamps such as 1495465643405), else
 ///      `ApiError("Invalid process segment '<segment>' in URL: <url>")`.
-///    - `threat-details/<feed_id>/<report_id>` needs both ids.
+///    - `threat-details/&lt;feed_id&gt;/&lt;report_id&gt;` needs both ids.
 ///
 /// Surrounding ASCII whitespace of the console link (a pasted newline) is ignored; messages quote the link as given.
 

@@ -26,6 +26,7 @@ public:
     static constexpr bool creatable = false;
     using query_type = Query<Process>;
 
+    /// @param api the API the process belongs to @param full whether `doc` is the complete summary
     /// @param doc must carry `id`; a missing `segment_id` becomes the server's default segment (0 from 6.0 on, 1
     ///        before)
     Process(cbapi::detail::ApiHandle api, nlohmann::json doc, bool full)

@@ -134,6 +134,7 @@ public:
     const std::string& token() const;
 
     /// Answers requests whose method and path (without query) match with `handler`.
+    /// @param handler called (on a server thread) for each matching request
     /// @param method "GET", "POST", ... or "*" for any
     /// @param path_regex ECMAScript regex matched against the whole path
     void on(std::string method, std::string path_regex, Handler handler);
