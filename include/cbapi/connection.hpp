@@ -16,6 +16,7 @@
 #include "cbapi/credentials.hpp"
 #include "cbapi/curl_transport.hpp"
 #include "cbapi/detail/redact.hpp"
+#include "cbapi/detail/json_body.hpp"
 #include "cbapi/detail/retry_after.hpp"
 #include "cbapi/detail/status_map.hpp"
 #include "cbapi/detail/url.hpp"
@@ -152,9 +153,10 @@ public:
     }
 
     /// Parses a response body as JSON.
-    /// @throws ServerError "Cannot parse response as JSON: ..." (token redacted)
+    /// @throws ServerError "Cannot parse response as JSON: ..." (token redacted) for a body that is not JSON, is
+    ///         not valid UTF-8 or nests arrays/objects deeper than detail::max_json_depth levels
     nlohmann::json parse_json(const Response& resp, HttpMethod method, std::string_view path) const {
-        auto parsed = nlohmann::json::parse(resp.body, nullptr, /*allow_exceptions=*/false);
+        auto parsed = detail::parse_json_body(resp.body);
         if (parsed.is_discarded()) {
             const std::string body = detail::redact(resp.body, state_->token);
             throw ServerError(resp.status, "Cannot parse response as JSON: " + detail::truncate_for_log(body, 256),

@@ -13,11 +13,15 @@
 /// shared cache of mutable objects (cbapi-python hands out one shared instance per id for 60 s, so a change made
 /// through one handle silently shows up in another). Copy a model to share its loaded state.
 
+#include <cmath>
+#include <cstdint>
 #include <functional>
+#include <limits>
 #include <map>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -25,6 +29,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cbapi/detail/api_state.hpp"
+#include "cbapi/detail/json_body.hpp"
 #include "cbapi/errors.hpp"
 #include "cbapi/http.hpp"
 #include "cbapi/logging.hpp"
@@ -146,6 +151,39 @@ inline std::string id_text(const nlohmann::json& value) {
 
 inline const char* json_type_name(const nlohmann::json& v) { return v.type_name(); }
 
+/// A JSON number as the integer type T, refusing what T cannot hold exactly (no silent truncation, no undefined
+/// float-to-integer conversion). @throws ApiError
+template <typename T>
+T checked_integer(const nlohmann::json& value) {
+    using limits = std::numeric_limits<T>;
+    if (value.is_number_unsigned()) {
+        const auto v = value.get<std::uint64_t>();
+        if (v > static_cast<std::uint64_t>(limits::max())) throw ApiError("the number " + value.dump() + " is too large");
+        return static_cast<T>(v);
+    }
+    if (value.is_number_integer()) {
+        const auto v = value.get<std::int64_t>();
+        if constexpr (std::is_unsigned_v<T>) {
+            if (v < 0 || static_cast<std::uint64_t>(v) > static_cast<std::uint64_t>(limits::max()))
+                throw ApiError("the number " + value.dump() + " is out of range");
+        } else {
+            if (v < static_cast<std::int64_t>(limits::min()) || v > static_cast<std::int64_t>(limits::max()))
+                throw ApiError("the number " + value.dump() + " is out of range");
+        }
+        return static_cast<T>(v);
+    }
+    if (value.is_number_float()) {
+        const double d = value.get<double>();
+        // 2^63 and -2^63 are exact doubles; compare against the bounds as doubles before converting.
+        const double lo = static_cast<double>(limits::min());
+        const double hi = static_cast<double>(limits::max());
+        if (!std::isfinite(d) || std::trunc(d) != d || d < lo || d >= hi + 1.0)
+            throw ApiError("the number " + value.dump() + " is not an integer in range");
+        return static_cast<T>(d);
+    }
+    return value.get<T>();  // not a number: nlohmann's type error, reported by the caller
+}
+
 /// Converts a field value to T, with a clear error naming the field and its owner (described only on error).
 template <typename T, typename Describe>
 T convert_field(const nlohmann::json& value, std::string_view field, const Describe& describe_owner) {
@@ -153,6 +191,8 @@ T convert_field(const nlohmann::json& value, std::string_view field, const Descr
         if constexpr (std::is_same_v<T, TimePoint>) {
             if (value.is_number()) return from_epoch_seconds(value.get<double>());
             return parse_cb_time(value.get<std::string>());
+        } else if constexpr (std::is_integral_v<T> && !std::is_same_v<T, bool>) {
+            return checked_integer<T>(value);
         } else {
             return value.get<T>();
         }
@@ -430,7 +470,7 @@ protected:
     /// @param created whether the save created the object
     virtual void apply_reply(const Response& reply, HttpMethod method, const std::string& path, bool created) {
         const std::string what = (created ? "create " : "update ") + model_info().type_name;
-        auto parsed = nlohmann::json::parse(reply.body, nullptr, false);
+        auto parsed = cbapi::detail::parse_json_body(reply.body);
         if (parsed.is_object() && parsed.size() == 1 && parsed.contains("result")) {
             const auto& result = parsed["result"];
             // Python's `if result and result != "success"`: a falsy result (null, false, "", 0) is no error.

@@ -119,7 +119,7 @@ protected:
             reload_if_possible();
             return;
         }
-        const auto parsed = nlohmann::json::parse(reply.body, nullptr, false);
+        const auto parsed = cbapi::detail::parse_json_body(reply.body);
         check_success(parsed, reply, method, path, "Did not " + what + " record.");
         if (const auto it = parsed.find(info_key_); it != parsed.end() && it->is_object()) {
             mutable_document() = *it;
@@ -150,7 +150,7 @@ protected:
         const Connection& conn = api()->connection;
         const Response reply = body ? conn.send_json_raw(method, path, *body) : conn.request(method, path);
         if (!reply.body.empty()) {
-            const auto parsed = nlohmann::json::parse(reply.body, nullptr, false);
+            const auto parsed = cbapi::detail::parse_json_body(reply.body);
             check_success(parsed, reply, method, path, result);
         }
         refresh();

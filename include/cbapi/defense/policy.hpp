@@ -232,7 +232,7 @@ public:
             throw ServerError(reply.status, "Unexpected reply to DELETE", "DELETE", path, reply.body,
                               "Did not delete " + describe() + ".");
         if (!reply.body.empty())
-            check_success(nlohmann::json::parse(reply.body, nullptr, false), reply, HttpMethod::del, path,
+            check_success(cbapi::detail::parse_json_body(reply.body), reply, HttpMethod::del, path,
                           "Did not delete " + describe() + ".");
     }
 

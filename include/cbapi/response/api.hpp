@@ -91,7 +91,7 @@ public:
     void update_license(const std::string& license_block) const {
         const Response reply =
             state_->connection.send_json_raw(HttpMethod::post, "/api/license", {{"license", license_block}});
-        const auto body = nlohmann::json::parse(reply.body, nullptr, false);
+        const auto body = cbapi::detail::parse_json_body(reply.body);
         if (reply.status != 200 || !body.is_object() || body.value("status", std::string()) != "success")
             throw ServerError(reply.status, reply.body, "POST", url() + "/api/license", reply.body,
                               "Did not update license.");

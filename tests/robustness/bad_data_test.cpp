@@ -1,0 +1,135 @@
+// Bad server data: empty bodies, bodies that are not JSON or not UTF-8, hostile nesting, wrong types, nulls,
+// missing fields and numbers out of range give a clear exception (cbapi::ApiError or a subclass) or the documented
+// default — never a crash, a silent truncation or another exception type.
+#include <limits>
+
+#include <gtest/gtest.h>
+
+#include "cbapi/defense/device.hpp"
+#include "cbapi/detail/json_body.hpp"
+#include "support/response_fakes.hpp"
+
+namespace cbapi {
+namespace {
+
+using nlohmann::json;
+using testing::MockResponse;
+using testing::MockServer;
+using test::RecordingSleeper;
+
+class BadReplyTest : public ::testing::Test {
+protected:
+    MockServer server;
+    RecordingSleeper sleeper;
+    Connection conn{test::credentials_for(server), test::test_options(sleeper)};
+
+    std::string error_of(const std::string& body, int status = 200) {
+        server.enqueue("GET", "/x", MockResponse::text(body, status));
+        try {
+            conn.get_json("/x");
+        } catch (const ServerError& e) {
+            return e.what();
+        }
+        return "no error";
+    }
+};
+
+TEST_F(BadReplyTest, EmptyBodyWithStatus200IsAParseError) {
+    EXPECT_NE(error_of("").find("Cannot parse response as JSON"), std::string::npos);
+}
+
+TEST_F(BadReplyTest, InvalidUtf8IsAParseError) {
+    EXPECT_NE(error_of("{\"name\": \"\xff\xfe\"}").find("Cannot parse response as JSON"), std::string::npos);
+}
+
+TEST_F(BadReplyTest, TruncatedDocumentIsAParseError) {
+    EXPECT_NE(error_of("{\"results\": [1, 2").find("Cannot parse response as JSON"), std::string::npos);
+}
+
+TEST_F(BadReplyTest, HostileNestingIsRefusedBeforeAnythingWalksIt) {
+    const std::size_t depth = 100000;
+    const std::string deep = std::string(depth, '[') + std::string(depth, ']');
+    EXPECT_NE(error_of(deep).find("Cannot parse response as JSON"), std::string::npos);
+}
+
+TEST_F(BadReplyTest, NestingWithinTheLimitIsAccepted) {
+    const std::size_t depth = detail::max_json_depth;
+    server.enqueue("GET", "/x", MockResponse::text(std::string(depth, '[') + std::string(depth, ']')));
+    EXPECT_NO_THROW(conn.get_json("/x"));
+}
+
+TEST(JsonNesting, BracketsInsideStringsDoNotCount) {
+    const std::string text = "{\"a\": \"" + std::string(1000, '[') + "\\\"" + std::string(1000, '{') + "\"}";
+    EXPECT_FALSE(detail::json_nesting_exceeds(text, 4));
+    EXPECT_FALSE(detail::parse_json_body(text).is_discarded());
+    EXPECT_TRUE(detail::json_nesting_exceeds("[[[[[", 4));
+    EXPECT_FALSE(detail::json_nesting_exceeds("[[[[]]]]", 4));
+}
+
+// Model fields: the typed accessors over documents a broken server could send.
+class BadFieldTest : public ::testing::Test {
+protected:
+    MockServer server;
+    RecordingSleeper sleeper;
+    response::CbResponseAPI cb = test::connected_api(server, sleeper);
+
+    test::SearchItem item(json doc) { return test::SearchItem(cb.handle(), std::move(doc), true); }
+};
+
+TEST_F(BadFieldTest, WrongTypeIsAnApiErrorNamingTheField) {
+    const auto m = item({{"id", "1"}, {"n", "seven"}});
+    try {
+        (void)m.get<long long>("n");
+        FAIL() << "expected ApiError";
+    } catch (const ApiError& e) {
+        EXPECT_NE(std::string(e.what()).find("Field 'n'"), std::string::npos) << e.what();
+        EXPECT_NE(std::string(e.what()).find("unexpected type (string)"), std::string::npos) << e.what();
+    }
+}
+
+TEST_F(BadFieldTest, NullAndMissingFieldsGiveTheDefault) {
+    EXPECT_EQ(item({{"id", "1"}, {"n", nullptr}}).n(), -1);
+    EXPECT_EQ(item({{"id", "1"}}).n(), -1);
+    EXPECT_EQ(item({{"id", "1"}}).get<long long>("n"), std::nullopt);
+}
+
+TEST_F(BadFieldTest, NumbersOutOfRangeAreRefusedNotTruncated) {
+    EXPECT_THROW((void)item({{"id", "1"}, {"n", 1e30}}).get<long long>("n"), ApiError);
+    EXPECT_THROW((void)item({{"id", "1"}, {"n", std::numeric_limits<double>::infinity()}}).get<long long>("n"),
+                 ApiError);
+    EXPECT_THROW((void)item({{"id", "1"}, {"n", 1.5}}).get<long long>("n"), ApiError);
+    EXPECT_THROW((void)item({{"id", "1"}, {"n", 18446744073709551615ULL}}).get<long long>("n"), ApiError);
+    EXPECT_THROW((void)item({{"id", "1"}, {"n", 4294967296LL}}).get<int>("n"), ApiError);
+    EXPECT_THROW((void)item({{"id", "1"}, {"n", -1}}).get<unsigned>("n"), ApiError);
+    EXPECT_THROW((void)item({{"id", "1"}, {"n", 9.3e18}}).get<long long>("n"), ApiError);
+}
+
+TEST_F(BadFieldTest, NumbersInRangeConvertExactly) {
+    EXPECT_EQ(item({{"id", "1"}, {"n", 42.0}}).get<long long>("n"), 42);
+    EXPECT_EQ(item({{"id", "1"}, {"n", -9223372036854775807LL - 1}}).get<long long>("n"),
+              std::numeric_limits<long long>::min());
+    EXPECT_EQ(item({{"id", "1"}, {"n", 18446744073709551615ULL}}).get<unsigned long long>("n"),
+              std::numeric_limits<unsigned long long>::max());
+    EXPECT_EQ(item({{"id", "1"}, {"n", 7}}).get<double>("n"), 7.0);
+}
+
+TEST_F(BadFieldTest, TimesOutOfRangeAreAnApiError) {
+    EXPECT_THROW((void)item({{"id", "1"}, {"t", 1e300}}).get<TimePoint>("t"), ApiError);
+    EXPECT_THROW((void)item({{"id", "1"}, {"t", "not a time"}}).get<TimePoint>("t"), ApiError);
+    EXPECT_THROW((void)item({{"id", "1"}, {"t", json::array()}}).get<TimePoint>("t"), ApiError);
+}
+
+TEST_F(BadFieldTest, DefenseDeviceOverWrongTypesAndNulls) {
+    defense::Device d(cb.handle(), {{"deviceId", "not a number"}, {"name", 5}, {"policyId", nullptr},
+                                    {"createTime", "yesterday"}, {"sensorStates", "ACTIVE"}},
+                      true);
+    EXPECT_THROW((void)d.device_id(), ApiError);
+    EXPECT_THROW((void)d.name(), ApiError);
+    EXPECT_EQ(d.policy_id(), std::nullopt);
+    EXPECT_THROW((void)d.create_time(), ApiError);
+    EXPECT_THROW((void)d.sensor_states(), ApiError);
+    EXPECT_NO_THROW((void)d.to_string());
+}
+
+}  // namespace
+}  // namespace cbapi
