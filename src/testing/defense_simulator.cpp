@@ -81,8 +81,13 @@ std::map<std::string, std::string> params_of(const RecordedRequest& r, const std
     return out;
 }
 
-// The page [start, start + rows) (start 1-based) of `items`, in the search reply shape.
-MockResponse page_of(const std::vector<json>& items, const std::map<std::string, std::string>& params,
+const json& deref(const json& item) { return item; }
+const json& deref(const json* item) { return *item; }
+
+// The page [start, start + rows) (start 1-based) of `items` (documents or pointers to them), in the search reply
+// shape; only the page's documents are copied.
+template <typename Item>
+MockResponse page_of(const std::vector<Item>& items, const std::map<std::string, std::string>& params,
                      std::size_t max_rows) {
     long long start = 1;
     long long rows = 20;
@@ -100,7 +105,7 @@ MockResponse page_of(const std::vector<json>& items, const std::map<std::string,
     json results = json::array();
     const auto first = static_cast<std::size_t>(start - 1);
     for (std::size_t i = first; i < items.size() && i < first + static_cast<std::size_t>(rows); ++i)
-        results.push_back(items[i]);
+        results.push_back(deref(items[i]));
     return ok({{"totalResults", items.size()}, {"results", std::move(results)}, {"elapsed", 0}});
 }
 
@@ -303,7 +308,7 @@ private:
             const auto it = doc.find(key);
             return it != doc.end() && it->is_string() ? it->get<std::string>() : std::string();
         };
-        std::vector<json> matched;
+        std::vector<const json*> matched;
         for (const auto& [id, doc] : devices_) {
             bool keep = true;
             for (const auto& [key, value] : params) {
@@ -316,7 +321,7 @@ private:
                 else if (key == "status") keep = text(doc, "status") == value;
                 if (!keep) break;
             }
-            if (keep) matched.push_back(doc);
+            if (keep) matched.push_back(&doc);
         }
         return page_of(matched, params, options_.max_rows);
     }
@@ -368,7 +373,7 @@ private:
         std::optional<long long> to;
         if (const auto it = params.find("startTime"); it != params.end()) from = time_param(it->first, it->second);
         if (const auto it = params.find("endTime"); it != params.end()) to = time_param(it->first, it->second);
-        std::vector<json> matched;
+        std::vector<const json*> matched;
         for (const auto& e : events_) {
             const auto& details = e["deviceDetails"];
             const long long when = e["eventTime"].get<long long>();
@@ -379,7 +384,7 @@ private:
                 keep = std::to_string(details["deviceId"].get<long long>()) == it->second;
             if (const auto it = params.find("eventType"); keep && it != params.end())
                 keep = e["eventType"].get<std::string>() == it->second;
-            if (keep) matched.push_back(e);
+            if (keep) matched.push_back(&e);
         }
         return page_of(matched, params, options_.max_rows);
     }
