@@ -172,7 +172,7 @@ void add_binary(World& w, const std::string& md5, const std::string& path, const
         while (b.content.size() < size) b.content.push_back(static_cast<char>('A' + random() % 4));
         b.deflate = w.binaries.size() % 2 == 1;
         std::string digsig = "Signed";
-        std::string publisher = os == "windows" ? "Microsoft Corporation" : (os == "osx" ? "Apple Inc." : "");
+        std::string publisher = os == "windows" ? "Microsoft Corporation" : (os == "osx" ? "Apple Inc." : "CentOS");
         if (file == "payload.exe") {
             digsig = "Unsigned";
             publisher = "";

@@ -246,8 +246,8 @@ public:
     }
 
     /// Downloads the file (`GET /api/v1/binary/<MD5>`, a zip) and writes its member `filedata` to `path`. The
-    /// download is streamed to `<path>.zip.part` and extracted from there (stored and deflated members), so memory
-    /// stays bounded; the part file is removed afterwards, also on error.
+    /// download is streamed to `<path>.zip.part` and extracted from there (stored and deflated members, CRC-32
+    /// checked), so memory stays bounded; the part file is removed afterwards, and `path` too when extraction fails.
     /// @return the number of bytes written
     /// @throws ObjectNotFoundError when the server does not hold the file; ApiError when the zip is unreadable or a
     ///         file cannot be written; the request's errors
@@ -260,10 +260,16 @@ public:
         download_zip(part);
         std::ofstream out(path, std::ios::binary | std::ios::trunc);
         if (!out) throw ApiError("Cannot write " + path);
-        const std::uint64_t n = cbapi::detail::extract_zip_member(part, "filedata", out);
-        out.close();
-        if (!out) throw ApiError("Cannot write " + path);
-        return n;
+        try {
+            const std::uint64_t n = cbapi::detail::extract_zip_member(part, "filedata", out);
+            out.close();
+            if (!out) throw ApiError("Cannot write " + path);
+            return n;
+        } catch (...) {
+            out.close();
+            std::remove(path.c_str());  // no half-written file is left behind
+            throw;
+        }
     }
 
     /// Downloads the server's zip for this binary (the file as member `filedata` plus a metadata member) to `path`

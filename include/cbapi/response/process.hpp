@@ -166,11 +166,12 @@ public:
                 id_value = parsed->first;
                 if (segment == 0) segment = parsed->second;
             }
-            d["id"] = id_value;
+            if (const auto it = d.find("id"); it == d.end() || !it->is_string() || it->get_ref<const std::string&>() != id_value)
+                d["id"] = id_value;
         }
         valid_ = integer_id || id_value.size() == 36;
         segment_ = segment == 0 ? default_segment() : segment;
-        d["segment_id"] = segment_;
+        if (const auto it = d.find("segment_id"); it == d.end() || *it != segment_) d["segment_id"] = segment_;
         recover_from_guid();
     }
 
@@ -343,8 +344,8 @@ public:
 
     // --- relationships (one summary request gives parent, children and siblings) ----------------------------
 
-    /// The parent process (pre-filled from the summary), or none for a root process.
-    /// The parent id is `parent_unique_id` unless it names another sensor, then `parent_id`.
+    /// The parent process (pre-filled from the summary), or none for a root process (no parent id, or a summary
+    /// parent with pid -1). The parent id is `parent_unique_id` unless it names another sensor, then `parent_id`.
     std::optional<Process> parent() const {
         ensure_summary();
         const auto& d = document();
@@ -358,6 +359,9 @@ public:
         }
         if (!parent_id) return std::nullopt;
         nlohmann::json initial = summary_ && summary_->parent.is_object() ? summary_->parent : nlohmann::json::object();
+        // The server's placeholder for a parent it has no process for (pid -1): this process is a root.
+        if (const auto pid = initial.find("process_pid"); pid != initial.end() && process_detail::integer_value(*pid, 0) == -1)
+            return std::nullopt;
         initial["id"] = process_detail::strip_segment(*parent_id);
         initial.erase("segment_id");
         initial.erase("unique_id");
@@ -365,7 +369,7 @@ public:
     }
 
     /// Every ancestor, nearest first, up to the root (stops at a parent with pid -1 or one the server does not
-    /// know). One summary request per level.
+    /// know, 404). One summary request per level.
     std::vector<Process> parents() const {
         std::vector<Process> out;
         walk_parents([&out](const Process& p, int) { out.push_back(p); });
