@@ -4,7 +4,9 @@
 
 #include <array>
 #include <atomic>
+#include <cstdlib>
 #include <cstring>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -112,11 +114,18 @@ private:
 struct Exchange {
     Response response;
     const std::atomic<bool>* cancel = nullptr;
+    // Request::body_sink, and the status of the response being received (from its status line).
+    const std::function<bool(std::string_view)>* sink = nullptr;
+    int status = 0;
     std::vector<std::string> secrets;  // values that must not reach the trace log
 };
 
 size_t on_body(char* data, size_t size, size_t count, void* user) {
     auto* ex = static_cast<Exchange*>(user);
+    if (ex->sink != nullptr && *ex->sink && ex->status >= 200 && ex->status < 300) {
+        // A successful body goes to the sink as it arrives; false from the sink aborts the transfer.
+        return (*ex->sink)(std::string_view(data, size * count)) ? size * count : 0;
+    }
     ex->response.body.append(data, size * count);
     return size * count;
 }
@@ -127,6 +136,8 @@ size_t on_header(char* data, size_t size, size_t count, void* user) {
     while (!line.empty() && (line.back() == '\r' || line.back() == '\n')) line.remove_suffix(1);
     if (line.rfind("HTTP/", 0) == 0) {
         ex->response.headers = Headers{};  // a new response (after 100 Continue or a proxy CONNECT)
+        const auto space = line.find(' ');
+        ex->status = space == std::string_view::npos ? 0 : std::atoi(std::string(line.substr(space + 1, 3)).c_str());
     } else if (const auto colon = line.find(':'); colon != std::string_view::npos) {
         auto value = line.substr(colon + 1);
         while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.remove_prefix(1);
@@ -224,6 +235,7 @@ public:
         Slot slot = acquire();
         Exchange ex;
         ex.cancel = request.cancel.get();
+        ex.sink = &request.body_sink;
         if (!proxy_password_.empty()) ex.secrets.push_back(proxy_password_);
         char error_buffer[CURL_ERROR_SIZE] = {};
 

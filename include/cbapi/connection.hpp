@@ -4,6 +4,8 @@
 /// request logging, on top of a Transport.
 
 #include <chrono>
+#include <exception>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -115,6 +117,46 @@ public:
         if (resp.status == 204) return default_value;
         if (resp.status != 200) unexpected_status(HttpMethod::get, path, resp);
         return parse_json(resp, HttpMethod::get, path);
+    }
+
+    /// GETs `path` and hands the body of a successful reply to `sink` piece by piece as it arrives, so that a large
+    /// download never sits in memory. Retries as request() does, but only while nothing has reached the sink yet.
+    /// @param sink receives the body in order; an exception it throws aborts the transfer and is rethrown
+    /// @return the response (status and headers; its body is empty)
+    /// @throws the exceptions of request(), and whatever `sink` throws
+    Response download(std::string_view path, const std::function<void(std::string_view)>& sink,
+                      const QueryParams& params = {}) const {
+        bool delivered = false;
+        std::exception_ptr sink_error;
+        Request req;
+        req.method = HttpMethod::get;
+        const std::string target = make_target(path, params);
+        req.url = state_->url + target;
+        req.headers.set("X-Auth-Token", state_->token);
+        req.headers.set("User-Agent", state_->user_agent);
+        req.body_sink = [&](std::string_view chunk) {
+            try {
+                delivered = true;
+                sink(chunk);
+                return true;
+            } catch (...) {
+                sink_error = std::current_exception();
+                return false;
+            }
+        };
+        Response resp;
+        try {
+            resp = send_with_retries(req, target, &delivered);
+        } catch (...) {
+            if (sink_error) std::rethrow_exception(sink_error);
+            throw;
+        }
+        if (sink_error) std::rethrow_exception(sink_error);
+        if (!resp.body.empty()) {  // a transport that does not stream
+            sink(resp.body);
+            resp.body.clear();
+        }
+        return resp;
     }
 
     /// POST a JSON body (sorted keys, `Content-Type: application/json`).
@@ -234,7 +276,8 @@ private:
                           std::string(to_string(method)), state_->url + std::string(path), body);
     }
 
-    Response send_with_retries(const Request& req, const std::string& target) const {
+    // `no_retry` (downloads): once it is true, failures are not retried (part of the body was already delivered).
+    Response send_with_retries(const Request& req, const std::string& target, const bool* no_retry = nullptr) const {
         const auto& opts = state_->options;
         const auto log = logger();
         const std::string_view method = to_string(req.method);
@@ -245,13 +288,14 @@ private:
         const bool may_retry = RetryPolicy::may_retry(req);
         for (int attempt = 0;; ++attempt) {
             if (req.cancel && req.cancel->load()) throw RequestCancelled();
-            const bool can_retry = may_retry && attempt < opts.retry.max_retries;
+            bool can_retry = may_retry && attempt < opts.retry.max_retries;
             const auto started = std::chrono::steady_clock::now();
             Response resp;
             try {
                 resp = opts.transport->send(req);
             } catch (const ConnectionError& e) {
                 if (req.cancel && req.cancel->load()) throw RequestCancelled();
+                if (no_retry != nullptr && *no_retry) can_retry = false;
                 if (!can_retry || !opts.retry.retry_connection_errors || !e.retryable()) throw;
                 wait_before_retry(attempt, std::nullopt, method, target, e.what());
                 continue;

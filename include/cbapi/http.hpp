@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cctype>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -94,6 +95,10 @@ struct Request {
     bool read_only = false;
     /// When set and true, the transfer is aborted as soon as possible (an abandoned iteration's prefetch).
     std::shared_ptr<const std::atomic<bool>> cancel;
+    /// When set, a transport may hand the body of a successful (2xx) response to it piece by piece as it arrives,
+    /// instead of keeping it in Response::body (downloads); returning false aborts the transfer. A transport that
+    /// ignores it returns the body as usual. Error bodies always stay in Response::body.
+    std::function<bool(std::string_view)> body_sink;
 };
 
 /// Thrown when a request was aborted through its cancel flag.

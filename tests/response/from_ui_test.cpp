@@ -20,15 +20,17 @@ TEST_F(FromUiTest, AnalyzeLinkIsALazyProcessOfThatSegment) {
     auto obj = cb.from_ui(server.url() + "/#/analyze/" + guid + "/1495465643405");
     ASSERT_TRUE(std::holds_alternative<Process>(obj));
     const auto before = server.request_count();
-    server.on("GET", std::string("/api/v1/process/") + guid + "/1495465643405", [](const testing::RecordedRequest&) {
-        return testing::MockResponse::json({{"id", "x"}, {"process_name", "cmd.exe"}});
+    // The summary is always asked for the default segment (0 on 6.x); the object keeps the link's segment.
+    server.on("GET", std::string("/api/v1/process/") + guid + "/0", [](const testing::RecordedRequest&) {
+        return testing::MockResponse::json({{"process", {{"id", "x"}, {"process_name", "cmd.exe"}}}});
     });
     auto& p = std::get<Process>(obj);
     EXPECT_EQ(p.guid(), guid);
     EXPECT_EQ(p.segment(), 1495465643405);
     EXPECT_EQ(server.request_count(), before);  // nothing loaded yet
     EXPECT_EQ(p.process_name(), "cmd.exe");
-    EXPECT_EQ(server.requests().back().path, std::string("/api/v1/process/") + guid + "/1495465643405");
+    EXPECT_EQ(server.requests().back().path, std::string("/api/v1/process/") + guid + "/0");
+    EXPECT_EQ(p.segment(), 1495465643405);
 }
 
 TEST_F(FromUiTest, SearchLinkIsARawProcessQuery) {

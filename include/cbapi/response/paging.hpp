@@ -13,8 +13,9 @@
 
 namespace cbapi::response {
 
-/// How Cb Response asks for a page of search results and reads it back.
-class ResponsePaging final : public PagingStrategy {
+/// How Cb Response asks for a page of search results and reads it back. Model-specific strategies (ProcessQuery's)
+/// derive from it.
+class ResponsePaging : public PagingStrategy {
 public:
     /// @param send_facet_false add `facet=false` (servers 5.1.1 and later; 5.1.0 answered 504 to it)
     explicit ResponsePaging(bool send_facet_false) : facet_false_(send_facet_false) {}

@@ -1,19 +1,135 @@
 #pragma once
 /// @file
-/// Cb Response processes: Process and its query.
+/// Cb Response processes: Process (identity, summary fields, relationships, events) and ProcessQuery.
+///
+/// A process is identified by its GUID (`SSSSSSSS-PPPPPPPP-TTTTTTTTTTTTTTTT` with dashes: sensor id, pid, FILETIME
+/// of its creation) and a *segment*. Before 6.0 a process is normally one segment (`1`); from 6.0 on its events are
+/// split into many segments whose ids are millisecond timestamps, and segment `0` means the whole process. A
+/// `unique_id` is the GUID plus `-` plus the segment in hex (8 digits on 5.x, 12 on 6.x).
+///
+/// Requests a Process makes (each at most once per object, then cached):
+/// - summary: `GET /api/v1/process/<guid>/<default segment>[?children=<n>]` (default segment 0 from 6.0 on, 1
+///   before) — the process document plus its parent, children and siblings, in one call. It is made when a field
+///   the object lacks is read, or by refresh(), parent(), children(), siblings();
+/// - events: `GET /api/v<1-4>/process/<guid>/<segment>/event` (the version by server, see events.hpp);
+/// - segments: `GET /api/v1/process/<guid>/segment` (6.0+) or a `process_id:<guid>` search (before 6.0).
+///
+/// Differences from cbapi-python 1.3.2 (its bugs, fixed): the summary's relatives are used even when events were
+/// loaded first; all_events() does not repeat the children once per segment nor change the object's segment;
+/// `unique_id` suffixes are read whole (Python skipped the first hex digit); a child's missing start comes from its
+/// own GUID (not the parent's); process_md5()/path() fall back to the first module load; a malformed event record
+/// is skipped with a warning instead of failing the whole list; ProcessQuery filters never change the query they
+/// were called on.
 
+#include <algorithm>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
 #include <string>
+#include <string_view>
 #include <utility>
+#include <vector>
+
+#include <fmt/format.h>
 
 #include "cbapi/detail/url.hpp"
+#include "cbapi/errors.hpp"
+#include "cbapi/logging.hpp"
 #include "cbapi/model.hpp"
 #include "cbapi/query.hpp"
+#include "cbapi/response/binary.hpp"
+#include "cbapi/response/events.hpp"
 #include "cbapi/response/model_support.hpp"
 #include "cbapi/response/query.hpp"
+#include "cbapi/response/sensor.hpp"
+#include "cbapi/time.hpp"
 
 namespace cbapi::response {
 
-/// A process (one segment of it): `/api/v1/process/<guid>/<segment>`. Search with `select<Process>()`.
+class Process;
+/// ProcessQuery is the Process specialization of Query (so `Query<Process>` and `ProcessQuery` are one type).
+template <>
+class Query<Process>;
+/// The query of processes: `cb.select<Process>()`.
+using ProcessQuery = Query<Process>;
+
+/// What a process GUID encodes.
+struct ProcessGuid {
+    std::uint32_t sensor_id = 0;  ///< the sensor that saw the process
+    std::uint32_t pid = 0;        ///< its process id
+    TimePoint create_time{};      ///< when it was created (from the FILETIME in the GUID)
+};
+
+namespace process_detail {
+
+/// Key a ProcessQuery uses to hand its max_children setting to the processes it yields (removed by Process).
+inline constexpr const char* max_children_key = "cbapi:max_children";
+
+inline bool is_hex(char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'); }
+
+inline std::optional<unsigned long long> parse_hex(std::string_view text) {
+    if (text.empty() || text.size() > 16) return std::nullopt;
+    unsigned long long v = 0;
+    for (char c : text) {
+        if (!is_hex(c)) return std::nullopt;
+        v = v * 16 + static_cast<unsigned long long>(c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10);
+    }
+    return v;
+}
+
+/// The first five dash-separated parts of an id (drops a segment suffix).
+inline std::string strip_segment(std::string_view id) {
+    std::size_t pos = 0;
+    for (int dashes = 0; dashes < 5; ++dashes) {
+        pos = id.find('-', pos);
+        if (pos == std::string_view::npos) return std::string(id);
+        ++pos;
+    }
+    return std::string(id.substr(0, pos - 1));
+}
+
+inline bool is_zero_id(std::string_view id) {
+    if (id.empty()) return true;
+    for (char c : id)
+        if (c != '0' && c != '-') return false;
+    return true;
+}
+
+/// A field that holds a process id: non-empty, not all zeros.
+inline std::optional<std::string> id_field(const nlohmann::json& doc, const char* key) {
+    const auto it = doc.find(key);
+    if (it == doc.end() || it->is_null()) return std::nullopt;
+    std::string text = cbapi::detail::id_text(*it);
+    if (is_zero_id(text)) return std::nullopt;
+    return text;
+}
+
+inline long long integer_value(const nlohmann::json& v, long long fallback) {
+    if (v.is_number_integer()) return v.get<long long>();
+    if (v.is_number()) return static_cast<long long>(v.get<double>());
+    if (v.is_string()) {
+        if (auto n = events_detail::to_integer(v.get<std::string>())) return *n;
+    }
+    return fallback;
+}
+
+}  // namespace process_detail
+
+/// One child of a process as the summary lists it (Process::children()): an event whose timestamp is the child's
+/// start, and the child itself, ready to use (its summary fields are already filled in).
+struct ChildProcess {
+    ChildProcEvent event;  ///< procguid, md5, pid, path, timestamp = the child's start, proc_data = its document
+    std::shared_ptr<Process> process;  ///< the child (shared so that a ChildProcess stays cheap to copy)
+};
+
+/// A process (one segment of it, or the whole process for segment 0 on 6.x): `/api/v1/process/<guid>/<segment>`.
+/// Search with `cb.select<Process>()` (a ProcessQuery); select one with `cb.select<Process>(guid_or_unique_id)`.
+///
+/// Reading a field the object lacks loads the process summary once. A Process is a plain value owned by one thread
+/// at a time; copies share nothing mutable but cached, immutable event lists.
 class Process : public Model {
 public:
     inline static const ModelInfo model_info =
@@ -24,26 +140,772 @@ public:
                        detail::text_field(doc, "segment_id");
             });
     static constexpr bool creatable = false;
-    using query_type = Query<Process>;
+    using query_type = ProcessQuery;
 
-    /// @param api the API the process belongs to @param full whether `doc` is the complete summary
-    /// @param doc must carry `id`; a missing `segment_id` becomes the server's default segment (0 from 6.0 on, 1
-    ///        before)
+    /// Makes a process from a document (a search result, a summary's relative, or just `{"id": ...}`).
+    /// `id` may be a GUID, a 5.x (45 characters) or 6.x (49 characters, 6.0+ servers) unique id, or a legacy
+    /// integer id; a missing or empty `id` falls back to `unique_id` (documents of processes carried over from 5.2
+    /// to 6.1). A missing or zero `segment_id` means the default segment (0 from 6.0 on, 1 before).
+    /// An id that is not a 36-character GUID makes an *invalid* process: it never asks the server for anything.
+    /// @param api the API the process belongs to
+    /// @param doc the document
+    /// @param full whether the document is complete (reading a missing field then loads nothing)
+    /// @throws ApiError when the document is not an object
     Process(cbapi::detail::ApiHandle api, nlohmann::json doc, bool full)
-        : Model(model_info, std::move(api), std::move(doc), full) {
-        if (!document().contains("segment_id")) {
-            static const ServerVersion segments_from_zero{6, 0};
-            mutable_document()["segment_id"] = this->api()->at_least(segments_from_zero) ? 0 : 1;
+        : Model(model_info, std::move(api), std::move(doc), /*full=*/true), fields_complete_(full) {
+        auto& d = mutable_document();
+        if (const auto it = d.find(process_detail::max_children_key); it != d.end()) {
+            max_children_ = static_cast<std::size_t>(process_detail::integer_value(*it, 0));
+            d.erase(it);
+        }
+        std::string id_value = d.contains("id") ? cbapi::detail::id_text(d["id"]) : std::string();
+        if (id_value.empty()) id_value = detail::text_field(d, "unique_id");
+        long long segment = 0;
+        if (const auto it = d.find("segment_id"); it != d.end()) segment = process_detail::integer_value(*it, 0);
+        const bool integer_id = d.contains("id") && d["id"].is_number_integer();
+        if (!integer_id) {
+            if (auto parsed = parse_unique_id(id_value, six_x())) {
+                id_value = parsed->first;
+                if (segment == 0) segment = parsed->second;
+            }
+            if (const auto it = d.find("id"); it == d.end() || !it->is_string() || it->get_ref<const std::string&>() != id_value)
+                d["id"] = id_value;
+        }
+        valid_ = integer_id || id_value.size() == 36;
+        segment_ = segment == 0 ? default_segment() : segment;
+        if (const auto it = d.find("segment_id"); it == d.end() || *it != segment_) d["segment_id"] = segment_;
+        recover_from_guid();
+    }
+
+    // --- identity ---------------------------------------------------------------------------------------------
+
+    /// The process GUID (36 characters).
+    std::string guid() const { return id(); }
+    /// The segment this object describes (0 = every segment, 6.0+ servers).
+    long long segment() const noexcept { return segment_; }
+    /// The segment used when none is given: 0 (the whole process) from 6.0 on, 1 before.
+    long long default_segment() const { return six_x() ? 0 : 1; }
+    /// The unique id: the document's `unique_id`, else the GUID plus the segment in hex (12 digits on 6.x, 8 before).
+    std::string unique_id() const {
+        if (auto u = Model::get<std::string>("unique_id"); u && !u->empty()) return *u;
+        return fmt::format("{}-{:0{}x}", guid(), static_cast<unsigned long long>(segment_), six_x() ? 12 : 8);
+    }
+    /// Whether the id is a usable GUID (an invalid process makes no requests).
+    bool valid() const noexcept { return valid_; }
+    /// Whether the sensor suppressed this process (only known for children; no requests are made for it).
+    bool suppressed() const noexcept { return suppressed_; }
+
+    /// Splits a unique id into GUID and segment: 45 characters (5.x, 8 hex digits) on any server, 49 characters
+    /// (6.x, 12 hex digits) only when `server_6x`. The whole suffix is read (cbapi-python skipped its first digit).
+    /// @return nullopt when the text is not such a unique id
+    static std::optional<std::pair<std::string, long long>> parse_unique_id(std::string_view text, bool server_6x) {
+        if (!(text.size() == 45 || (server_6x && text.size() == 49)) || text[36] != '-') return std::nullopt;
+        const auto segment = process_detail::parse_hex(text.substr(37));
+        if (!segment) return std::nullopt;
+        return std::make_pair(std::string(text.substr(0, 36)), static_cast<long long>(*segment));
+    }
+
+    /// Decodes a process GUID: sensor id (first 8 hex digits), pid (next 8), creation FILETIME (last 16).
+    /// @return nullopt when the text has fewer than 32 hex digits (dashes ignored) or a bad time
+    static std::optional<ProcessGuid> decode_guid(std::string_view guid) {
+        std::string hex;
+        for (char c : guid) {
+            if (c == '-') continue;
+            if (!process_detail::is_hex(c)) return std::nullopt;
+            hex.push_back(c);
+            if (hex.size() == 32) break;
+        }
+        if (hex.size() < 32) return std::nullopt;
+        ProcessGuid out;
+        out.sensor_id = static_cast<std::uint32_t>(*process_detail::parse_hex(std::string_view(hex).substr(0, 8)));
+        out.pid = static_cast<std::uint32_t>(*process_detail::parse_hex(std::string_view(hex).substr(8, 8)));
+        try {
+            out.create_time = from_filetime(*process_detail::parse_hex(std::string_view(hex).substr(16, 16)));
+        } catch (const ApiError&) {
+            return std::nullopt;
+        }
+        return out;
+    }
+
+    // --- fields (typed views; any field: get<T>(name)) ------------------------------------------------------------
+
+    /// A field converted to T; loads the summary first when the object lacks the field (see Model::get).
+    template <typename T>
+    std::optional<T> get(std::string_view name) const {
+        need(name);
+        return Model::get<T>(name);
+    }
+    /// get<T>(name), or `fallback` when absent or null.
+    template <typename T>
+    T get_or(std::string_view name, T fallback) const {
+        need(name);
+        return Model::get_or<T>(name, std::move(fallback));
+    }
+    /// Whether the field is present (loading the summary first when needed).
+    bool has(std::string_view name) const {
+        need(name);
+        return Model::has(name);
+    }
+
+    std::string process_name() const { return get_or<std::string>("process_name", ""); }
+    /// The command line; the path when the server has none.
+    std::string cmdline() const {
+        std::string c = get_or<std::string>("cmdline", "");
+        return c.empty() ? path() : c;
+    }
+    std::string hostname() const { return get_or<std::string>("hostname", ""); }
+    std::string username() const { return get_or<std::string>("username", ""); }
+    /// The executable's path; when empty, the path of the first module load (usually the executable).
+    std::string path() const {
+        std::string p = get_or<std::string>("path", "");
+        if (p.empty() && modload_count() > 0) {
+            const auto& loads = modloads();
+            if (!loads.empty()) p = loads.front().path;
+        }
+        return p;
+    }
+    /// The executable's MD5; when empty, the MD5 of the first module load.
+    std::string process_md5() const {
+        std::string m = get_or<std::string>("process_md5", "");
+        if (m.empty() && modload_count() > 0) {
+            const auto& loads = modloads();
+            if (!loads.empty()) m = loads.front().md5;
+        }
+        return m;
+    }
+    long long process_pid() const { return integer("process_pid", -1); }
+    long long parent_pid() const { return integer("parent_pid", -1); }
+    long long sensor_id() const { return integer("sensor_id", 0); }
+    std::string group() const { return get_or<std::string>("group", ""); }
+    std::string os_type() const { return get_or<std::string>("os_type", ""); }
+    std::string host_type() const { return get_or<std::string>("host_type", ""); }
+    std::string parent_name() const { return get_or<std::string>("parent_name", ""); }
+    std::string parent_md5() const { return get_or<std::string>("parent_md5", ""); }
+    long long modload_count() const { return integer("modload_count", 0); }
+    long long filemod_count() const { return integer("filemod_count", 0); }
+    long long regmod_count() const { return integer("regmod_count", 0); }
+    long long netconn_count() const { return integer("netconn_count", 0); }
+    long long crossproc_count() const { return integer("crossproc_count", 0); }
+    long long childproc_count() const { return integer("childproc_count", 0); }
+    /// Whether the process has ended (false when the server does not say).
+    bool terminated() const { return get_or<bool>("terminated", false); }
+    /// When the process started (from its GUID when the document has no usable `start`).
+    std::optional<TimePoint> start() const { return get<TimePoint>("start"); }
+    /// The sensor-clock time of the last event.
+    std::optional<TimePoint> last_update() const { return get<TimePoint>("last_update"); }
+    /// The server-clock time the last event arrived.
+    std::optional<TimePoint> last_server_update() const { return get<TimePoint>("last_server_update"); }
+    /// When the process ended: the `end` field; else `last_update` when it terminated; else none (still running or
+    /// unknown).
+    std::optional<TimePoint> end() const {
+        if (auto e = Model::get<TimePoint>("end")) return e;
+        if (terminated()) return last_update();
+        return std::nullopt;
+    }
+    /// `comms_ip` as a dotted quad (the server sends a signed 32-bit integer).
+    std::string comms_ip() const { return ip_field("comms_ip"); }
+    /// `interface_ip` as a dotted quad.
+    std::string interface_ip() const { return ip_field("interface_ip"); }
+
+    /// The console page of this process: `<server>/#analyze/<guid>/<segment>`.
+    std::string webui_link() const { return api()->connection.url() + "/#analyze/" + guid() + "/" + std::to_string(segment_); }
+
+    /// The sensor that saw this process (loaded lazily).
+    Sensor sensor() const { return Sensor(api(), {{"id", sensor_id()}}, false); }
+    /// The executable's binary (loaded lazily; pre-filled from the process's `binaries` map when present).
+    Binary binary() const { return binary_for(process_md5()); }
+
+    // --- loading --------------------------------------------------------------------------------------------------
+
+    /// Whether the summary (fields, parent, children, siblings) has been loaded.
+    bool summary_loaded() const noexcept { return summary_ != nullptr; }
+
+    /// Loads the summary again (`GET /api/v1/process/<guid>/<default segment>`), keeping this object's segment, and
+    /// forgets cached events and segments.
+    /// @throws InvalidObjectError for an invalid or suppressed process; ObjectNotFoundError and the request's errors
+    void refresh() {
+        if (!can_request())
+            throw InvalidObjectError("Process " + guid() + (suppressed_ ? " was suppressed by the sensor"
+                                                                         : " has no valid process GUID") +
+                                     "; it cannot be loaded");
+        events_.clear();
+        segments_.reset();
+        load_summary();
+    }
+
+    /// Sets how many children the summary requests ask for (`children=<n>`; the server's default is 15). Applies to
+    /// this object and to every process reached from it (parents, children, siblings, walks).
+    /// @throws ApiError for 0
+    Process& set_max_children(std::size_t n) {
+        if (n == 0) throw ApiError("max_children must be at least 1");
+        max_children_ = n;
+        return *this;
+    }
+    /// The `children=` value sent with summary requests; 0 = none sent (server default).
+    std::size_t max_children() const noexcept { return max_children_; }
+
+    // --- relationships (one summary request gives parent, children and siblings) ----------------------------
+
+    /// The parent process (pre-filled from the summary), or none for a root process (no parent id, or a summary
+    /// parent with pid -1). The parent id is `parent_unique_id` unless it names another sensor, then `parent_id`.
+    std::optional<Process> parent() const {
+        ensure_summary();
+        const auto& d = document();
+        std::optional<std::string> parent_id = process_detail::id_field(d, "parent_unique_id");
+        const auto alternate = process_detail::id_field(d, "parent_id");
+        if (parent_id) {
+            const auto decoded = decode_guid(*parent_id);
+            if (alternate && decoded && static_cast<long long>(decoded->sensor_id) != sensor_id()) parent_id = alternate;
+        } else {
+            parent_id = alternate;
+        }
+        if (!parent_id) return std::nullopt;
+        nlohmann::json initial = summary_ && summary_->parent.is_object() ? summary_->parent : nlohmann::json::object();
+        // The server's placeholder for a parent it has no process for (pid -1): this process is a root.
+        if (const auto pid = initial.find("process_pid"); pid != initial.end() && process_detail::integer_value(*pid, 0) == -1)
+            return std::nullopt;
+        initial["id"] = process_detail::strip_segment(*parent_id);
+        initial.erase("segment_id");
+        initial.erase("unique_id");
+        return relative(std::move(initial), false);
+    }
+
+    /// Every ancestor, nearest first, up to the root (stops at a parent with pid -1 or one the server does not
+    /// know, 404). One summary request per level.
+    std::vector<Process> parents() const {
+        std::vector<Process> out;
+        walk_parents([&out](const Process& p, int) { out.push_back(p); });
+        return out;
+    }
+
+    /// Calls `visitor(parent, depth)` for each ancestor (depth 0 = the parent), nearest first.
+    /// @param max_depth ancestors visited at most (0 = up to the root)
+    void walk_parents(const std::function<void(const Process&, int)>& visitor, int max_depth = 0) const {
+        std::set<std::string> seen{guid()};
+        std::optional<Process> current = parent();
+        for (int depth = 0; current && current->process_pid() != -1; ++depth) {
+            if (max_depth > 0 && depth >= max_depth) break;
+            if (!seen.insert(current->guid()).second) throw ApiError("Process cycle detected at depth " + std::to_string(depth));
+            visitor(*current, depth);
+            try {
+                current = current->parent();
+            } catch (const ObjectNotFoundError&) {
+                break;
+            }
         }
     }
 
-    /// The process GUID.
-    std::string guid() const { return id(); }
-    /// The segment this object describes.
-    long long segment() const { return get_or<long long>("segment_id", 0); }
-    std::string process_name() const { return get_or<std::string>("process_name", ""); }
-    std::string hostname() const { return get_or<std::string>("hostname", ""); }
-    std::string cmdline() const { return get_or<std::string>("cmdline", ""); }
+    /// The number of ancestors up to the root (at most 500).
+    /// @throws ApiError "Process cycle detected at depth N" when an ancestor repeats
+    int depth() const {
+        int n = 0;
+        walk_parents([&n](const Process&, int) { ++n; }, 500);
+        return n;
+    }
+
+    /// The children, one entry per child, from the summary (the 1.3.0 behaviour): the entry's timestamp is the
+    /// child's start; its process is ready to use (its summary fields filled in). For the raw child-process events
+    /// (a start and an end record per child) see childprocs().
+    std::vector<ChildProcess> children() const {
+        ensure_summary();
+        std::vector<ChildProcess> out;
+        if (!summary_) return out;
+        std::size_t sequence = 0;
+        for (const auto& child : summary_->children) {
+            if (!child.is_object()) continue;
+            ChildProcEvent e;
+            e.sequence = sequence++;
+            std::string id = detail::text_field(child, "unique_id");
+            if (id.empty()) id = detail::text_field(child, "id");
+            e.procguid = id;
+            e.md5 = detail::text_field(child, "process_md5");
+            e.path = detail::text_field(child, "path");
+            e.pid = process_detail::integer_value(child.value("process_pid", nlohmann::json(-1)), -1);
+            e.is_suppressed = child.value("is_suppressed", false);
+            e.proc_data = child;
+            nlohmann::json initial = child;
+            initial["id"] = process_detail::strip_segment(id);
+            initial.erase("segment_id");
+            auto process = std::make_shared<Process>(relative(std::move(initial), e.is_suppressed));
+            if (auto started = process->document().find("start"); started != process->document().end() && started->is_string())
+                e.timestamp = try_parse_event_time(started->get<std::string>()).value_or(TimePoint{});
+            out.push_back(ChildProcess{std::move(e), std::move(process)});
+        }
+        return out;
+    }
+
+    /// The other children of this process's parent, from the summary (the server lists at most 15).
+    std::vector<Process> siblings() const {
+        ensure_summary();
+        std::vector<Process> out;
+        if (!summary_) return out;
+        for (const auto& sibling : summary_->siblings) {
+            if (!sibling.is_object()) continue;
+            nlohmann::json initial = sibling;
+            std::string id = detail::text_field(sibling, "id");
+            if (id.empty()) id = detail::text_field(sibling, "unique_id");
+            initial["id"] = process_detail::strip_segment(id);
+            initial.erase("segment_id");
+            out.push_back(relative(std::move(initial), sibling.value("is_suppressed", false)));
+        }
+        return out;
+    }
+
+    /// Calls `visitor(child, depth)` for every descendant, depth first (depth 0 = the children). Each level costs
+    /// one summary request per process (with `children=<max_children>` when set); a child the server does not know
+    /// (404) is skipped with its subtree; suppressed children are visited but not descended into.
+    /// @param max_depth levels visited (0 = all)
+    void walk_children(const std::function<void(const Process&, int)>& visitor, int max_depth = 0) const {
+        walk_children_from(visitor, max_depth, 0);
+    }
+
+    // --- events ---------------------------------------------------------------------------------------------------
+
+    /// The events of a segment (default: this object's; 0 on 6.x = every segment), fetched once and cached.
+    /// @throws ApiError for an invalid or suppressed process; the request's errors
+    const SegmentEvents& events(std::optional<long long> segment = std::nullopt) const {
+        const long long seg = segment.value_or(segment_);
+        if (auto it = events_.find(seg); it != events_.end()) return *it->second;
+        if (!can_request()) {
+            static const SegmentEvents none;
+            return none;
+        }
+        auto loaded = std::make_shared<const SegmentEvents>(load_events(seg));
+        return *events_.emplace(seg, std::move(loaded)).first->second;
+    }
+
+    const std::vector<ModLoadEvent>& modloads() const { return events().modloads; }
+    const std::vector<FileModEvent>& filemods() const { return events().filemods; }
+    const std::vector<RegModEvent>& regmods() const { return events().regmods; }
+    const std::vector<NetConnEvent>& netconns() const { return events().netconns; }
+    const std::vector<CrossProcEvent>& crossprocs() const { return events().crossprocs; }
+    /// The raw child-process events of this segment (a start and an end record per child; cbapi-python's behaviour
+    /// of `children` before 1.3.0).
+    const std::vector<ChildProcEvent>& childprocs() const { return events().childprocs; }
+
+    /// The file modifications of exactly this path.
+    std::vector<FileModEvent> find_file_writes(const std::string& file_path) const {
+        std::vector<FileModEvent> out;
+        for (const auto& f : filemods())
+            if (f.path == file_path) out.push_back(f);
+        return out;
+    }
+
+    /// The binary of a module load (pre-filled from the process's `binaries` map when the server sent it).
+    Binary modload_binary(const ModLoadEvent& load) const {
+        if (load.binary_data.is_object() && !load.binary_data.empty()) return Binary(api(), load.binary_data, false);
+        return binary_for(load.md5);
+    }
+    /// The module loads whose binary is not signed (Binary::is_signed(): only a "Signed" result counts; may load
+    /// each module's binary summary).
+    std::vector<ModLoadEvent> unsigned_modloads() const {
+        std::vector<ModLoadEvent> out;
+        for (const auto& m : modloads())
+            if (!modload_binary(m).is_signed()) out.push_back(m);
+        return out;
+    }
+    /// The process a child-process event names (suppressed children make no requests).
+    Process childproc_process(const ChildProcEvent& event) const {
+        nlohmann::json initial = event.proc_data.is_object() ? event.proc_data : nlohmann::json::object();
+        initial["id"] = process_detail::strip_segment(event.procguid);
+        initial.erase("segment_id");
+        if (!event.md5.empty() && !initial.contains("process_md5")) initial["process_md5"] = event.md5;
+        if (!event.path.empty() && !initial.contains("path")) initial["path"] = event.path;
+        if (event.pid >= 0 && !initial.contains("process_pid")) initial["process_pid"] = event.pid;
+        initial["parent_unique_id"] = unique_id();
+        initial["parent_id"] = guid();
+        return relative(std::move(initial), event.is_suppressed);
+    }
+    /// The other process of a cross-process event (the target, or the source when this process is the target).
+    Process crossproc_peer(const CrossProcEvent& event) const {
+        const std::string& other = event.is_target ? event.source_procguid : event.target_procguid;
+        return relative({{"id", process_detail::strip_segment(other)}}, false);
+    }
+
+    /// The segments of this process, ascending (cached): `GET /api/v1/process/<guid>/segment` on 6.0+, a
+    /// `process_id:<guid>` search before.
+    std::vector<long long> segments() const;
+
+    /// Every event of every segment, sorted by time (stable). Child processes appear once each (from the summary,
+    /// timestamp = the child's start), not once per segment; this object's segment is not changed.
+    std::vector<ProcessEvent> all_events() const {
+        std::vector<ProcessEvent> out;
+        for (long long seg : segments()) {
+            const auto& e = events(seg);
+            out.insert(out.end(), e.modloads.begin(), e.modloads.end());
+            out.insert(out.end(), e.netconns.begin(), e.netconns.end());
+            out.insert(out.end(), e.filemods.begin(), e.filemods.end());
+            out.insert(out.end(), e.regmods.begin(), e.regmods.end());
+            out.insert(out.end(), e.crossprocs.begin(), e.crossprocs.end());
+        }
+        for (auto& child : children()) out.emplace_back(std::move(child.event));
+        std::stable_sort(out.begin(), out.end(),
+                         [](const ProcessEvent& a, const ProcessEvent& b) { return event_time(a) < event_time(b); });
+        return out;
+    }
+
+    /// Events flagged as tampering, from all_events().
+    std::vector<ProcessEvent> tamper_events() const {
+        std::vector<ProcessEvent> out;
+        for (auto& e : all_events())
+            if (std::visit([](const auto& x) { return x.tamper_flag; }, e)) out.push_back(std::move(e));
+        return out;
+    }
+
+protected:
+    void on_refreshed() override {
+        // Model::refresh() through a base reference stored the whole summary reply: split it like load_summary().
+        auto& d = mutable_document();
+        if (!d.contains("process") || !d["process"].is_object()) return;
+        nlohmann::json reply = std::move(d);
+        d = {{"id", detail::text_field(reply["process"], "id")}, {"segment_id", segment_}};
+        events_.clear();
+        segments_.reset();
+        adopt_summary(std::move(reply));
+    }
+
+private:
+    struct Summary {
+        nlohmann::json parent;
+        nlohmann::json children = nlohmann::json::array();
+        nlohmann::json siblings = nlohmann::json::array();
+    };
+
+    bool six_x() const { return api()->at_least(ServerVersion{6, 0}); }
+    bool can_request() const noexcept { return valid_ && !suppressed_; }
+
+    long long integer(const char* name, long long fallback) const {
+        need(name);
+        const auto it = document().find(name);
+        return it == document().end() || it->is_null() ? fallback : process_detail::integer_value(*it, fallback);
+    }
+
+    std::string ip_field(const char* name) const {
+        need(name);
+        const auto it = document().find(name);
+        if (it == document().end() || it->is_null()) return {};
+        if (it->is_number_integer()) return events_detail::dotted_quad(it->get<long long>());
+        return cbapi::detail::id_text(*it);
+    }
+
+    Binary binary_for(const std::string& md5) const {
+        std::string upper = md5;
+        for (char& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+        const auto& d = document();
+        if (const auto b = d.find("binaries"); b != d.end() && b->is_object()) {
+            if (const auto entry = b->find(upper); entry != b->end() && entry->is_object()) {
+                nlohmann::json initial = *entry;
+                initial["md5"] = upper;
+                return Binary(api(), std::move(initial), false);
+            }
+        }
+        return Binary(api(), {{"md5", upper}}, false);
+    }
+
+    Process relative(nlohmann::json initial, bool suppressed) const {
+        if (max_children_ > 0) initial[process_detail::max_children_key] = max_children_;
+        Process p(api(), std::move(initial), false);
+        p.suppressed_ = suppressed;
+        return p;
+    }
+
+    void walk_children_from(const std::function<void(const Process&, int)>& visitor, int max_depth, int depth) const {
+        for (const auto& child : children()) {
+            visitor(*child.process, depth);
+            if (child.process->suppressed() || (max_depth > 0 && depth + 1 >= max_depth)) continue;
+            try {
+                child.process->walk_children_from(visitor, max_depth, depth + 1);
+            } catch (const ObjectNotFoundError& e) {
+                logger()->debug("Skipping the children of process {}: {}", child.process->guid(), e.what());
+            }
+        }
+    }
+
+    // Loads the summary when a field is missing (and the object may still learn it).
+    void need(std::string_view name) const {
+        if (summary_ || fields_complete_ || !can_request()) return;
+        if (document().contains(name)) return;
+        load_summary();
+    }
+    void ensure_summary() const {
+        if (!summary_ && can_request()) load_summary();
+    }
+
+    // The document is mutable inside Model (lazy loading); these writes only fill in what the server says.
+    nlohmann::json& doc_for_loading() const { return const_cast<Process*>(this)->mutable_document(); }
+
+    void load_summary() const {
+        QueryParams params;
+        if (max_children_ > 0) params.emplace_back("children", std::to_string(max_children_));
+        const std::string path = "/api/v1/process/" + cbapi::detail::encode_path_segment(guid()) + "/" +
+                                 std::to_string(default_segment());
+        adopt_summary(api()->connection.get_json(path, params, nlohmann::json::object()));
+    }
+
+    void adopt_summary(nlohmann::json reply) const {
+        if (!reply.is_object() || !reply.contains("process") || !reply["process"].is_object())
+            throw ServerError(200, "Expected a process summary ({\"process\": {...}, ...}) for process " + guid());
+        auto s = std::make_shared<Summary>();
+        if (auto p = reply.find("parent"); p != reply.end()) s->parent = std::move(*p);
+        if (auto c = reply.find("children"); c != reply.end() && c->is_array()) s->children = std::move(*c);
+        if (auto c = reply.find("siblings"); c != reply.end() && c->is_array()) s->siblings = std::move(*c);
+        const std::string own_id = guid();
+        auto& d = doc_for_loading();
+        nlohmann::json process = std::move(reply["process"]);
+        // Fields learnt from events (binaries, ...) stay unless the summary has them too.
+        for (auto& [key, value] : d.items())
+            if (!process.contains(key)) process[key] = value;
+        d = std::move(process);
+        d["id"] = own_id;
+        d["segment_id"] = segment_;
+        summary_ = std::move(s);
+        fields_complete_ = true;
+        const_cast<Process*>(this)->recover_from_guid();
+    }
+
+    // cbapi-python's invalid start/pid recovery: a missing or -1 start/pid comes from the GUID.
+    void recover_from_guid() {
+        auto& d = mutable_document();
+        const auto bad = [&d](const char* key) {
+            const auto it = d.find(key);
+            if (it == d.end() || it->is_null()) return true;
+            return (it->is_number() && it->get<double>() == -1) || (it->is_string() && it->get<std::string>() == "-1");
+        };
+        const bool bad_start = bad("start");
+        const bool bad_pid = bad("process_pid");
+        if (!bad_start && !bad_pid) return;
+        if (!fields_complete_ && !d.contains("start") && !d.contains("process_pid")) return;  // still to be loaded
+        const auto decoded = decode_guid(detail::text_field(d, "id"));
+        if (!decoded || decoded->pid == 0) return;
+        if (bad_pid) d["process_pid"] = decoded->pid;
+        if (bad_start) d["start"] = format_solr_time(decoded->create_time);
+        if (!d.contains("sensor_id")) d["sensor_id"] = decoded->sensor_id;
+    }
+
+    SegmentEvents load_events(long long seg) const {
+        const EventApiVersion version = event_api_for(*api()->server_version);
+        const std::string path = "/api/v" + std::to_string(static_cast<int>(version)) + "/process/" +
+                                 cbapi::detail::encode_path_segment(guid()) + "/" + std::to_string(seg) + "/event";
+        nlohmann::json body = api()->connection.get_json(path, {}, nlohmann::json::object());
+        if (!body.is_object() || !body.contains("process") || !body["process"].is_object())
+            throw ServerError(200, "Expected {\"process\": {...}} from " + path);
+        nlohmann::json& proc = body["process"];
+        auto& d = doc_for_loading();
+        for (auto& [key, value] : proc.items()) {
+            if (key.size() > 9 && key.compare(key.size() - 9, 9, "_complete") == 0) continue;
+            if (key == "id" || key == "segment_id" || d.contains(key)) continue;
+            d[key] = value;
+        }
+        return parse_events(proc, version);
+    }
+
+    SegmentEvents parse_events(const nlohmann::json& proc, EventApiVersion version) const {
+        SegmentEvents out;
+        const auto list = [&proc](const char* key) -> const nlohmann::json& {
+            static const nlohmann::json empty = nlohmann::json::array();
+            const auto it = proc.find(key);
+            return it != proc.end() && it->is_array() ? *it : empty;
+        };
+        const auto skip = [&](const char* what, const nlohmann::json& record, const std::exception& e) {
+            ++out.skipped;
+            logger()->warn("Skipping a malformed {} event of process {}: {}", what, guid(), e.what());
+            (void)record;
+        };
+        // Parses each record with `parse`; a record that fails is skipped with a warning.
+        const auto each = [&](const char* key, const char* what, auto&& parse) {
+            std::size_t sequence = 0;
+            for (const auto& record : list(key)) {
+                try {
+                    parse(record, sequence);
+                } catch (const ApiError& e) {
+                    skip(what, record, e);
+                } catch (const nlohmann::json::exception& e) {
+                    skip(what, record, e);
+                }
+            }
+        };
+        const auto text = [](const nlohmann::json& r) -> std::string {
+            if (!r.is_string()) throw ApiError("expected a string record, got " + r.dump().substr(0, 64));
+            return r.get<std::string>();
+        };
+        const nlohmann::json binaries = proc.value("binaries", nlohmann::json::object());
+        each("modload_complete", "modload", [&](const nlohmann::json& r, std::size_t& seq) {
+            ModLoadEvent e = parse_modload(text(r));
+            if (binaries.is_object())
+                if (auto b = binaries.find(e.md5); b != binaries.end() && b->is_object()) e.binary_data = *b;
+            e.sequence = seq++;
+            out.modloads.push_back(std::move(e));
+        });
+        each("filemod_complete", "filemod", [&](const nlohmann::json& r, std::size_t& seq) {
+            if (auto e = parse_filemod(text(r))) {
+                e->sequence = seq++;
+                out.filemods.push_back(std::move(*e));
+            }
+        });
+        each("regmod_complete", "regmod", [&](const nlohmann::json& r, std::size_t& seq) {
+            RegModEvent e = parse_regmod(text(r));
+            e.sequence = seq++;
+            out.regmods.push_back(std::move(e));
+        });
+        each("netconn_complete", "netconn", [&](const nlohmann::json& r, std::size_t& seq) {
+            NetConnEvent e = version == EventApiVersion::v1 || r.is_string() ? parse_netconn_v1(text(r))
+                                                                              : parse_netconn_json(r, version);
+            e.sequence = seq++;
+            out.netconns.push_back(std::move(e));
+        });
+        each("childproc_complete", "childproc", [&](const nlohmann::json& r, std::size_t& seq) {
+            ChildProcEvent e = r.is_object() ? parse_childproc_json(r) : parse_childproc_v1(text(r));
+            e.sequence = seq++;
+            out.childprocs.push_back(std::move(e));
+        });
+        const std::string own_md5 = detail::text_field(document(), "process_md5");
+        const std::string own_path = detail::text_field(document(), "path");
+        each("crossproc_complete", "crossproc", [&](const nlohmann::json& r, std::size_t& seq) {
+            CrossProcEvent e = parse_crossproc(text(r));
+            if (e.is_target) {
+                e.target_procguid = guid();
+                e.target_md5 = own_md5;
+                e.target_path = own_path;
+            } else {
+                e.source_procguid = guid();
+                e.source_md5 = own_md5;
+                e.source_path = own_path;
+            }
+            e.sequence = seq++;
+            out.crossprocs.push_back(std::move(e));
+        });
+        return out;
+    }
+
+    long long segment_ = 0;
+    bool valid_ = true;
+    bool suppressed_ = false;
+    std::size_t max_children_ = 0;
+    mutable bool fields_complete_ = false;
+    mutable std::shared_ptr<const Summary> summary_;
+    mutable std::map<long long, std::shared_ptr<const SegmentEvents>> events_;
+    mutable std::optional<std::vector<long long>> segments_;
 };
+
+namespace process_detail {
+
+/// ResponsePaging that hands a ProcessQuery's max_children to every process it yields.
+class ProcessPaging final : public ResponsePaging {
+public:
+    ProcessPaging(bool send_facet_false, std::size_t max_children)
+        : ResponsePaging(send_facet_false), max_children_(max_children) {}
+    Page parse_page(nlohmann::json body) const override {
+        Page page = ResponsePaging::parse_page(std::move(body));
+        for (auto& item : page.items)
+            if (item.is_object()) item[max_children_key] = max_children_;
+        return page;
+    }
+
+private:
+    std::size_t max_children_;
+};
+
+}  // namespace process_detail
+
+/// The query of processes (`cb.select<Process>()`): the Cb Response search plus the 6.0 process filters.
+///
+/// The filters set `cb.*` parameters sent with every request of the query (pages, count, facets). On servers
+/// before 6.0 they do nothing but log at debug level (cbapi-python's behaviour), returning an equal query.
+///
+/// @code
+/// auto q = cb.select<Process>().where("process_name:cmd.exe").group_by("id")
+///              .min_last_update(std::chrono::system_clock::now() - std::chrono::hours(24));
+/// @endcode
+template <>
+class Query<Process> : public ResponseQueryBase<Query<Process>, Process> {
+public:
+    explicit Query(cbapi::detail::ApiHandle api) : ResponseQueryBase<Query<Process>, Process>(std::move(api)) {}
+
+    /// Groups results by a field (`cb.group=<field>`); `group_by("id")` gives one result per process instead of
+    /// one per segment.
+    Query group_by(std::string field) const { return filter("group_by", "cb.group", std::move(field)); }
+
+    /// Only processes whose last event is at or after `time` by the sensor's clock (`cb.min_last_update`,
+    /// formatted `%Y-%m-%dT%H:%M:%SZ`).
+    Query min_last_update(TimePoint time) const { return filter("min_last_update", "cb.min_last_update", format_query_time(time)); }
+    /// Same with a time already formatted by the caller (e.g. "2017-05-21T18:41:58Z").
+    Query min_last_update(std::string time) const { return filter("min_last_update", "cb.min_last_update", std::move(time)); }
+    /// Only processes whose last event is at or before `time` by the sensor's clock (`cb.max_last_update`).
+    Query max_last_update(TimePoint time) const { return filter("max_last_update", "cb.max_last_update", format_query_time(time)); }
+    /// Same with a preformatted time.
+    Query max_last_update(std::string time) const { return filter("max_last_update", "cb.max_last_update", std::move(time)); }
+    /// Only processes whose last event reached the server at or after `time` (server clock,
+    /// `cb.min_last_server_update`).
+    Query min_last_server_update(TimePoint time) const {
+        return filter("min_last_server_update", "cb.min_last_server_update", format_query_time(time));
+    }
+    /// Same with a preformatted time.
+    Query min_last_server_update(std::string time) const {
+        return filter("min_last_server_update", "cb.min_last_server_update", std::move(time));
+    }
+    /// Only processes whose last event reached the server at or before `time` (`cb.max_last_server_update`).
+    Query max_last_server_update(TimePoint time) const {
+        return filter("max_last_server_update", "cb.max_last_server_update", format_query_time(time));
+    }
+    /// Same with a preformatted time.
+    Query max_last_server_update(std::string time) const {
+        return filter("max_last_server_update", "cb.max_last_server_update", std::move(time));
+    }
+
+    /// Asks for up to `n` children in every summary request made by the processes this query yields and by
+    /// everything reached from them (walk_children, children, parent, ...): `children=<n>`. The server lists 15
+    /// children when not told otherwise. Not sent with the search itself.
+    /// @throws ApiError for 0
+    Query max_children(std::size_t n) const {
+        if (n == 0) throw ApiError("max_children must be at least 1");
+        Query copy = fresh();
+        copy.paging_ = std::make_shared<process_detail::ProcessPaging>(api()->at_least(ServerVersion{5, 1, 1}), n);
+        copy.max_children_ = n;
+        return copy;
+    }
+    /// The max_children setting; 0 = not set.
+    std::size_t max_children() const noexcept { return max_children_; }
+
+private:
+    Query filter(const char* method, const std::string& key, std::string value) const {
+        if (!api()->at_least(ServerVersion{6, 0})) {
+            logger()->debug("{}() needs Cb Response 6.0 or later; ignored (server reports {})", method,
+                            api()->server_version ? api()->server_version->to_string() : std::string("no version"));
+            return *this;
+        }
+        return with_param(key, std::move(value));
+    }
+
+    std::size_t max_children_ = 0;
+};
+
+inline std::vector<long long> Process::segments() const {
+    if (segments_) return *segments_;
+    std::vector<long long> out;
+    if (!can_request()) return {segment_};
+    if (six_x()) {
+        const std::string path = "/api/v1/process/" + cbapi::detail::encode_path_segment(guid()) + "/segment";
+        const auto body = api()->connection.get_json(path, {}, nlohmann::json::object());
+        const auto proc = body.find("process");
+        if (proc == body.end() || !proc->is_object() || !proc->contains("segments") || !(*proc)["segments"].is_array())
+            throw ServerError(200, "Expected {\"process\": {\"segments\": [...]}} from " + path);
+        for (const auto& s : (*proc)["segments"]) {
+            const std::string uid = s.is_object() ? detail::text_field(s, "unique_id") : std::string();
+            if (auto parsed = parse_unique_id(uid, true)) {
+                out.push_back(parsed->second);
+            } else if (s.is_object() && s.contains("segment_id")) {
+                out.push_back(process_detail::integer_value(s["segment_id"], 0));
+            } else {
+                logger()->warn("Skipping an unreadable segment of process {}: {}", guid(), s.dump().substr(0, 128));
+            }
+        }
+    } else {
+        for (const Process& p : ProcessQuery(api()).where("process_id:" + guid()).sort("")) out.push_back(p.segment());
+    }
+    std::sort(out.begin(), out.end());
+    out.erase(std::unique(out.begin(), out.end()), out.end());
+    segments_ = out;
+    return out;
+}
 
 }  // namespace cbapi::response

@@ -1,0 +1,98 @@
+// event_export: writes every event of a process (or of every process a query matches) to <guid>.csv, like
+// cbapi-python's event_export.py.
+#include <fstream>
+#include <iostream>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "cbapi/response.hpp"
+#include "common/cli.hpp"
+#include "common/process_output.hpp"
+
+namespace {
+
+using namespace cbapi::response;
+using cbapi::examples::csv_field;
+using cbapi::examples::python_time;
+
+// The CSV row of one event: ProcessPath, Timestamp, Event, Path/IP/Domain, Comments.
+std::vector<std::string> row(const Process& proc, const ProcessEvent& event) {
+    const std::string path = proc.path();
+    return std::visit(
+        [&](const auto& e) -> std::vector<std::string> {
+            using E = std::decay_t<decltype(e)>;
+            const std::string ts = python_time(e.timestamp);
+            if constexpr (std::is_same_v<E, FileModEvent>) {
+                return {path, ts, e.type, e.path, ""};
+            } else if constexpr (std::is_same_v<E, NetConnEvent>) {
+                const std::string where = (e.domain.empty() ? e.remote_ip : e.domain) + ":" + std::to_string(e.remote_port);
+                return {path, ts, e.direction + " netconn", where, ""};
+            } else if constexpr (std::is_same_v<E, RegModEvent>) {
+                return {path, ts, e.type, e.path, ""};
+            } else if constexpr (std::is_same_v<E, ChildProcEvent>) {
+                std::string cmdline = e.proc_data.is_object() ? e.proc_data.value("cmdline", std::string()) : std::string();
+                return {path, ts, "childproc", e.path, cmdline.empty() ? "<unknown>" : cmdline};
+            } else if constexpr (std::is_same_v<E, ModLoadEvent>) {
+                return {path, ts, "modload", e.path, e.md5};
+            } else {
+                return {e.source_path, ts, e.type, e.target_path, e.privileges};
+            }
+        },
+        event);
+}
+
+void export_process(const Process& proc, const std::string& directory) {
+    const std::string file = directory + "/" + proc.guid() + ".csv";
+    std::ofstream out(file, std::ios::binary | std::ios::trunc);
+    if (!out) throw cbapi::ApiError("Cannot write " + file);
+    out << "ProcessPath,Timestamp,Event,Path/IP/Domain,Comments\r\n";
+    const auto events = proc.all_events();
+    std::size_t written = 0;
+    for (const auto& e : events) {
+        const auto fields = row(proc, e);
+        for (std::size_t i = 0; i < fields.size(); ++i) out << (i ? "," : "") << csv_field(fields[i]);
+        out << "\r\n";
+        ++written;
+    }
+    out.close();
+    if (!out) throw cbapi::ApiError("Cannot write " + file);
+    std::cout << fmt::format("{} events out of {} total events exported from process at {}\n", written, events.size(),
+                             proc.webui_link());
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    CLI::App app{"Export the events of processes to CSV files (<guid>.csv)"};
+    cbapi::examples::CommonOptions common;
+    common.add_to(app);
+    std::string process_id, query, directory = ".";
+    auto* process_option = app.add_option("--processid", process_id, "Process GUID or console URL of a process");
+    auto* query_option = app.add_option("--query", query, "Process query (every matching process is exported)");
+    process_option->excludes(query_option);
+    app.add_option("--directory", directory, "Where to write the CSV files (default: the current directory)");
+    CLI11_PARSE(app, argc, argv);
+    if (process_id.empty() == query.empty()) {
+        std::cerr << "Exactly one of --processid or --query is required\n" << app.help();
+        return 2;
+    }
+
+    return cbapi::examples::run([&] {
+        const CbResponseAPI cb(common.credentials(cbapi::Product::response));
+        if (!query.empty()) {
+            for (const Process& proc : cb.select<Process>().where(query).group_by("id")) export_process(proc, directory);
+            return 0;
+        }
+        if (process_id.rfind("http", 0) == 0) {
+            auto object = cb.from_ui(process_id);
+            if (!std::holds_alternative<Process>(object)) throw cbapi::ApiError("The URL does not point to a process: " + process_id);
+            export_process(std::get<Process>(object), directory);
+        } else {
+            export_process(cb.select<Process>(process_id), directory);
+        }
+        return 0;
+    });
+}
