@@ -4,6 +4,7 @@
 
 #include <array>
 #include <atomic>
+#include <exception>
 #include <cstring>
 #include <memory>
 #include <mutex>
@@ -111,12 +112,28 @@ private:
 
 struct Exchange {
     Response response;
+    CURL* handle = nullptr;
     const std::atomic<bool>* cancel = nullptr;
+    const std::function<void(std::string_view)>* sink = nullptr;  // Request::body_sink, when set
+    std::exception_ptr sink_error;                                   // what the sink threw
     std::vector<std::string> secrets;  // values that must not reach the trace log
 };
 
 size_t on_body(char* data, size_t size, size_t count, void* user) {
     auto* ex = static_cast<Exchange*>(user);
+    if (ex->sink != nullptr) {
+        long status = 0;
+        curl_easy_getinfo(ex->handle, CURLINFO_RESPONSE_CODE, &status);
+        if (status >= 200 && status < 300) {  // error bodies stay in the response for the status mapping
+            try {
+                (*ex->sink)(std::string_view(data, size * count));
+            } catch (...) {
+                ex->sink_error = std::current_exception();
+                return 0;  // aborts the transfer (CURLE_WRITE_ERROR)
+            }
+            return size * count;
+        }
+    }
     ex->response.body.append(data, size * count);
     return size * count;
 }
@@ -223,7 +240,9 @@ public:
     Response send(const Request& request) override {
         Slot slot = acquire();
         Exchange ex;
+        ex.handle = slot.easy.get();
         ex.cancel = request.cancel.get();
+        if (request.body_sink) ex.sink = &request.body_sink;
         if (!proxy_password_.empty()) ex.secrets.push_back(proxy_password_);
         char error_buffer[CURL_ERROR_SIZE] = {};
 
@@ -244,6 +263,10 @@ public:
         if (!rc) {
             release(std::move(slot));
             throw RequestCancelled();
+        }
+        if (ex.sink_error) {
+            release(std::move(slot));
+            std::rethrow_exception(ex.sink_error);
         }
         if (*rc != CURLE_OK) {
             release(std::move(slot));

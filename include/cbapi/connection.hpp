@@ -4,6 +4,7 @@
 /// request logging, on top of a Transport.
 
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -111,6 +112,28 @@ public:
         if (resp.status == 204) return default_value;
         if (resp.status != 200) unexpected_status(HttpMethod::get, path, resp);
         return parse_json(resp, HttpMethod::get, path);
+    }
+
+    /// GET `path` and hand the body to `sink` piece by piece as it arrives (gzip/deflate decoded), so that a large
+    /// download never sits in memory. A transfer that has already delivered bytes is not retried (the sink would
+    /// see them twice); one that failed before the first byte is retried like any GET.
+    /// @param path absolute path on the server @param sink receives the body; an exception it throws aborts the
+    ///        transfer and propagates
+    /// @throws the exceptions of request()
+    void download(std::string_view path, const std::function<void(std::string_view)>& sink) const {
+        Request req;
+        req.method = HttpMethod::get;
+        const std::string target = make_target(path, {});
+        req.url = state_->url + target;
+        req.headers.set("X-Auth-Token", state_->token);
+        req.headers.set("User-Agent", state_->user_agent);
+        std::size_t delivered = 0;
+        req.body_sink = [&](std::string_view piece) {
+            delivered += piece.size();
+            sink(piece);
+        };
+        const Response resp = send_with_retries(req, target, &delivered);
+        if (delivered == 0 && !resp.body.empty()) sink(resp.body);  // a transport that does not stream
     }
 
     /// POST a JSON body (sorted keys, `Content-Type: application/json`).
@@ -227,7 +250,9 @@ private:
                           std::string(to_string(method)), state_->url + std::string(path), body);
     }
 
-    Response send_with_retries(const Request& req, const std::string& target) const {
+    // `streamed`, when given, counts body bytes already handed to a sink: such a request is not retried.
+    Response send_with_retries(const Request& req, const std::string& target,
+                               const std::size_t* streamed = nullptr) const {
         const auto& opts = state_->options;
         const auto log = logger();
         const std::string_view method = to_string(req.method);
@@ -238,14 +263,16 @@ private:
         const bool may_retry = RetryPolicy::may_retry(req);
         for (int attempt = 0;; ++attempt) {
             if (req.cancel && req.cancel->load()) throw RequestCancelled();
-            const bool can_retry = may_retry && attempt < opts.retry.max_retries;
+            const bool can_retry =
+                may_retry && attempt < opts.retry.max_retries && (streamed == nullptr || *streamed == 0);
             const auto started = std::chrono::steady_clock::now();
             Response resp;
             try {
                 resp = opts.transport->send(req);
             } catch (const ConnectionError& e) {
                 if (req.cancel && req.cancel->load()) throw RequestCancelled();
-                if (!can_retry || !opts.retry.retry_connection_errors || !e.retryable()) throw;
+                const bool partly_streamed = streamed != nullptr && *streamed > 0;
+                if (!can_retry || partly_streamed || !opts.retry.retry_connection_errors || !e.retryable()) throw;
                 wait_before_retry(attempt, std::nullopt, method, target, e.what());
                 continue;
             }

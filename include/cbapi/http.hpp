@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cctype>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -94,6 +95,10 @@ struct Request {
     bool read_only = false;
     /// When set and true, the transfer is aborted as soon as possible (an abandoned iteration's prefetch).
     std::shared_ptr<const std::atomic<bool>> cancel;
+    /// When set, the body of a 2xx reply is handed to this function piece by piece as it arrives instead of being
+    /// kept in Response::body (downloads of any size in bounded memory). An exception it throws aborts the transfer
+    /// and is rethrown by Transport::send(). Transports that cannot stream leave the body in Response::body.
+    std::function<void(std::string_view)> body_sink;
 };
 
 /// Thrown when a request was aborted through its cancel flag.
