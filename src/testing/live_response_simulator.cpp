@@ -86,7 +86,8 @@ public:
             write("C:\\Windows\\win.ini", "; for 16-bit app support\r\n[fonts]\r\n[extensions]\r\n");
             write("C:\\Windows\\System32\\notepad.exe", std::string("MZ\x90\0\x03", 5) + "notepad");
             write("C:\\Windows\\System32\\cmd.exe", std::string("MZ\x90\0\x03", 5) + "cmd");
-            write("C:\\Windows\\System32\\drivers\\etc\\hosts", "127.0.0.1       localhost\r\n::1             localhost\r\n");
+            write("C:\\Windows\\System32\\drivers\\etc\\hosts",
+                  "127.0.0.1       localhost\r\n::1             localhost\r\n");
             write("C:\\Users\\" + user + "\\Documents\\report.docx", "PK\x03\x04 quarterly report");
             write("C:\\Users\\" + user + "\\Desktop\\notes.txt", "remember to patch " + hostname_ + "\r\n");
             reg_create("HKLM\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Run");
@@ -101,25 +102,27 @@ public:
             reg_create("HKLM\\SYSTEM\\CurrentControlSet\\Services\\Tcpip\\Parameters");
             reg_set("HKLM\\SYSTEM\\CurrentControlSet\\Services\\Tcpip\\Parameters", "Hostname", "REG_SZ", hostname_);
             const std::string sid = "s-1-5-21-2945413489-2587373355-2417414512-1001";
-            processes_ = {{4, 0, "System", "", "NT AUTHORITY\\SYSTEM", "s-1-5-18"},
-                          {388, 4, "c:\\windows\\system32\\smss.exe", "\\SystemRoot\\System32\\smss.exe",
-                           "NT AUTHORITY\\SYSTEM", "s-1-5-18"},
-                          {612, 388, "c:\\windows\\system32\\services.exe", "C:\\Windows\\system32\\services.exe",
-                           "NT AUTHORITY\\SYSTEM", "s-1-5-18"},
-                          {840, 612, "c:\\windows\\system32\\svchost.exe",
-                           "C:\\Windows\\system32\\svchost.exe -k DcomLaunch", "NT AUTHORITY\\SYSTEM", "s-1-5-18"},
-                          {2212, 2180, "c:\\windows\\explorer.exe", "C:\\Windows\\Explorer.EXE",
-                           hostname_ + "\\" + user, sid},
-                          {3104, 2212, "c:\\windows\\system32\\notepad.exe",
-                           "\"C:\\Windows\\system32\\notepad.exe\" C:\\Users\\" + user + "\\Desktop\\notes.txt",
-                           hostname_ + "\\" + user, sid}};
+            processes_ = {
+                {4, 0, "System", "", "NT AUTHORITY\\SYSTEM", "s-1-5-18"},
+                {388, 4, "c:\\windows\\system32\\smss.exe", "\\SystemRoot\\System32\\smss.exe", "NT AUTHORITY\\SYSTEM",
+                 "s-1-5-18"},
+                {612, 388, "c:\\windows\\system32\\services.exe", "C:\\Windows\\system32\\services.exe",
+                 "NT AUTHORITY\\SYSTEM", "s-1-5-18"},
+                {840, 612, "c:\\windows\\system32\\svchost.exe", "C:\\Windows\\system32\\svchost.exe -k DcomLaunch",
+                 "NT AUTHORITY\\SYSTEM", "s-1-5-18"},
+                {2212, 2180, "c:\\windows\\explorer.exe", "C:\\Windows\\Explorer.EXE", hostname_ + "\\" + user, sid},
+                {3104, 2212, "c:\\windows\\system32\\notepad.exe",
+                 "\"C:\\Windows\\system32\\notepad.exe\" C:\\Users\\" + user + "\\Desktop\\notes.txt",
+                 hostname_ + "\\" + user, sid}};
         } else {
             for (const char* d : {"/", "/etc", "/tmp", "/usr", "/usr/bin", "/var", "/var/log", "/home"}) mkdir_p(d);
             mkdir_p("/home/" + user);
             write("/etc/hosts", "127.0.0.1 localhost\n");
-            write("/etc/passwd", "root:x:0:0:root:/root:/bin/bash\n" + user + ":x:1000:1000::/home/" + user +
-                                     ":/bin/bash\n");
-            write("/usr/bin/bash", "\x7f" "ELF bash");
+            write("/etc/passwd",
+                  "root:x:0:0:root:/root:/bin/bash\n" + user + ":x:1000:1000::/home/" + user + ":/bin/bash\n");
+            write("/usr/bin/bash",
+                  "\x7f"
+                  "ELF bash");
             write("/var/log/syslog", "Jun 26 10:00:00 " + hostname_ + " cbdaemon[812]: started\n");
             write("/home/" + user + "/notes.txt", "remember to patch " + hostname_ + "\n");
             processes_ = {{1, 0, "/sbin/init", "/sbin/init", "root", "0"},
@@ -133,8 +136,8 @@ public:
     const std::string& hostname() const { return hostname_; }
 
     json supported_commands() const {
-        json c = {"get file", "put file", "delete file", "directory list", "create directory", "process list", "kill",
-                  "create process"};
+        json c = {"get file",         "put file",     "delete file", "directory list",
+                  "create directory", "process list", "kill",        "create process"};
         if (windows_)
             for (const char* n : {"reg enum key", "reg query value", "reg set value", "reg create key",
                                   "reg delete key", "reg delete value", "memdump"})
@@ -195,10 +198,14 @@ public:
     static bool glob(const std::string& pattern, const std::string& name) {
         std::string re;
         for (char c : pattern) {
-            if (c == '*') re += ".*";
-            else if (c == '?') re += ".";
-            else if (std::isalnum(static_cast<unsigned char>(c))) re += c;
-            else re += std::string("\\") + c;
+            if (c == '*')
+                re += ".*";
+            else if (c == '?')
+                re += ".";
+            else if (std::isalnum(static_cast<unsigned char>(c)))
+                re += c;
+            else
+                re += std::string("\\") + c;
         }
         return std::regex_match(name, std::regex(re, std::regex::icase));
     }
@@ -267,7 +274,8 @@ public:
     }
 
     void create_directory(const std::string& path) {
-        if (find(path) != nullptr) throw CommandFailure{kAlreadyExists, "Cannot create a file when that file already exists."};
+        if (find(path) != nullptr)
+            throw CommandFailure{kAlreadyExists, "Cannot create a file when that file already exists."};
         const Node* p = find(parent_of(key(path)));
         if (p == nullptr || !p->dir) throw CommandFailure{kPathNotFound, "The system cannot find the path specified."};
         fs_[key(path)] = Node{base_name(path), true, {}, kBaseTime + 7200};
@@ -406,8 +414,8 @@ public:
         RegKey& key = reg_find(k);
         if (!body.value("overwrite", true) && key.values.count(lower(name)))
             throw CommandFailure{kAlreadyExists, "Cannot create a file when that file already exists."};
-        static const std::set<std::string> types = {"REG_SZ", "REG_EXPAND_SZ", "REG_MULTI_SZ", "REG_DWORD",
-                                                    "REG_QWORD", "REG_BINARY"};
+        static const std::set<std::string> types = {"REG_SZ",    "REG_EXPAND_SZ", "REG_MULTI_SZ",
+                                                    "REG_DWORD", "REG_QWORD",     "REG_BINARY"};
         const std::string type = body.value("value_type", std::string());
         if (!types.count(type)) throw CommandFailure{kInvalidParameter, "The parameter is incorrect."};
         key.values[lower(name)] = RegValue{name, type, body.value("value_data", json())};
@@ -443,8 +451,8 @@ private:
 
 struct Command {
     long long id = 0;
-    json body;        // what the client posted
-    json result;      // result fields on completion
+    json body;    // what the client posted
+    json result;  // result fields on completion
     std::optional<CommandFailure> failure;
     std::size_t polls = 0;
     std::size_t polls_needed = 2;
@@ -467,7 +475,8 @@ class Simulator final : public LiveResponseSimulator {
 public:
     explicit Simulator(const LiveResponseSimulatorOptions& options) : options_(options), offline_(options.offline) {
         for (const auto& h : simulated_hosts(options.response))
-            response_hosts_.emplace(h.sensor_id, Host(h.os_type == "windows", h.hostname, "user" + std::to_string(h.sensor_id)));
+            response_hosts_.emplace(h.sensor_id,
+                                    Host(h.os_type == "windows", h.hostname, "user" + std::to_string(h.sensor_id)));
         for (std::size_t i = 0; i < options.defense_devices; ++i) {
             const long long id = 1001 + static_cast<long long>(i);
             defense_hosts_.emplace(id, Host(true, fmt::format("DEVICE-{}", id), "user" + std::to_string(id)));
@@ -479,7 +488,7 @@ public:
             const std::string base = product == "defense" ? "/integrationServices/v3/cblr" : "/api/v1/cblr";
             const std::string sid = product == "defense" ? "([^/]+)" : "(\\d+)";
             auto route = [&server, self, product, base](const std::string& method, const std::string& pattern,
-                                                         auto fn) {
+                                                        auto fn) {
                 const std::regex re(base + pattern);
                 server.on(method, base + pattern, [self, product, re, fn](const RecordedRequest& r) {
                     std::smatch m;
@@ -489,98 +498,101 @@ public:
                     return fn(*self, product, m, r);
                 });
             };
-            route("GET", "/session", [](Simulator& s, const std::string& p, const std::smatch&, const RecordedRequest&) {
-                json out = json::array();
-                for (const auto& [key, session] : s.sessions_)
-                    if (session.product == p) out.push_back(s.session_doc(session));
-                return MockResponse::json(out);
-            });
+            route("GET", "/session",
+                  [](Simulator& s, const std::string& p, const std::smatch&, const RecordedRequest&) {
+                      json out = json::array();
+                      for (const auto& [key, session] : s.sessions_)
+                          if (session.product == p) out.push_back(s.session_doc(session));
+                      return MockResponse::json(out);
+                  });
             if (product == "response") {
-                route("POST", "/session", [](Simulator& s, const std::string& p, const std::smatch&,
-                                             const RecordedRequest& r) { return s.create_session(p, r, std::nullopt); });
-                route("PUT", "/session/" + sid, [](Simulator& s, const std::string& p, const std::smatch& m,
-                                                   const RecordedRequest& r) {
-                    auto body = json::parse(r.body, nullptr, false);
-                    Session* session = s.find(p, m[1]);
-                    if (session == nullptr) return not_found(m[1]);
-                    if (!body.is_object() || !body.contains("status"))
-                        return MockResponse::json({{"reason", "expected a session document with a status"}}, 400);
-                    if (lower(body.value("status", std::string())) == "close") session->status = "close";
-                    return MockResponse::json(s.session_doc(*session));
-                });
+                route("POST", "/session",
+                      [](Simulator& s, const std::string& p, const std::smatch&, const RecordedRequest& r) {
+                          return s.create_session(p, r, std::nullopt);
+                      });
+                route("PUT", "/session/" + sid,
+                      [](Simulator& s, const std::string& p, const std::smatch& m, const RecordedRequest& r) {
+                          auto body = json::parse(r.body, nullptr, false);
+                          Session* session = s.find(p, m[1]);
+                          if (session == nullptr) return not_found(m[1]);
+                          if (!body.is_object() || !body.contains("status"))
+                              return MockResponse::json({{"reason", "expected a session document with a status"}}, 400);
+                          if (lower(body.value("status", std::string())) == "close") session->status = "close";
+                          return MockResponse::json(s.session_doc(*session));
+                      });
             } else {
-                route("POST", "/session/(\\d+)", [](Simulator& s, const std::string& p, const std::smatch& m,
-                                                    const RecordedRequest& r) {
-                    return s.create_session(p, r, std::stoll(m[1]));
-                });
-                route("PUT", "/session", [](Simulator& s, const std::string& p, const std::smatch&,
-                                            const RecordedRequest& r) {
-                    auto body = json::parse(r.body, nullptr, false);
-                    if (!body.is_object() || !body.contains("session_id") || !body.contains("status"))
-                        return MockResponse::json({{"success", false}, {"message", "expected session_id and status"}},
-                                                  400);
-                    const json& id = body["session_id"];
-                    Session* session = s.find(p, id.is_string() ? id.get<std::string>() : id.dump());
-                    if (session == nullptr) return not_found(id.dump());
-                    if (upper(body.value("status", std::string())) == "CLOSE") session->status = "close";
-                    return MockResponse::json(s.session_doc(*session));
-                });
+                route("POST", "/session/(\\d+)",
+                      [](Simulator& s, const std::string& p, const std::smatch& m, const RecordedRequest& r) {
+                          return s.create_session(p, r, std::stoll(m[1]));
+                      });
+                route("PUT", "/session",
+                      [](Simulator& s, const std::string& p, const std::smatch&, const RecordedRequest& r) {
+                          auto body = json::parse(r.body, nullptr, false);
+                          if (!body.is_object() || !body.contains("session_id") || !body.contains("status"))
+                              return MockResponse::json(
+                                  {{"success", false}, {"message", "expected session_id and status"}}, 400);
+                          const json& id = body["session_id"];
+                          Session* session = s.find(p, id.is_string() ? id.get<std::string>() : id.dump());
+                          if (session == nullptr) return not_found(id.dump());
+                          if (upper(body.value("status", std::string())) == "CLOSE") session->status = "close";
+                          return MockResponse::json(s.session_doc(*session));
+                      });
             }
-            route("GET", "/session/" + sid, [](Simulator& s, const std::string& p, const std::smatch& m,
-                                               const RecordedRequest&) {
-                Session* session = s.find(p, m[1]);
-                if (session == nullptr) return not_found(m[1]);
-                s.touch(*session);
-                if (session->status == "pending" && !s.offline_.count(session->sensor_id) &&
-                    ++session->polls >= s.options_.polls_to_activate)
-                    session->status = "active";
-                return MockResponse::json(s.session_doc(*session));
-            });
-            route("GET", "/session/" + sid + "/keepalive", [](Simulator& s, const std::string& p, const std::smatch& m,
-                                                              const RecordedRequest&) {
-                Session* session = s.find(p, m[1]);
-                if (session == nullptr || !s.open(*session)) return not_found(m[1]);
-                s.touch(*session);
-                return MockResponse::json({{"status", "OK"}});
-            });
-            route("POST", "/session/" + sid + "/command", [](Simulator& s, const std::string& p, const std::smatch& m,
-                                                             const RecordedRequest& r) {
-                return s.post_command(p, m[1], r);
-            });
-            route("GET", "/session/" + sid + "/command/(\\d+)", [](Simulator& s, const std::string& p,
-                                                                   const std::smatch& m, const RecordedRequest&) {
-                return s.poll_command(p, m[1], std::stoll(m[2]));
-            });
-            route("POST", "/session/" + sid + "/file", [](Simulator& s, const std::string& p, const std::smatch& m,
-                                                          const RecordedRequest& r) {
-                return s.upload(p, m[1], r);
-            });
-            route("GET", "/session/" + sid + "/file/(\\d+)/content", [](Simulator& s, const std::string& p,
-                                                                        const std::smatch& m, const RecordedRequest&) {
-                Session* session = s.find(p, m[1]);
-                if (session == nullptr) return not_found(m[1]);
-                s.touch(*session);
-                const auto it = s.blobs_.find(std::stoll(m[2]));
-                if (it == s.blobs_.end()) return MockResponse::json({{"reason", "No such file"}}, 404);
-                MockResponse reply;
-                reply.headers.set("Content-Type", "application/octet-stream");
-                reply.body = it->second;
-                return reply;
-            });
-            route("GET", "/session/" + sid + "/archive", [](Simulator& s, const std::string& p, const std::smatch& m,
-                                                            const RecordedRequest&) {
-                Session* session = s.find(p, m[1]);
-                if (session == nullptr) return not_found(m[1]);
-                std::string log = "Live Response session " + session->id + " with sensor " +
-                                  std::to_string(session->sensor_id) + "\n";
-                for (const auto& [id, c] : session->commands)
-                    log += fmt::format("{} {} {}\n", id, c.body.value("name", std::string()),
-                                       c.body.contains("object") ? c.body["object"].dump() : std::string());
-                MockResponse reply;
-                reply.headers.set("Content-Type", "application/octet-stream");
-                reply.body = log;
-                return reply;
-            });
+            route("GET", "/session/" + sid,
+                  [](Simulator& s, const std::string& p, const std::smatch& m, const RecordedRequest&) {
+                      Session* session = s.find(p, m[1]);
+                      if (session == nullptr) return not_found(m[1]);
+                      s.touch(*session);
+                      if (session->status == "pending" && !s.offline_.count(session->sensor_id) &&
+                          ++session->polls >= s.options_.polls_to_activate)
+                          session->status = "active";
+                      return MockResponse::json(s.session_doc(*session));
+                  });
+            route("GET", "/session/" + sid + "/keepalive",
+                  [](Simulator& s, const std::string& p, const std::smatch& m, const RecordedRequest&) {
+                      Session* session = s.find(p, m[1]);
+                      if (session == nullptr || !s.open(*session)) return not_found(m[1]);
+                      s.touch(*session);
+                      return MockResponse::json({{"status", "OK"}});
+                  });
+            route("POST", "/session/" + sid + "/command",
+                  [](Simulator& s, const std::string& p, const std::smatch& m, const RecordedRequest& r) {
+                      return s.post_command(p, m[1], r);
+                  });
+            route("GET", "/session/" + sid + "/command/(\\d+)",
+                  [](Simulator& s, const std::string& p, const std::smatch& m, const RecordedRequest&) {
+                      return s.poll_command(p, m[1], std::stoll(m[2]));
+                  });
+            route("POST", "/session/" + sid + "/file",
+                  [](Simulator& s, const std::string& p, const std::smatch& m, const RecordedRequest& r) {
+                      return s.upload(p, m[1], r);
+                  });
+            route("GET", "/session/" + sid + "/file/(\\d+)/content",
+                  [](Simulator& s, const std::string& p, const std::smatch& m, const RecordedRequest&) {
+                      Session* session = s.find(p, m[1]);
+                      if (session == nullptr) return not_found(m[1]);
+                      s.touch(*session);
+                      const auto it = s.blobs_.find(std::stoll(m[2]));
+                      if (it == s.blobs_.end()) return MockResponse::json({{"reason", "No such file"}}, 404);
+                      MockResponse reply;
+                      reply.headers.set("Content-Type", "application/octet-stream");
+                      reply.body = it->second;
+                      return reply;
+                  });
+            route("GET", "/session/" + sid + "/archive",
+                  [](Simulator& s, const std::string& p, const std::smatch& m, const RecordedRequest&) {
+                      Session* session = s.find(p, m[1]);
+                      if (session == nullptr) return not_found(m[1]);
+                      std::string log = "Live Response session " + session->id + " with sensor " +
+                                        std::to_string(session->sensor_id) + "\n";
+                      for (const auto& [id, c] : session->commands)
+                          log += fmt::format("{} {} {}\n", id, c.body.value("name", std::string()),
+                                             c.body.contains("object") ? c.body["object"].dump() : std::string());
+                      MockResponse reply;
+                      reply.headers.set("Content-Type", "application/octet-stream");
+                      reply.body = log;
+                      return reply;
+                  });
         }
     }
 
@@ -682,7 +694,8 @@ private:
         return doc;
     }
 
-    MockResponse create_session(const std::string& product, const RecordedRequest& r, std::optional<long long> path_id) {
+    MockResponse create_session(const std::string& product, const RecordedRequest& r,
+                                std::optional<long long> path_id) {
         const auto body = json::parse(r.body, nullptr, false);
         if (!body.is_object() || !body.contains("sensor_id") || !body["sensor_id"].is_number_integer())
             return MockResponse::json({{"reason", "expected {\"sensor_id\": <id>}"}}, 400);
@@ -691,8 +704,8 @@ private:
             return MockResponse::json({{"success", false}, {"message", "sensor_id does not match the path"}}, 400);
         if (host(product, sensor) == nullptr)
             return MockResponse::json({{"reason", "Sensor " + std::to_string(sensor) + " not found"}}, 404);
-        const auto open_count =
-            static_cast<std::size_t>(std::count_if(sessions_.begin(), sessions_.end(), [](const auto& kv) { return open(kv.second); }));
+        const auto open_count = static_cast<std::size_t>(
+            std::count_if(sessions_.begin(), sessions_.end(), [](const auto& kv) { return open(kv.second); }));
         if (open_count >= options_.max_sessions)
             return MockResponse::json(
                 {{"reason", fmt::format("Too many active sessions (limit {})", options_.max_sessions)}}, 500);
@@ -733,7 +746,7 @@ private:
         Command c;
         c.id = session->next_command++;
         c.body = body;
-        c.polls_needed = options_.polls_to_complete + (name == "memdump" ? 2 : 0);
+        c.polls_needed = options_.polls_to_complete;
         c.create_time = static_cast<double>(kBaseTime) + static_cast<double>(clock_);
         json reply = {{"id", c.id}, {"name", name}, {"status", "pending"}, {"session_id", session->id_json}};
         try {

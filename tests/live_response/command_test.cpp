@@ -64,10 +64,9 @@ TEST_F(CommandTest, GetFileToMemoryPostsPollsAndDownloads) {
     EXPECT_EQ(posted_commands(),
               std::vector<json>{json({{"name", "get file"}, {"object", "C:\\Windows\\win.ini"}, {"session_id", 1}})});
     const auto wire = test::wire_under(server, "/api/v1/cblr");
-    EXPECT_EQ(wire, (std::vector<std::string>{"POST /api/v1/cblr/session/1/command",
-                                              "GET /api/v1/cblr/session/1/command/1",
-                                              "GET /api/v1/cblr/session/1/command/1",
-                                              "GET /api/v1/cblr/session/1/file/1/content"}));
+    EXPECT_EQ(wire, (std::vector<std::string>{
+                        "POST /api/v1/cblr/session/1/command", "GET /api/v1/cblr/session/1/command/1",
+                        "GET /api/v1/cblr/session/1/command/1", "GET /api/v1/cblr/session/1/file/1/content"}));
     EXPECT_EQ(clock.sleeps().back(), std::chrono::milliseconds(500));
 }
 
@@ -93,8 +92,9 @@ TEST_F(CommandTest, MissingFileIsALiveResponseErrorWithTheWin32Code) {
         s.get_file("C:\\nope.txt");
         FAIL() << "no exception";
     } catch (const LiveResponseError& e) {
-        EXPECT_STREQ(e.what(), "Live Response command 'get file' on C:\\nope.txt failed: Win32 error code 0x80070002 "
-                               "(ERROR_FILE_NOT_FOUND): The system cannot find the file specified.");
+        EXPECT_STREQ(e.what(),
+                     "Live Response command 'get file' on C:\\nope.txt failed: Win32 error code 0x80070002 "
+                     "(ERROR_FILE_NOT_FOUND): The system cannot find the file specified.");
         EXPECT_EQ(e.win32_error(), 0x80070002LL);
         EXPECT_EQ(e.decoded_win32_error(), "ERROR_FILE_NOT_FOUND");
         EXPECT_EQ(json::parse(e.details()).at("status"), "error");
@@ -112,10 +112,10 @@ TEST_F(CommandTest, PutFileUploadsMultipartThenPutsTheFile) {
     EXPECT_NE(uploads[0].body.find("Content-Disposition: form-data; name=\"file\"; filename=\"file\""),
               std::string::npos);
     EXPECT_NE(uploads[0].body.find(data), std::string::npos);
-    EXPECT_EQ(posted_commands(), std::vector<json>{json({{"name", "put file"},
-                                                         {"object", "C:\\Windows\\Temp\\tool.exe"},
-                                                         {"file_id", 1},
-                                                         {"session_id", 1}})});
+    EXPECT_EQ(
+        posted_commands(),
+        std::vector<json>{json(
+            {{"name", "put file"}, {"object", "C:\\Windows\\Temp\\tool.exe"}, {"file_id", 1}, {"session_id", 1}})});
     EXPECT_EQ(sim->file_content("response", 1, "C:\\Windows\\Temp\\tool.exe"), data);
 }
 
@@ -147,8 +147,10 @@ TEST_F(CommandTest, DeleteFileAndCreateDirectory) {
     s.delete_file("C:\\Windows\\Temp\\ir\\a.txt");
     EXPECT_FALSE(sim->file_content("response", 1, "C:\\Windows\\Temp\\ir\\a.txt"));
     const auto cmds = posted_commands();
-    EXPECT_EQ(cmds.front(), json({{"name", "create directory"}, {"object", "C:\\Windows\\Temp\\ir"}, {"session_id", 1}}));
-    EXPECT_EQ(cmds.back(), json({{"name", "delete file"}, {"object", "C:\\Windows\\Temp\\ir\\a.txt"}, {"session_id", 1}}));
+    EXPECT_EQ(cmds.front(),
+              json({{"name", "create directory"}, {"object", "C:\\Windows\\Temp\\ir"}, {"session_id", 1}}));
+    EXPECT_EQ(cmds.back(),
+              json({{"name", "delete file"}, {"object", "C:\\Windows\\Temp\\ir\\a.txt"}, {"session_id", 1}}));
     try {
         s.create_directory("C:\\Windows");
         FAIL() << "no exception";
@@ -195,7 +197,8 @@ TEST_F(CommandTest, WalkTopDownAndBottomUp) {
     ASSERT_EQ(bottom.size(), 5u);
     EXPECT_EQ(bottom[0].path, "C:\\Windows\\System32\\drivers\\etc");
     EXPECT_EQ(bottom.back().path, "C:\\Windows");
-    EXPECT_EQ(posted_commands().front(), json({{"name", "directory list"}, {"object", "C:\\Windows\\*"}, {"session_id", 1}}));
+    EXPECT_EQ(posted_commands().front(),
+              json({{"name", "directory list"}, {"object", "C:\\Windows\\*"}, {"session_id", 1}}));
 }
 
 TEST_F(CommandTest, WalkCanPruneAndReportErrors) {
@@ -207,8 +210,8 @@ TEST_F(CommandTest, WalkCanPruneAndReportErrors) {
     });
     EXPECT_EQ(visited, (std::vector<std::string>{"C:\\Windows", "C:\\Windows\\Temp"}));
     std::vector<std::string> errors;
-    s.walk("C:\\Missing", [](WalkEntry&) { FAIL(); }, true,
-           [&](const std::exception& e) { errors.push_back(e.what()); });
+    s.walk(
+        "C:\\Missing", [](WalkEntry&) { FAIL(); }, true, [&](const std::exception& e) { errors.push_back(e.what()); });
     ASSERT_EQ(errors.size(), 1u);
     EXPECT_NE(errors[0].find("ERROR_PATH_NOT_FOUND"), std::string::npos);
     EXPECT_THROW(s.walk("C:\\Missing"), LiveResponseError);
@@ -245,8 +248,12 @@ TEST_F(CommandTest, RegistryValuesAndKeys) {
     s.set_registry_value(run + "\\List", json::array({"a", "b"}));
     s.set_registry_value(run + "\\Raw", "00ff", false, "REG_BINARY");
     const auto cmds = posted_commands();
-    EXPECT_EQ(cmds[3], json({{"name", "reg set value"}, {"object", run + "\\Updater"}, {"overwrite", true},
-                             {"value_type", "REG_SZ"}, {"value_data", "C:\\evil.exe"}, {"session_id", 1}}));
+    EXPECT_EQ(cmds[3], json({{"name", "reg set value"},
+                             {"object", run + "\\Updater"},
+                             {"overwrite", true},
+                             {"value_type", "REG_SZ"},
+                             {"value_data", "C:\\evil.exe"},
+                             {"session_id", 1}}));
     EXPECT_EQ(cmds[4].at("value_type"), "REG_DWORD");
     EXPECT_EQ(cmds[5].at("value_data"), "True");
     EXPECT_EQ(cmds[6].at("value_type"), "REG_MULTI_SZ");
@@ -354,8 +361,11 @@ TEST_F(CommandTest, CreateProcessCapturesOutputThroughATemporaryFileThatIsRemove
     ASSERT_EQ(cmds.size(), 3u);
     const std::string temp = cmds[0].at("output_file");
     EXPECT_EQ(temp.rfind("c:\\windows\\temp\\cblr.", 0), 0u);
-    EXPECT_EQ(cmds[0], json({{"name", "create process"}, {"object", "cmd.exe /c echo hello"}, {"wait", true},
-                             {"output_file", temp}, {"session_id", 1}}));
+    EXPECT_EQ(cmds[0], json({{"name", "create process"},
+                             {"object", "cmd.exe /c echo hello"},
+                             {"wait", true},
+                             {"output_file", temp},
+                             {"session_id", 1}}));
     EXPECT_EQ(cmds[1], json({{"name", "get file"}, {"object", temp}, {"session_id", 1}}));
     EXPECT_EQ(cmds[2], json({{"name", "delete file"}, {"object", temp}, {"session_id", 1}}));
     EXPECT_FALSE(sim->file_content("response", 1, temp));
@@ -369,15 +379,18 @@ TEST_F(CommandTest, CreateProcessOptions) {
     no_wait.wait_for_output = false;
     no_wait.wait_for_completion = false;
     EXPECT_FALSE(s.create_process("C:\\Windows\\System32\\notepad.exe", no_wait));
-    EXPECT_EQ(posted_commands()[0], json({{"name", "create process"}, {"object", "C:\\Windows\\System32\\notepad.exe"},
-                                          {"wait", false}, {"session_id", 1}}));
+    EXPECT_EQ(posted_commands()[0], json({{"name", "create process"},
+                                          {"object", "C:\\Windows\\System32\\notepad.exe"},
+                                          {"wait", false},
+                                          {"session_id", 1}}));
     EXPECT_TRUE(test::requests(server, "GET", "/api/v1/cblr/session/1/command/1").empty());
     server.clear_requests();
 
     CreateProcessOptions named;
     named.remote_output_file = "C:\\Windows\\Temp\\out.txt";
     named.working_directory = "C:\\Windows";
-    EXPECT_EQ(s.create_process("cmd.exe /c dir", named), std::optional<std::string>(".\r\n..\r\nSystem32\r\nTemp\r\nwin.ini\r\n"));
+    EXPECT_EQ(s.create_process("cmd.exe /c dir", named),
+              std::optional<std::string>(".\r\n..\r\nSystem32\r\nTemp\r\nwin.ini\r\n"));
     EXPECT_EQ(posted_commands()[0].at("working_directory"), "C:\\Windows");
     EXPECT_EQ(posted_commands().size(), 2u);  // the named output file is kept
     EXPECT_TRUE(sim->file_content("response", 1, "C:\\Windows\\Temp\\out.txt"));
@@ -419,11 +432,12 @@ TEST_F(CommandTest, MemdumpWaitsFetchesAndDeletes) {
     EXPECT_EQ(read(local), "PAGEDU64 simulated memory image of WIN-DEV-01");
     const auto cmds = posted_commands();
     ASSERT_EQ(cmds.size(), 3u);
-    EXPECT_EQ(cmds[0], json({{"name", "memdump"}, {"object", "C:\\Windows\\Temp\\mem.dmp"}, {"compress", false},
-                             {"session_id", 1}}));
+    EXPECT_EQ(
+        cmds[0],
+        json({{"name", "memdump"}, {"object", "C:\\Windows\\Temp\\mem.dmp"}, {"compress", false}, {"session_id", 1}}));
     EXPECT_EQ(cmds[2], json({{"name", "delete file"}, {"object", "C:\\Windows\\Temp\\mem.dmp"}, {"session_id", 1}}));
     EXPECT_FALSE(sim->file_content("response", 1, "C:\\Windows\\Temp\\mem.dmp"));
-    EXPECT_EQ(test::requests(server, "GET", "/api/v1/cblr/session/1/command/1").size(), 4u);
+    EXPECT_EQ(test::requests(server, "GET", "/api/v1/cblr/session/1/command/1").size(), 2u);
     EXPECT_EQ(clock.sleeps()[clock.sleeps().size() - 3], std::chrono::seconds(5));
 
     auto dump = s.start_memdump();  // compressed by default

@@ -57,7 +57,8 @@ private:
 inline std::vector<std::string> wire_under(const testing::MockServer& server, const std::string& prefix) {
     std::vector<std::string> out;
     for (const auto& r : server.requests())
-        if (r.path.rfind(prefix, 0) == 0) out.push_back(r.method + " " + r.path + (r.query.empty() ? "" : "?" + r.query));
+        if (r.path.rfind(prefix, 0) == 0)
+            out.push_back(r.method + " " + r.path + (r.query.empty() ? "" : "?" + r.query));
     return out;
 }
 

@@ -196,8 +196,10 @@ TEST_F(ResponseSessionTest, LiveResponseNeedsCblrEnabled) {
         cb.live_response();
         FAIL() << "no exception";
     } catch (const ApiError& e) {
-        EXPECT_EQ(std::string(e.what()), "Cb server does not support Live Response (cblrEnabled is not set in "
-                                         "/api/info of " + server.url() + ")");
+        EXPECT_EQ(std::string(e.what()),
+                  "Cb server does not support Live Response (cblrEnabled is not set in "
+                  "/api/info of " +
+                      server.url() + ")");
     }
 }
 
@@ -310,11 +312,11 @@ TEST_F(DefenseSessionTest, DeviceLrSessionCreatesWaitsAndClosesWithTheCloseBody)
         Session s = cb.select<defense::Device>(1001).lr_session(lr_options());
         EXPECT_EQ(s.session_id(), json("1001:1"));
         EXPECT_EQ(s.os_type(), OsType::windows);
-        EXPECT_EQ(test::wire_under(server, "/integrationServices/v3"),
-                  (std::vector<std::string>{"GET /integrationServices/v3/device/1001",
-                                            "POST /integrationServices/v3/cblr/session/1001",
-                                            "GET /integrationServices/v3/cblr/session/1001:1",
-                                            "GET /integrationServices/v3/cblr/session/1001:1"}));
+        EXPECT_EQ(
+            test::wire_under(server, "/integrationServices/v3"),
+            (std::vector<std::string>{
+                "GET /integrationServices/v3/device/1001", "POST /integrationServices/v3/cblr/session/1001",
+                "GET /integrationServices/v3/cblr/session/1001:1", "GET /integrationServices/v3/cblr/session/1001:1"}));
         EXPECT_EQ(test::requests(server, "POST", "/integrationServices/v3/cblr/session/1001")[0].json(),
                   json({{"sensor_id", 1001}}));
         server.clear_requests();

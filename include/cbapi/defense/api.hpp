@@ -125,7 +125,8 @@ public:
     /// A Live Response session manager for this organisation's devices (cbapi-python's `cb.live_response`). Each
     /// call makes a new manager; keep it to share its sessions, keepalive cache and job pool.
     /// @param options timeouts, keepalive, workers, sleeper and clock
-    ::cbapi::live_response::SessionManager live_response(::cbapi::live_response::LiveResponseOptions options = {}) const {
+    ::cbapi::live_response::SessionManager live_response(
+        ::cbapi::live_response::LiveResponseOptions options = {}) const {
         return ::cbapi::live_response::SessionManager(state_, std::move(options));
     }
 

@@ -106,7 +106,8 @@ private:
             });
             --s->idle;
             if (s->stopping) {
-                const auto error = std::make_exception_ptr(ApiError("The Live Response job pool stopped before the job ran"));
+                const auto error =
+                    std::make_exception_ptr(ApiError("The Live Response job pool stopped before the job ran"));
                 for (auto& [id, q] : s->queues) fail_all(q, error);
                 return;
             }

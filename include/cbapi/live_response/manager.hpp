@@ -324,9 +324,7 @@ public:
     /// @return a handle; the session is closed when its last copy goes away
     /// @throws TimeoutError "Could not establish session with sensor N" (deadline, or the server lost it),
     ///         LiveResponseError (the session failed), ApiError, the request's exceptions
-    Session request_session(long long sensor_id, OsType os = OsType::unknown) {
-        return core_->request(sensor_id, os);
-    }
+    Session request_session(long long sensor_id, OsType os = OsType::unknown) { return core_->request(sensor_id, os); }
 
     /// Runs `job(session)` on the worker pool with a session for `sensor_id`, and returns its result as a future.
     /// Jobs for one sensor run one after another on one session, reused while jobs for it are queued; jobs for

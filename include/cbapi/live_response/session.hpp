@@ -129,7 +129,8 @@ public:
     /// @return the file's bytes
     std::string get_file(const std::string& path, std::optional<std::chrono::milliseconds> timeout = {}) {
         std::string out;
-        get_raw_file(path, [&](std::string_view piece) { out.append(piece.data(), piece.size()); }, timeout);
+        get_raw_file(
+            path, [&](std::string_view piece) { out.append(piece.data(), piece.size()); }, timeout);
         return out;
     }
 
@@ -140,10 +141,13 @@ public:
                   std::optional<std::chrono::milliseconds> timeout = {}) {
         std::ofstream out(local, std::ios::binary | std::ios::trunc);
         if (!out) throw ApiError("Cannot write local file " + local.string());
-        get_raw_file(path, [&](std::string_view piece) {
-            out.write(piece.data(), static_cast<std::streamsize>(piece.size()));
-            if (!out) throw ApiError("Write error on local file " + local.string());
-        }, timeout);
+        get_raw_file(
+            path,
+            [&](std::string_view piece) {
+                out.write(piece.data(), static_cast<std::streamsize>(piece.size()));
+                if (!out) throw ApiError("Write error on local file " + local.string());
+            },
+            timeout);
         out.close();
         if (!out) throw ApiError("Write error on local file " + local.string());
     }
@@ -157,8 +161,7 @@ public:
         const auto done = wait(submitted, "get file", path, timeout, interval);
         nlohmann::json file_id = submitted.value("file_id", nlohmann::json());
         if (file_id.is_null()) file_id = done.value("file_id", nlohmann::json());
-        if (file_id.is_null())
-            throw ServerError(200, "Live Response 'get file' for " + path + " returned no file_id");
+        if (file_id.is_null()) throw ServerError(200, "Live Response 'get file' for " + path + " returned no file_id");
         wire().connection.download(core().path() + "/file/" + detail::id_text(file_id) + "/content", sink);
     }
 
@@ -250,7 +253,8 @@ public:
     /// The whole walk as a list; see the visitor form.
     std::vector<WalkEntry> walk(const std::string& top, bool topdown = true) {
         std::vector<WalkEntry> out;
-        walk(top, [&](WalkEntry& e) { out.push_back(e); }, topdown);
+        walk(
+            top, [&](WalkEntry& e) { out.push_back(e); }, topdown);
         return out;
     }
 
@@ -362,8 +366,10 @@ public:
                 value_type = "REG_MULTI_SZ";
             else {
                 value_type = "REG_SZ";
-                if (value.is_boolean()) data = value.get<bool>() ? "True" : "False";
-                else if (!value.is_string()) data = value.dump();
+                if (value.is_boolean())
+                    data = value.get<bool>() ? "True" : "False";
+                else if (!value.is_string())
+                    data = value.dump();
             }
         }
         run({{"name", "reg set value"},
@@ -379,9 +385,7 @@ public:
     /// Deletes a registry key (`reg delete key`).
     void delete_registry_key(const std::string& key) { run({{"name", "reg delete key"}, {"object", key}}, key); }
     /// Deletes a registry value (`reg delete value`). @param key `<key>\\<value name>`
-    void delete_registry_value(const std::string& key) {
-        run({{"name", "reg delete value"}, {"object", key}}, key);
-    }
+    void delete_registry_value(const std::string& key) { run({{"name", "reg delete value"}, {"object", key}}, key); }
 
     // --- memory ----------------------------------------------------------------------------------------------------
 

@@ -69,11 +69,11 @@ struct DirectoryEntry {
 /// One running process (`process list`).
 struct ProcessEntry {
     long long pid = 0;
-    std::string path;          ///< executable path
+    std::string path;  ///< executable path
     std::string command_line;
     std::string username;
     std::string sid;
-    long long parent = 0;      ///< parent pid
+    long long parent = 0;  ///< parent pid
     std::string proc_guid;
     std::string parent_guid;
     std::int64_t create_time = 0;  ///< epoch seconds
@@ -82,8 +82,8 @@ struct ProcessEntry {
 
 /// A registry value (`reg query value`, `reg enum key`).
 struct RegistryValue {
-    std::string name;  ///< value name; empty for the key's default value
-    std::string type;  ///< REG_SZ, REG_DWORD, REG_QWORD, REG_MULTI_SZ, REG_EXPAND_SZ, REG_BINARY
+    std::string name;     ///< value name; empty for the key's default value
+    std::string type;     ///< REG_SZ, REG_DWORD, REG_QWORD, REG_MULTI_SZ, REG_EXPAND_SZ, REG_BINARY
     nlohmann::json data;  ///< value_data as the server sent it
     nlohmann::json raw;   ///< the server's entry
 };

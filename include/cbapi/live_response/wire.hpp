@@ -31,8 +31,9 @@ struct Wire {
     LiveResponseOptions options;
 
     Wire(Connection conn, Product prod, LiveResponseOptions opts)
-        : connection(std::move(conn)), product(prod), base(prod == Product::defense ? "/integrationServices/v3/cblr"
-                                                                                      : "/api/v1/cblr"),
+        : connection(std::move(conn)),
+          product(prod),
+          base(prod == Product::defense ? "/integrationServices/v3/cblr" : "/api/v1/cblr"),
           options(std::move(opts)) {
         if (!options.sleeper) options.sleeper = connection.options().sleeper;
         if (!options.sleeper) options.sleeper = real_sleeper();
@@ -43,9 +44,7 @@ struct Wire {
 };
 
 /// An id as it goes into a path: strings as they are, numbers in decimal.
-inline std::string id_text(const nlohmann::json& id) {
-    return id.is_string() ? id.get<std::string>() : id.dump();
-}
+inline std::string id_text(const nlohmann::json& id) { return id.is_string() ? id.get<std::string>() : id.dump(); }
 
 inline std::string lower(std::string s) {
     std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
@@ -190,8 +189,8 @@ inline std::pair<nlohmann::json, nlohmann::json> establish(const Wire& wire, lon
     }
 
     const std::string path = wire.base + "/session/" + id_text(session_id);
-    const std::string what = "Live Response session " + id_text(session_id) + " with sensor " +
-                             std::to_string(sensor_id);
+    const std::string what =
+        "Live Response session " + id_text(session_id) + " with sensor " + std::to_string(sensor_id);
     const auto deadline = wire.now() + wire.options.session_timeout;
     try {
         for (;;) {

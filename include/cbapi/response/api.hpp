@@ -87,7 +87,8 @@ public:
     /// @code
     /// auto session = cb.live_response().request_session(3);
     /// @endcode
-    ::cbapi::live_response::SessionManager live_response(::cbapi::live_response::LiveResponseOptions options = {}) const {
+    ::cbapi::live_response::SessionManager live_response(
+        ::cbapi::live_response::LiveResponseOptions options = {}) const {
         return ::cbapi::live_response::SessionManager(state_, std::move(options));
     }
 

@@ -12,7 +12,7 @@
 /// - every Live Response request ticks a logical clock; a session not touched (GET, keepalive, command, file) for
 ///   `session_idle_limit` ticks times out (`status: "timeout"`);
 /// - commands run when posted and report `pending`, then `in progress`, then `complete` or `error` on successive
-///   polls (`polls_to_complete` GETs; a memdump takes two more); failures are `{"status": "error", "result_type":
+///   polls (`polls_to_complete` GETs); failures are `{"status": "error", "result_type":
 ///   "WinHresult", "result_code": 0x8007xxxx, ...}` with the Win32 code a real sensor gives;
 /// - a command on a session that is not active → 404 with the text "Session <id> is not active"; an unknown
 ///   session → 404 "Session <id> not found"; a command the host does not support → 400;
@@ -52,10 +52,10 @@ struct LiveResponseSimulatorOptions {
 
 /// A session as the simulator holds it.
 struct SimulatedLiveResponseSession {
-    std::string product;   ///< "response" or "defense"
-    std::string id;        ///< session id as text ("3", or "1001:2" for Cb Defense)
+    std::string product;  ///< "response" or "defense"
+    std::string id;       ///< session id as text ("3", or "1001:2" for Cb Defense)
     long long sensor_id = 0;
-    std::string status;    ///< lower case: pending, active, close, timeout
+    std::string status;  ///< lower case: pending, active, close, timeout
 };
 
 /// The running simulator: tests ask it what the server holds.
@@ -84,7 +84,7 @@ public:
 /// Registers the Live Response endpoints of both products on `server`.
 /// @param server the mock server @param options what to simulate
 /// @return the simulator, for queries
-std::shared_ptr<LiveResponseSimulator> install_live_response_simulator(MockServer& server,
-                                                                       const LiveResponseSimulatorOptions& options = {});
+std::shared_ptr<LiveResponseSimulator> install_live_response_simulator(
+    MockServer& server, const LiveResponseSimulatorOptions& options = {});
 
 }  // namespace cbapi::testing
