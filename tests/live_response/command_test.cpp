@@ -80,6 +80,19 @@ TEST_F(CommandTest, GetFileStreamsToALocalFile) {
     EXPECT_EQ(pieces.rfind("; for 16-bit", 0), 0u);
 }
 
+TEST_F(CommandTest, DownloadErrorsAndSinkErrorsPropagate) {
+    Session& s = windows();
+    server.enqueue("GET", "/api/v1/cblr/session/1/file/1/content", testing::MockResponse::text("gone", 404));
+    EXPECT_THROW(s.get_file("C:\\Windows\\win.ini"), ObjectNotFoundError);
+    try {
+        s.get_raw_file("C:\\Windows\\win.ini", [](std::string_view) { throw ApiError("disk full"); });
+        FAIL() << "no exception";
+    } catch (const ApiError& e) {
+        EXPECT_STREQ(e.what(), "disk full");
+    }
+    EXPECT_EQ(test::requests(server, "GET", "/api/v1/cblr/session/1/file/2/content").size(), 1u);  // not retried
+}
+
 TEST_F(CommandTest, GetFileToAnUnwritableLocalPathFails) {
     Session& s = windows();
     EXPECT_THROW(s.get_file("C:\\Windows\\win.ini", std::filesystem::path("/nonexistent-dir/x/y")), ApiError);

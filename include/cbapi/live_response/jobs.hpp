@@ -47,7 +47,11 @@ public:
         std::lock_guard<std::mutex> lock(state_->mutex);
         if (state_->stopping) throw ApiError("The Live Response job pool is stopped");
         state_->queues[sensor_id].push_back(std::move(job));
-        if (state_->idle == 0 && state_->threads.size() < state_->max_workers)
+        // One more worker when more sensors wait for one than there are idle workers.
+        std::size_t waiting = 0;
+        for (const auto& [id, q] : state_->queues)
+            if (!q.empty() && state_->busy.count(id) == 0) ++waiting;
+        if (waiting > state_->idle && state_->threads.size() < state_->max_workers)
             state_->threads.emplace_back([s = state_] { work(s); });
         state_->cv.notify_one();
     }
