@@ -13,7 +13,8 @@
 ///     ├── TimeoutError              a request or a wait ran out of time
 ///     ├── CredentialError           missing/invalid credentials or configuration
 ///     ├── InvalidObjectError        a model failed validation before save
-///     └── MoreThanOneResultError    one() found zero or several results
+///     ├── MoreThanOneResultError    one() found zero or several results
+///     └── LiveResponseError         a Live Response command or session failed on the endpoint
 /// ```
 /// No message ever contains the API token.
 
@@ -180,6 +181,33 @@ public:
 class MoreThanOneResultError : public ApiError {
 public:
     using ApiError::ApiError;
+};
+
+/// A Live Response command (or session) ended with `status: "error"` on the endpoint.
+/// Message: "Live Response command '<name>' failed: Win32 error code 0x80070002 (ERROR_FILE_NOT_FOUND)" when the
+/// server reports a WinHresult, else the server's description. The full server document stays in details().
+class LiveResponseError : public ApiError {
+public:
+    /// @param message the full message
+    /// @param details the command or session document the server returned (JSON text)
+    /// @param win32_error the HRESULT the endpoint reported (`result_code` of a `WinHresult`), if any
+    /// @param decoded_win32_error the name of the Win32 error (e.g. "ERROR_FILE_NOT_FOUND"), empty if unknown
+    LiveResponseError(const std::string& message, std::string details, std::optional<long long> win32_error = {},
+                      std::string decoded_win32_error = {})
+        : ApiError(message), details_(std::move(details)), win32_error_(win32_error),
+          decoded_win32_error_(std::move(decoded_win32_error)) {}
+
+    /// The server's command or session document (JSON text).
+    const std::string& details() const noexcept { return details_; }
+    /// The HRESULT reported by the endpoint, if any.
+    std::optional<long long> win32_error() const noexcept { return win32_error_; }
+    /// The Win32 error name, e.g. "ERROR_ACCESS_DENIED"; empty when unknown.
+    const std::string& decoded_win32_error() const noexcept { return decoded_win32_error_; }
+
+private:
+    std::string details_;
+    std::optional<long long> win32_error_;
+    std::string decoded_win32_error_;
 };
 
 }  // namespace cbapi

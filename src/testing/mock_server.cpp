@@ -42,6 +42,25 @@ int find_socket(int local_port, int remote_port) {
     return -1;
 }
 
+// cpp-httplib parses a multipart/form-data body into its parts and leaves the body empty; handlers and recorded
+// requests get it back, re-encoded with the request's own boundary.
+std::string multipart_body(const httplib::Request& req) {
+    const std::string type = req.get_header_value("Content-Type");
+    const auto at = type.find("boundary=");
+    std::string boundary = at == std::string::npos ? std::string("boundary") : type.substr(at + 9);
+    if (boundary.size() >= 2 && boundary.front() == '"' && boundary.back() == '"')
+        boundary = boundary.substr(1, boundary.size() - 2);
+    std::string body;
+    for (const auto& [name, part] : req.files) {
+        body += "--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + part.name + "\"";
+        if (!part.filename.empty()) body += "; filename=\"" + part.filename + "\"";
+        body += "\r\n";
+        if (!part.content_type.empty()) body += "Content-Type: " + part.content_type + "\r\n";
+        body += "\r\n" + part.content + "\r\n";
+    }
+    return body + "--" + boundary + "--\r\n";
+}
+
 struct Route {
     std::string method;
     std::regex path;
@@ -135,7 +154,7 @@ struct MockServer::Impl {
         if (q != std::string::npos) rec.query = req.target.substr(q + 1);
         rec.params = detail::parse_query_string(rec.query);
         for (const auto& [name, value] : req.headers) rec.headers.add(name, value);
-        rec.body = req.body;
+        rec.body = req.body.empty() && req.is_multipart_form_data() ? multipart_body(req) : req.body;
         rec.remote_port = req.remote_port;
 
         std::optional<MockResponse> reply;

@@ -122,6 +122,14 @@ public:
         : CbDefenseAPI(make_credentials(std::move(url), {}, std::move(api_key), std::move(connector_id)),
                        std::move(options)) {}
 
+    /// A Live Response session manager for this organisation's devices (cbapi-python's `cb.live_response`). Each
+    /// call makes a new manager; keep it to share its sessions, keepalive cache and job pool.
+    /// @param options timeouts, keepalive, workers, sleeper and clock
+    ::cbapi::live_response::SessionManager live_response(
+        ::cbapi::live_response::LiveResponseOptions options = {}) const {
+        return ::cbapi::live_response::SessionManager(state_, std::move(options));
+    }
+
     /// The queued notifications: `GET /integrationServices/v3/notification` → `notifications` (needs a SIEM key).
     /// A 204 or a reply without the array gives an empty list (cbapi-python fails on a 204).
     /// @return the notifications

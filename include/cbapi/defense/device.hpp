@@ -10,6 +10,7 @@
 
 #include "cbapi/defense/model.hpp"
 #include "cbapi/defense/query.hpp"
+#include "cbapi/live_response/manager.hpp"
 
 namespace cbapi::defense {
 
@@ -84,6 +85,16 @@ public:
     std::optional<TimePoint> last_contact() const { return get_time("lastContact"); }
     /// `lastReportedTime`.
     std::optional<TimePoint> last_reported_time() const { return get_time("lastReportedTime"); }
+
+    /// Opens a Live Response session with this device (`POST /integrationServices/v3/cblr/session/{deviceId}`,
+    /// then waits until it is active). The session closes when its last handle goes away.
+    /// @param options timeouts and waiting (see live_response::LiveResponseOptions)
+    /// @return the session
+    /// @throws TimeoutError "Could not establish session with sensor N", LiveResponseError, the request's exceptions
+    live_response::Session lr_session(live_response::LiveResponseOptions options = {}) const {
+        return live_response::SessionManager(api(), std::move(options))
+            .request_session(device_id(), live_response::detail::os_from_device_type(device_type()));
+    }
 
     /// Marks the device to be moved into the policy with this id (sent by save()).
     /// @param id the policy id @return this device

@@ -18,6 +18,7 @@
 #include "cbapi/credentials.hpp"
 #include "cbapi/detail/api_state.hpp"
 #include "cbapi/errors.hpp"
+#include "cbapi/live_response/manager.hpp"
 #include "cbapi/response/console_url.hpp"
 #include "cbapi/response/models.hpp"
 #include "cbapi/response/query.hpp"
@@ -78,6 +79,18 @@ public:
 
     /// Asks the server again for `/api/info`.
     nlohmann::json info() const { return state_->connection.get_json("/api/info"); }
+
+    /// A Live Response session manager for this server's sensors (cbapi-python's `cb.live_response`). Each call
+    /// makes a new manager; keep it to share its sessions, keepalive cache and job pool.
+    /// @param options timeouts, keepalive, workers, sleeper and clock
+    /// @throws ApiError "Cb server does not support Live Response" when `/api/info` lacks `cblrEnabled: true`
+    /// @code
+    /// auto session = cb.live_response().request_session(3);
+    /// @endcode
+    ::cbapi::live_response::SessionManager live_response(
+        ::cbapi::live_response::LiveResponseOptions options = {}) const {
+        return ::cbapi::live_response::SessionManager(state_, std::move(options));
+    }
 
     /// The license request block (`GET /api/license`), empty when the server gives none.
     std::string license_request() const {

@@ -1,0 +1,593 @@
+#pragma once
+/// @file
+/// A Live Response session handle and its commands (files, directories, processes, registry, memory dumps).
+
+#include <algorithm>
+#include <array>
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <random>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "cbapi/errors.hpp"
+#include "cbapi/live_response/types.hpp"
+#include "cbapi/live_response/wire.hpp"
+
+namespace cbapi::live_response {
+
+namespace detail {
+
+/// One handle family's claim on a session: when the last Session copy drops it, `release` runs (the manager then
+/// closes the session, or keeps it for reuse when keepalive is on).
+struct Lease {
+    std::shared_ptr<SessionCore> core;
+    std::function<void(const std::shared_ptr<SessionCore>&)> release;
+    /// Re-establishes the session after the server lost it (replaces the core's id and data).
+    std::function<void(SessionCore&)> reestablish;
+
+    Lease(std::shared_ptr<SessionCore> c, std::function<void(const std::shared_ptr<SessionCore>&)> rel,
+          std::function<void(SessionCore&)> re)
+        : core(std::move(c)), release(std::move(rel)), reestablish(std::move(re)) {}
+    ~Lease() {
+        if (release) release(core);
+    }
+    Lease(const Lease&) = delete;
+    Lease& operator=(const Lease&) = delete;
+};
+
+}  // namespace detail
+
+class Memdump;
+
+/// An open Live Response session with one sensor (Cb Response) or device (Cb Defense).
+///
+/// Obtained from SessionManager::request_session() (or `Device::lr_session()`). Copies share the session; it is
+/// closed on the server when the last copy goes away (or, with `keepalive_sessions`, returned to the manager's
+/// cache). Every command posts `{"name", "object", "session_id", ...}` to `{base}/session/{id}/command` and polls
+/// the command until it is complete, with a deadline.
+///
+/// Errors of every command: ApiError "Command <name> not supported by this sensor" (nothing sent),
+/// LiveResponseError (the command failed on the endpoint; Win32 code decoded), TimeoutError (deadline), ApiError
+/// "Received 404 error from server: ..." and the request's exceptions. A 404 that says the session or sensor is gone
+/// re-establishes the session and resends the command (up to 5 times).
+///
+/// A Session may be used from one thread at a time; different sessions are independent.
+///
+/// @code
+/// auto lr = cb.live_response().request_session(3);
+/// for (const auto& e : lr.list_directory("C:\\Windows\\")) std::cout << e.filename << "\n";
+/// std::string out = *lr.create_process("cmd.exe /c ipconfig");
+/// @endcode
+class Session {
+public:
+    /// Made by the manager. @param lease the shared claim on the session
+    explicit Session(std::shared_ptr<detail::Lease> lease) : lease_(std::move(lease)) {}
+
+    /// The server's session id (a number for Cb Response, possibly a string for Cb Defense).
+    nlohmann::json session_id() const { return core().id(); }
+    /// The sensor (Cb Response) or device (Cb Defense) id.
+    long long sensor_id() const { return core().sensor_id; }
+    /// The session document from the server when it became active (`supported_commands`, `drives`, ...).
+    nlohmann::json session_data() const { return core().data(); }
+    /// The endpoint's operating system (decides path separators and temporary names).
+    OsType os_type() const { return core().os; }
+    /// The commands the endpoint supports (empty when the server does not say).
+    std::vector<std::string> supported_commands() const {
+        std::vector<std::string> out;
+        const auto data = core().data();
+        if (const auto it = data.find("supported_commands"); it != data.end() && it->is_array())
+            for (const auto& c : *it)
+                if (c.is_string()) out.push_back(c.get<std::string>());
+        return out;
+    }
+    /// The endpoint's drives (`drives`), e.g. "C:\\".
+    std::vector<std::string> drives() const {
+        std::vector<std::string> out;
+        const auto data = core().data();
+        if (const auto it = data.find("drives"); it != data.end() && it->is_array())
+            for (const auto& d : *it)
+                if (d.is_string()) out.push_back(d.get<std::string>());
+        return out;
+    }
+    /// Whether close() was called (by this or another copy).
+    bool closed() const {
+        std::lock_guard<std::mutex> lock(core().mutex);
+        return core().closed;
+    }
+
+    /// Closes the session on the server now, for every copy of this handle (later commands throw ApiError).
+    /// Idempotent; errors while closing are logged, not thrown.
+    void close() {
+        auto& c = core();
+        nlohmann::json id;
+        {
+            std::lock_guard<std::mutex> lock(c.mutex);
+            if (c.closed) return;
+            c.closed = true;
+            id = c.session_id;
+        }
+        detail::close_on_server(*c.wire, id);
+    }
+
+    /// Sends a keepalive (`GET {base}/session/{id}/keepalive`).
+    /// @throws the request's exceptions (ObjectNotFoundError when the session is gone)
+    void keepalive() const { wire().connection.get_json(core().path() + "/keepalive", {}, nlohmann::json::object()); }
+
+    // --- files -----------------------------------------------------------------------------------------------------
+
+    /// Downloads a file from the endpoint into memory (`get file`, then `GET .../file/{file_id}/content`).
+    /// @param path remote path @param timeout command deadline (default: the manager's)
+    /// @return the file's bytes
+    std::string get_file(const std::string& path, std::optional<std::chrono::milliseconds> timeout = {}) {
+        std::string out;
+        get_raw_file(
+            path, [&](std::string_view piece) { out.append(piece.data(), piece.size()); }, timeout);
+        return out;
+    }
+
+    /// Downloads a file from the endpoint and streams it to a local file (never held in memory).
+    /// @param path remote path @param local local file (created or truncated)
+    /// @throws ApiError when the local file cannot be written; the command's errors
+    void get_file(const std::string& path, const std::filesystem::path& local,
+                  std::optional<std::chrono::milliseconds> timeout = {}) {
+        std::ofstream out(local, std::ios::binary | std::ios::trunc);
+        if (!out) throw ApiError("Cannot write local file " + local.string());
+        get_raw_file(
+            path,
+            [&](std::string_view piece) {
+                out.write(piece.data(), static_cast<std::streamsize>(piece.size()));
+                if (!out) throw ApiError("Write error on local file " + local.string());
+            },
+            timeout);
+        out.close();
+        if (!out) throw ApiError("Write error on local file " + local.string());
+    }
+
+    /// Downloads a file from the endpoint, handing its bytes to `sink` as they arrive.
+    /// @param path remote path @param sink receives the content @param timeout command deadline
+    void get_raw_file(const std::string& path, const std::function<void(std::string_view)>& sink,
+                      std::optional<std::chrono::milliseconds> timeout = {},
+                      std::optional<std::chrono::milliseconds> interval = {}) {
+        const auto submitted = submit({{"name", "get file"}, {"object", path}});
+        const auto done = wait(submitted, "get file", path, timeout, interval);
+        nlohmann::json file_id = submitted.value("file_id", nlohmann::json());
+        if (file_id.is_null()) file_id = done.value("file_id", nlohmann::json());
+        if (file_id.is_null()) throw ServerError(200, "Live Response 'get file' for " + path + " returned no file_id");
+        wire().connection.download(core().path() + "/file/" + detail::id_text(file_id) + "/content", sink);
+    }
+
+    /// Uploads data to a file on the endpoint: a multipart upload (`POST .../file`, part `file`), then `put file`.
+    /// @param data the content @param remote_path destination on the endpoint
+    void put_file(std::string_view data, const std::string& remote_path) {
+        const std::string boundary = "cbapi-cpp-" + random_token(24);
+        std::string body;
+        body.reserve(data.size() + 256);
+        body += "--" + boundary + "\r\n";
+        body += "Content-Disposition: form-data; name=\"file\"; filename=\"file\"\r\n";
+        body += "Content-Type: application/octet-stream\r\n\r\n";
+        body.append(data.data(), data.size());
+        body += "\r\n--" + boundary + "--\r\n";
+        Headers headers;
+        headers.set("Content-Type", "multipart/form-data; boundary=" + boundary);
+        const std::string upload_path = core().path() + "/file";
+        const Response reply =
+            wire().connection.request(HttpMethod::post, upload_path, {}, std::move(body), std::move(headers));
+        const auto doc = wire().connection.parse_json(reply, HttpMethod::post, upload_path);
+        if (!doc.is_object() || !doc.contains("id"))
+            throw ServerError(reply.status, "Live Response file upload returned no id: " + doc.dump());
+        run({{"name", "put file"}, {"object", remote_path}, {"file_id", doc["id"]}}, remote_path);
+    }
+
+    /// Uploads a local file to the endpoint; see put_file().
+    /// @throws ApiError when the local file cannot be read
+    void put_file_from(const std::filesystem::path& local, const std::string& remote_path) {
+        std::ifstream in(local, std::ios::binary);
+        if (!in) throw ApiError("Cannot read local file " + local.string());
+        std::string data((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+        put_file(data, remote_path);
+    }
+
+    /// Deletes a file on the endpoint (`delete file`).
+    void delete_file(const std::string& path) { run({{"name", "delete file"}, {"object", path}}, path); }
+
+    /// Lists a directory (`directory list`). The path should end with a separator or a wildcard
+    /// (`C:\\Windows\\`, `C:\\Windows\\*.exe`).
+    std::vector<DirectoryEntry> list_directory(const std::string& path) {
+        const auto doc = run({{"name", "directory list"}, {"object", path}}, path);
+        std::vector<DirectoryEntry> out;
+        if (const auto it = doc.find("files"); it != doc.end() && it->is_array()) {
+            for (const auto& f : *it) {
+                if (!f.is_object()) continue;
+                DirectoryEntry e;
+                e.filename = f.value("filename", std::string());
+                if (const auto a = f.find("attributes"); a != f.end() && a->is_array())
+                    for (const auto& s : *a)
+                        if (s.is_string()) e.attributes.push_back(s.get<std::string>());
+                e.size = number<std::uint64_t>(f, "size");
+                e.create_time = number<std::int64_t>(f, "create_time");
+                e.last_access_time = number<std::int64_t>(f, "last_access_time");
+                e.last_write_time = number<std::int64_t>(f, "last_write_time");
+                e.raw = f;
+                out.push_back(std::move(e));
+            }
+        }
+        return out;
+    }
+
+    /// Creates a directory (`create directory`).
+    void create_directory(const std::string& path) { run({{"name", "create directory"}, {"object", path}}, path); }
+
+    /// Walks a directory tree (like Python's `os.walk`): `visit` is called once per directory with its
+    /// subdirectory and file names; top-down (parents first; the visitor may prune `directories`) or bottom-up.
+    /// @param top the root @param visit called per directory @param topdown order
+    /// @param onerror called with the error of a directory that cannot be listed (that branch is skipped); unset =
+    ///        the error propagates
+    void walk(const std::string& top, const std::function<void(WalkEntry&)>& visit, bool topdown = true,
+              const std::function<void(const std::exception&)>& onerror = {}) {
+        WalkEntry entry;
+        entry.path = top;
+        try {
+            for (const auto& e : list_directory(path_join(top, "*"))) {
+                if (e.filename == "." || e.filename == "..") continue;
+                (e.is_directory() ? entry.directories : entry.files).push_back(e.filename);
+            }
+        } catch (const ApiError& e) {
+            if (!onerror) throw;
+            onerror(e);
+            return;
+        }
+        if (topdown) visit(entry);
+        for (const auto& d : entry.directories) walk(path_join(top, d), visit, topdown, onerror);
+        if (!topdown) visit(entry);
+    }
+
+    /// The whole walk as a list; see the visitor form.
+    std::vector<WalkEntry> walk(const std::string& top, bool topdown = true) {
+        std::vector<WalkEntry> out;
+        walk(
+            top, [&](WalkEntry& e) { out.push_back(e); }, topdown);
+        return out;
+    }
+
+    // --- processes -------------------------------------------------------------------------------------------------
+
+    /// The running processes (`process list`).
+    std::vector<ProcessEntry> list_processes() {
+        const auto doc = run({{"name", "process list"}}, "");
+        std::vector<ProcessEntry> out;
+        if (const auto it = doc.find("processes"); it != doc.end() && it->is_array()) {
+            for (const auto& p : *it) {
+                if (!p.is_object()) continue;
+                ProcessEntry e;
+                e.pid = number<long long>(p, "pid");
+                e.path = p.value("path", std::string());
+                e.command_line = p.value("command_line", std::string());
+                e.username = p.value("username", std::string());
+                e.sid = p.value("sid", std::string());
+                e.parent = number<long long>(p, "parent");
+                e.proc_guid = p.value("proc_guid", std::string());
+                e.parent_guid = p.value("parent_guid", std::string());
+                e.create_time = number<std::int64_t>(p, "create_time");
+                e.raw = p;
+                out.push_back(std::move(e));
+            }
+        }
+        return out;
+    }
+
+    /// Kills a process (`kill`), waiting up to 10 s (polls every 0.1 s).
+    /// @return true when killed, false when the endpoint did not confirm in time
+    /// @throws LiveResponseError when the endpoint refused (e.g. no such process)
+    bool kill_process(long long pid) {
+        try {
+            run({{"name", "kill"}, {"object", pid}}, std::to_string(pid), std::chrono::seconds(10),
+                std::chrono::milliseconds(100));
+            return true;
+        } catch (const TimeoutError&) {
+            return false;
+        }
+    }
+
+    /// Starts a process (`create process`). By default waits for it to finish and returns its output, captured
+    /// through a temporary file on the endpoint that is deleted afterwards (also when fetching it fails).
+    /// @param command the command line @param options output, working directory and waiting
+    /// @return the output when `wait_for_output`, else nullopt
+    std::optional<std::string> create_process(const std::string& command, const CreateProcessOptions& options = {}) {
+        const bool wait_for_completion = options.wait_for_completion || options.wait_for_output;
+        nlohmann::json body = {{"name", "create process"}, {"object", command}, {"wait", wait_for_completion}};
+        std::optional<std::string> output_file = options.remote_output_file;
+        const bool temporary = !output_file && options.wait_for_output;
+        if (temporary) output_file = temp_file_name();
+        if (output_file) body["output_file"] = *output_file;
+        if (options.working_directory) body["working_directory"] = *options.working_directory;
+
+        const auto submitted = submit(body);
+        if (!wait_for_completion) return std::nullopt;
+        try {
+            wait(submitted, "create process", command, options.wait_timeout, {});
+            if (!options.wait_for_output) return std::nullopt;
+            std::string output = get_file(*output_file);
+            if (temporary) delete_file(*output_file);
+            return output;
+        } catch (...) {
+            if (temporary) remove_quietly(*output_file);
+            throw;
+        }
+    }
+
+    // --- registry --------------------------------------------------------------------------------------------------
+
+    /// The subkeys and values of a registry key (`reg enum key`).
+    RegistryKeyListing list_registry_keys_and_values(const std::string& key) {
+        const auto doc = run({{"name", "reg enum key"}, {"object", key}}, key);
+        RegistryKeyListing out;
+        if (const auto it = doc.find("sub_keys"); it != doc.end() && it->is_array())
+            for (const auto& k : *it)
+                if (k.is_string()) out.sub_keys.push_back(k.get<std::string>());
+        if (const auto it = doc.find("values"); it != doc.end() && it->is_array())
+            for (const auto& v : *it) out.values.push_back(registry_value(v));
+        return out;
+    }
+
+    /// The names of a key's subkeys (cbapi-python's `list_registry_keys` returned the values instead).
+    std::vector<std::string> list_registry_keys(const std::string& key) {
+        return list_registry_keys_and_values(key).sub_keys;
+    }
+
+    /// One registry value (`reg query value`). @param key `<key>\\<value name>`
+    RegistryValue get_registry_value(const std::string& key) {
+        const auto doc = run({{"name", "reg query value"}, {"object", key}}, key);
+        const auto it = doc.find("value");
+        if (it == doc.end() || !it->is_object())
+            throw ServerError(200, "Live Response 'reg query value' for " + key + " returned no value");
+        return registry_value(*it);
+    }
+
+    /// Sets a registry value (`reg set value`).
+    /// @param key `<key>\\<value name>` @param value the data; its type is inferred when `value_type` is unset:
+    ///        an integer → REG_DWORD, an array → REG_MULTI_SZ, anything else → REG_SZ (as text)
+    /// @param overwrite replace an existing value @param value_type REG_SZ, REG_DWORD, ...
+    void set_registry_value(const std::string& key, const nlohmann::json& value, bool overwrite = true,
+                            std::optional<std::string> value_type = std::nullopt) {
+        nlohmann::json data = value;
+        if (!value_type) {
+            if (value.is_number_integer())
+                value_type = "REG_DWORD";
+            else if (value.is_array())
+                value_type = "REG_MULTI_SZ";
+            else {
+                value_type = "REG_SZ";
+                if (value.is_boolean())
+                    data = value.get<bool>() ? "True" : "False";
+                else if (!value.is_string())
+                    data = value.dump();
+            }
+        }
+        run({{"name", "reg set value"},
+             {"object", key},
+             {"overwrite", overwrite},
+             {"value_type", *value_type},
+             {"value_data", data}},
+            key);
+    }
+
+    /// Creates a registry key (`reg create key`).
+    void create_registry_key(const std::string& key) { run({{"name", "reg create key"}, {"object", key}}, key); }
+    /// Deletes a registry key (`reg delete key`).
+    void delete_registry_key(const std::string& key) { run({{"name", "reg delete key"}, {"object", key}}, key); }
+    /// Deletes a registry value (`reg delete value`). @param key `<key>\\<value name>`
+    void delete_registry_value(const std::string& key) { run({{"name", "reg delete value"}, {"object", key}}, key); }
+
+    // --- memory ----------------------------------------------------------------------------------------------------
+
+    /// Starts a memory dump (`memdump`) without waiting; see Memdump.
+    /// @param remote_file where the endpoint writes it (default: a temporary name)
+    /// @param compress zip it on the endpoint (the file fetched is then `<remote_file>.zip`)
+    Memdump start_memdump(std::optional<std::string> remote_file = std::nullopt, bool compress = true);
+
+    /// Dumps the endpoint's memory to a local file: start, wait (up to an hour), download, delete the remote file.
+    /// @param local destination @param remote_file remote name (default: temporary) @param compress zip remotely
+    void memdump(const std::filesystem::path& local, std::optional<std::string> remote_file = std::nullopt,
+                 bool compress = false);
+
+    /// Downloads the session archive (`GET {base}/session/{id}/archive`) to `sink`.
+    void get_session_archive(const std::function<void(std::string_view)>& sink) {
+        wire().connection.download(core().path() + "/archive", sink);
+    }
+
+    // --- low level -------------------------------------------------------------------------------------------------
+
+    /// Joins path parts with the endpoint's separator (`\\` on Windows, else `/`).
+    std::string path_join(const std::string& a, const std::string& b) const {
+        const char sep = os_type() == OsType::windows ? '\\' : '/';
+        if (a.empty()) return b;
+        if (a.back() == sep) return a + b;
+        return a + sep + b;
+    }
+
+    /// A fresh temporary file name on the endpoint: `c:\\windows\\temp\\cblr.<12 chars>.tmp` or `/tmp/...`.
+    std::string temp_file_name() const {
+        const std::string name = "cblr." + random_token(12) + ".tmp";
+        return os_type() == OsType::windows ? "c:\\windows\\temp\\" + name : "/tmp/" + name;
+    }
+
+    /// Posts a command (adding `session_id`) and returns the server's reply (`id`, and `file_id` for `get file`).
+    /// @throws ApiError when the endpoint does not support it or the session is closed; see the class notes
+    nlohmann::json submit(nlohmann::json command) {
+        const std::string name = command.value("name", std::string());
+        check_supported(name);
+        for (int attempt = 0; attempt <= kMaxRetries; ++attempt) {
+            command["session_id"] = core().id();
+            try {
+                return wire().connection.post_json(core().path() + "/command", command, false,
+                                                   nlohmann::json::object());
+            } catch (const ObjectNotFoundError& e) {
+                if (!session_lost(e.body())) throw ApiError("Received 404 error from server: " + e.body());
+                if (attempt == kMaxRetries) break;
+                logger()->info("Live Response session {} lost; re-establishing it for command '{}'",
+                               detail::id_text(core().id()), name);
+                lease_->reestablish(core());
+            }
+        }
+        throw TimeoutError("", "Command " + name + " failed after " + std::to_string(kMaxRetries) + " retries");
+    }
+
+    /// Polls a submitted command until it is complete.
+    /// @param submitted the reply of submit() @param name, object for messages
+    /// @param timeout deadline (default: the manager's) @param interval poll interval (default: the manager's)
+    /// @return the completed command document (with its result fields)
+    nlohmann::json wait(const nlohmann::json& submitted, const std::string& name, const std::string& object,
+                        std::optional<std::chrono::milliseconds> timeout = {},
+                        std::optional<std::chrono::milliseconds> interval = {}) {
+        if (!submitted.is_object() || !submitted.contains("id"))
+            throw ServerError(200, "Live Response command '" + name + "' returned no command id: " + submitted.dump());
+        const auto& opts = wire().options;
+        return detail::poll_status(wire(), core().path() + "/command/" + detail::id_text(submitted["id"]), "complete",
+                                   timeout.value_or(opts.command_timeout),
+                                   interval.value_or(opts.command_poll_interval), describe(name, object));
+    }
+
+    /// submit() then wait(). @return the completed command document
+    nlohmann::json run(const nlohmann::json& command, const std::string& object,
+                       std::optional<std::chrono::milliseconds> timeout = {},
+                       std::optional<std::chrono::milliseconds> interval = {}) {
+        const auto submitted = submit(command);
+        return wait(submitted, command.value("name", std::string()), object, timeout, interval);
+    }
+
+private:
+    static constexpr int kMaxRetries = 5;
+
+    detail::SessionCore& core() const { return *lease_->core; }
+    const detail::Wire& wire() const { return *lease_->core->wire; }
+
+    static std::string describe(const std::string& name, const std::string& object) {
+        return "Live Response command '" + name + "'" + (object.empty() ? "" : " on " + object);
+    }
+
+    void check_supported(const std::string& name) const {
+        const auto data = core().data();
+        {
+            std::lock_guard<std::mutex> lock(core().mutex);
+            if (core().closed)
+                throw ApiError("Live Response session " + detail::id_text(core().session_id) + " is closed");
+        }
+        const auto it = data.find("supported_commands");
+        if (it == data.end() || !it->is_array()) return;
+        for (const auto& c : *it)
+            if (c.is_string() && c.get<std::string>() == name) return;
+        throw ApiError("Command " + name + " not supported by this sensor");
+    }
+
+    // A 404 that says the session (or the sensor behind it) is gone, rather than that an object is missing.
+    static bool session_lost(const std::string& body) {
+        std::string_view b(body);
+        while (!b.empty() && (b.front() == ' ' || b.front() == '"')) b.remove_prefix(1);
+        if (b.rfind("Sensor", 0) == 0 || b.rfind("Session", 0) == 0) return true;
+        const auto doc = nlohmann::json::parse(body, nullptr, false);
+        return doc.is_object() && doc.value("status", std::string()) == "NOT_FOUND";
+    }
+
+    void remove_quietly(const std::string& path) {
+        try {
+            delete_file(path);
+        } catch (const std::exception& e) {
+            logger()->warn("Could not delete Live Response temporary file {}: {}", path, e.what());
+        }
+    }
+
+    template <typename T>
+    static T number(const nlohmann::json& doc, const char* key) {
+        const auto it = doc.find(key);
+        if (it == doc.end() || !it->is_number()) return T{};
+        return static_cast<T>(it->get<double>());
+    }
+
+    static RegistryValue registry_value(const nlohmann::json& v) {
+        RegistryValue out;
+        if (!v.is_object()) return out;
+        out.name = v.value("value_name", std::string());
+        out.type = v.value("value_type", std::string());
+        out.data = v.value("value_data", nlohmann::json());
+        out.raw = v;
+        return out;
+    }
+
+    static std::string random_token(std::size_t n) {
+        static constexpr std::string_view chars = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+        thread_local std::mt19937_64 rng{std::random_device{}()};
+        std::uniform_int_distribution<std::size_t> pick(0, chars.size() - 1);
+        std::string out;
+        for (std::size_t i = 0; i < n; ++i) out.push_back(chars[pick(rng)]);
+        return out;
+    }
+
+    std::shared_ptr<detail::Lease> lease_;
+};
+
+/// A memory dump started by Session::start_memdump(): wait for it, fetch it, delete it. Holds the session open.
+class Memdump {
+public:
+    /// @param session the session @param command the submitted command @param remote_file the file to fetch
+    Memdump(Session session, nlohmann::json command, std::string remote_file)
+        : session_(std::move(session)), command_(std::move(command)), remote_file_(std::move(remote_file)) {}
+
+    /// The file the endpoint writes (with `.zip` when compressed).
+    const std::string& remote_file() const noexcept { return remote_file_; }
+    /// Whether wait() completed.
+    bool done() const noexcept { return done_; }
+
+    /// Waits until the dump is written (polls every 5 s for up to an hour unless given).
+    /// @throws LiveResponseError, TimeoutError
+    void wait(std::chrono::milliseconds timeout = std::chrono::hours(1),
+              std::chrono::milliseconds interval = std::chrono::seconds(5)) {
+        if (done_) return;
+        session_.wait(command_, "memdump", remote_file_, timeout, interval);
+        done_ = true;
+    }
+    /// Waits if needed, then downloads the dump to a local file.
+    void get(const std::filesystem::path& local) {
+        wait();
+        session_.get_file(remote_file_, local, std::chrono::hours(1));
+    }
+    /// Deletes the dump on the endpoint.
+    void remove() { session_.delete_file(remote_file_); }
+
+private:
+    Session session_;
+    nlohmann::json command_;
+    std::string remote_file_;
+    bool done_ = false;
+};
+
+inline Memdump Session::start_memdump(std::optional<std::string> remote_file, bool compress) {
+    const std::string remote = remote_file ? *remote_file : temp_file_name();
+    const auto submitted = submit({{"name", "memdump"}, {"object", remote}, {"compress", compress}});
+    return Memdump(*this, submitted, compress ? remote + ".zip" : remote);
+}
+
+inline void Session::memdump(const std::filesystem::path& local, std::optional<std::string> remote_file,
+                             bool compress) {
+    Memdump dump = start_memdump(std::move(remote_file), compress);
+    try {
+        dump.get(local);
+    } catch (...) {
+        try {
+            dump.remove();
+        } catch (const std::exception&) {
+        }
+        throw;
+    }
+    dump.remove();
+}
+
+}  // namespace cbapi::live_response
