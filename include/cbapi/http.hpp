@@ -82,6 +82,13 @@ private:
     std::vector<Field> fields_;
 };
 
+/// A user name and password for HTTP digest authentication (RFC 7616) of one request; used only to obtain an API
+/// token (`/api/auth`), never for API calls.
+struct DigestAuth {
+    std::string username;
+    std::string password;
+};
+
 /// One HTTP request as handed to a Transport.
 struct Request {
     HttpMethod method = HttpMethod::get;
@@ -94,6 +101,8 @@ struct Request {
     bool read_only = false;
     /// When set and true, the transfer is aborted as soon as possible (an abandoned iteration's prefetch).
     std::shared_ptr<const std::atomic<bool>> cancel;
+    /// Authenticate with HTTP digest (the transport answers the server's challenge); the password is never logged.
+    std::optional<DigestAuth> digest_auth;
 };
 
 /// Thrown when a request was aborted through its cancel flag.
