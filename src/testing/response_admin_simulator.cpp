@@ -18,6 +18,7 @@
 #include <openssl/evp.h>
 
 #include "cbapi/server_version.hpp"
+#include "cbapi/time.hpp"
 
 namespace cbapi::testing {
 namespace {
@@ -103,6 +104,24 @@ std::map<std::string, std::string> parse_digest(const std::string& header) {
     for (auto it = std::sregex_iterator(rest.begin(), rest.end(), item); it != std::sregex_iterator(); ++it)
         out[lower((*it)[1].str())] = (*it)[2].matched ? (*it)[2].str() : (*it)[3].str();
     return out;
+}
+
+// A flush time as the server stores it ("2018-08-07 12:00:00.000000+00:00"), from what a client may send: a Cb time
+// or an HTTP date ("Tue, 07 Aug 2018 12:00:00 GMT", what cbapi sends to servers from 6.0); nullopt when neither.
+std::optional<std::string> stored_time(const std::string& text) {
+    static const std::regex http_date(R"(^[A-Za-z]{3}, (\d{2}) ([A-Za-z]{3}) (\d{4}) (\d{2}:\d{2}:\d{2}) GMT$)");
+    static const std::vector<std::string> months = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                                    "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+    std::string cb = text;
+    std::smatch m;
+    if (std::regex_match(text, m, http_date)) {
+        const auto month = std::find(months.begin(), months.end(), m[2].str());
+        if (month == months.end()) return std::nullopt;
+        cb = fmt::format("{}-{:02}-{} {}+00:00", m[3].str(), month - months.begin() + 1, m[1].str(), m[4].str());
+    }
+    const auto parsed = try_parse_cb_time(cb);
+    if (!parsed) return std::nullopt;
+    return format_cb_time(*parsed) + "+00:00";
 }
 
 const char* const kRealm = "Cb Response";
@@ -469,6 +488,14 @@ void install_sensors(MockServer& server, const std::shared_ptr<Store>& store) {
         }
         if (body->contains("network_isolation_enabled") && !(*body)["network_isolation_enabled"].is_boolean())
             return error(400, "network_isolation_enabled must be true or false");
+        json flush = body->value("event_log_flush_time", s["event_log_flush_time"]);
+        if (flush.is_string()) {
+            const auto stored = stored_time(flush.get<std::string>());
+            if (!stored) return error(400, "event_log_flush_time is not a time: " + flush.get<std::string>());
+            flush = *stored;
+        } else if (!flush.is_null()) {
+            return error(400, "event_log_flush_time must be a time or null");
+        }
         for (const auto& [key, value] : body->items()) {
             if (kWritableSensorFields.count(key) == 0) continue;
             if (key == "network_isolation_enabled" && value != s[key]) {
@@ -476,7 +503,7 @@ void install_sensors(MockServer& server, const std::shared_ptr<Store>& store) {
                     return error(409, "Sensor " + std::to_string(*id) + " does not support isolation");
                 store->isolation_pending[*id] = simulated_isolation_polls;
             }
-            s[key] = value;
+            s[key] = key == "event_log_flush_time" ? flush : value;
         }
         return no_content();
     });
@@ -939,8 +966,9 @@ void install_ingress(MockServer& server, const std::shared_ptr<Store>& store) {
         }
         json out = json::array();
         for (auto& doc : made) {
-            out.push_back(doc["id"]);
-            store->ingress[doc["id"].get<std::string>()] = std::move(doc);
+            const std::string id = doc["id"].get<std::string>();
+            out.push_back(id);
+            store->ingress[id] = std::move(doc);
         }
         return MockResponse::json(out);
     });
