@@ -342,7 +342,8 @@ private:
         const auto deadline = now() + wait.timeout;
         while (is_isolating() != on) {
             if (now() >= deadline)
-                throw TimeoutError(webui_link(), std::string(timeout_message) + " on sensor " + id());
+                throw TimeoutError(api()->connection.url() + model_info.path_of(id()),
+                                   std::string(timeout_message) + " on sensor " + id());
             sleep(std::min<std::chrono::milliseconds>(
                 wait.poll_interval,
                 std::chrono::duration_cast<std::chrono::milliseconds>(deadline - now()) +
