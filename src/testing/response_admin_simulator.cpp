@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <iterator>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -150,6 +151,7 @@ struct Store {
     std::map<int, json> sites;
     int next_site = 1;
     std::map<int, json> throttles;
+    int next_throttle = 1;
     std::map<int, std::vector<json>> sharing;  // group id → settings
     int next_sharing = 1;
     std::map<std::string, json> users;
@@ -249,6 +251,20 @@ struct Store {
         return std::nullopt;
     }
 
+    std::optional<std::string> check_throttle(const json& rule) const {
+        for (const char* field : {"site_id", "day_of_week", "from", "to"})
+            if (!rule.contains(field) || !rule[field].is_number_integer())
+                return std::string(field) + " is required (an integer)";
+        if (!rule.contains("bytes_per_second") || !rule["bytes_per_second"].is_number() ||
+            rule["bytes_per_second"].get<double>() < 0)
+            return std::string("bytes_per_second is required (a number >= 0)");
+        if (sites.count(rule["site_id"].get<int>()) == 0) return "no site with id " + rule["site_id"].dump();
+        const int day = rule["day_of_week"].get<int>(), from = rule["from"].get<int>(), to = rule["to"].get<int>();
+        if (day < 0 || day > 6) return std::string("day_of_week must be 0 (Sunday) to 6");
+        if (from < 0 || to > 24 || from >= to) return std::string("from and to must be hours with from < to");
+        return std::nullopt;
+    }
+
     // --- partitions ---------------------------------------------------------------------------------------------
 
     static json partition(const std::string& name, const std::string& status, long long docs, bool mounted_by_user) {
@@ -273,6 +289,19 @@ struct Store {
         return fmt::format("cbevents_2018_08_06_{:02}{:02}", minutes / 60 % 24, minutes % 60);
     }
 };
+
+// Whether an adapter address in "<ip>,<mac>|<ip>,<mac>|" contains `part`.
+bool has_address(const std::string& adapters, const std::string& part) {
+    std::size_t start = 0;
+    while (start < adapters.size()) {
+        auto end = adapters.find('|', start);
+        if (end == std::string::npos) end = adapters.size();
+        const std::string ip = adapters.substr(start, std::min(adapters.find(',', start), end) - start);
+        if (ip.find(part) != std::string::npos) return true;
+        start = end + 1;
+    }
+    return false;
+}
 
 json sensor_document(const SimulatedHost& h) {
     std::string mac;
@@ -397,6 +426,7 @@ void seed(Store& s, const ResponseSimulatorOptions& options) {
                       {"bytes_per_second", 1048576.0}};
     s.throttles[2] = {{"id", 2}, {"site_id", 1}, {"day_of_week", 2}, {"from", 9}, {"to", 17},
                       {"bytes_per_second", 524288.0}};
+    s.next_throttle = 3;
     const auto& names = simulated_group_names();
     for (std::size_t i = 0; i < names.size(); ++i) {
         const int id = static_cast<int>(i + 1);
@@ -452,7 +482,7 @@ void install_sensors(MockServer& server, const std::shared_ptr<Store>& store) {
         json out = json::array();
         for (const auto& [id, s] : store->sensors) {
             // Like the server: substring matches, case-sensitive; with both ip and hostname only ip counts.
-            if (ip && s["network_adapters"].get<std::string>().find(*ip) == std::string::npos) continue;
+            if (ip && !has_address(s["network_adapters"].get<std::string>(), *ip)) continue;
             if (hostname && !ip && s["computer_name"].get<std::string>().find(*hostname) == std::string::npos) continue;
             if (groupid && std::to_string(s["group_id"].get<int>()) != *groupid) continue;
             out.push_back(s);
@@ -697,6 +727,8 @@ void install_sites(MockServer& server, const std::shared_ptr<Store>& store) {
         for (const auto& [gid, g] : store->groups)
             if (g["site_id"] == *id) return error(409, "Site " + std::to_string(*id) + " still has sensor groups");
         store->sites.erase(*id);
+        for (auto it = store->throttles.begin(); it != store->throttles.end();)
+            it = it->second["site_id"] == *id ? store->throttles.erase(it) : std::next(it);
         return success();
     });
 
@@ -706,12 +738,46 @@ void install_sites(MockServer& server, const std::shared_ptr<Store>& store) {
         for (const auto& [id, t] : store->throttles) out.push_back(t);
         return MockResponse::json(out);
     });
+    server.on("POST", "/api/throttle", [store](const RecordedRequest& r) {
+        std::lock_guard<std::mutex> lock(store->mutex);
+        const auto body = parse_body(r);
+        if (!body || !body->is_object()) return error(400, "Expected a JSON object");
+        if (auto problem = store->check_throttle(*body)) return error(400, *problem);
+        const int id = store->next_throttle++;
+        store->throttles[id] = {{"id", id},
+                                {"site_id", (*body)["site_id"]},
+                                {"day_of_week", (*body)["day_of_week"]},
+                                {"from", (*body)["from"]},
+                                {"to", (*body)["to"]},
+                                {"bytes_per_second", (*body)["bytes_per_second"].get<double>()}};
+        return MockResponse::json({{"id", id}});
+    });
     static const Pattern throttle(R"(/api/throttle/([^/]+))");
     server.on("GET", throttle.str(), [store](const RecordedRequest& r) {
         std::lock_guard<std::mutex> lock(store->mutex);
         const auto id = to_int(capture(r, throttle));
         if (!id || store->throttles.count(*id) == 0) return error(404, "No throttle rule " + capture(r, throttle));
         return MockResponse::json(store->throttles[*id]);
+    });
+    server.on("PUT", throttle.str(), [store](const RecordedRequest& r) {
+        std::lock_guard<std::mutex> lock(store->mutex);
+        const auto id = to_int(capture(r, throttle));
+        if (!id || store->throttles.count(*id) == 0) return error(404, "No throttle rule " + capture(r, throttle));
+        const auto body = parse_body(r);
+        if (!body || !body->is_object()) return error(400, "Expected a JSON object");
+        json merged = store->throttles[*id];
+        for (const char* field : {"site_id", "day_of_week", "from", "to", "bytes_per_second"})
+            if (body->contains(field)) merged[field] = (*body)[field];
+        if (auto problem = store->check_throttle(merged)) return error(400, *problem);
+        store->throttles[*id] = std::move(merged);
+        return success();
+    });
+    server.on("DELETE", throttle.str(), [store](const RecordedRequest& r) {
+        std::lock_guard<std::mutex> lock(store->mutex);
+        const auto id = to_int(capture(r, throttle));
+        if (!id || store->throttles.count(*id) == 0) return error(404, "No throttle rule " + capture(r, throttle));
+        store->throttles.erase(*id);
+        return success();
     });
 }
 

@@ -195,3 +195,39 @@ TEST(Site, ListGetCreateDeleteAndThrottleRules) {
 
 }  // namespace
 }  // namespace cbapi
+
+namespace cbapi {
+namespace {
+
+TEST(ThrottleRule, CreateUpdateDeleteWithTheServersValidation) {
+    test::AdminWorld w;
+    response::ThrottleRule rule = w.cb.create<response::ThrottleRule>();
+    rule.set_site(w.cb.fetch<response::Site>(1));
+    rule.set("day_of_week", 6).set("from", 0).set("to", 6).set("bytes_per_second", 2048.0);
+    rule.save();
+    EXPECT_EQ(rule.id(), "3");
+    rule.set("to", 8);
+    rule.save();
+    EXPECT_EQ(w.cb.fetch<response::ThrottleRule>(3).to(), 8);
+    EXPECT_EQ(w.cb.fetch<response::Site>(1).throttle_rules().size(), 3u);
+
+    rule.set("from", 9);  // from >= to
+    try {
+        rule.save();
+        FAIL() << "expected ServerError";
+    } catch (const ServerError& e) {
+        EXPECT_EQ(e.error_code(), 400);
+    }
+    response::ThrottleRule incomplete = w.cb.create<response::ThrottleRule>();
+    incomplete.set("site_id", 1);
+    EXPECT_THROW(incomplete.save(), InvalidObjectError);
+    rule.remove();
+    EXPECT_THROW(w.cb.fetch<response::ThrottleRule>(3), ObjectNotFoundError);
+    const auto log = w.log();
+    EXPECT_EQ(log[1], R"(POST /api/throttle {"bytes_per_second":2048.0,"day_of_week":6,"from":0,"site_id":1,"to":6})");
+    EXPECT_EQ(log[2], "GET /api/throttle/3");
+    EXPECT_EQ(log[3], R"(PUT /api/throttle/3 {"bytes_per_second":2048.0,"day_of_week":6,"from":0,"id":3,"site_id":1,"to":8})");
+}
+
+}  // namespace
+}  // namespace cbapi

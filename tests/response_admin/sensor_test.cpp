@@ -21,6 +21,15 @@ std::vector<std::string> hostnames(const response::SensorQuery& q) {
     return out;
 }
 
+// An isolation wait on a clock that only the wait's own sleeps advance.
+response::IsolationWait fake_wait(test::FakeClock& clock, std::chrono::milliseconds timeout) {
+    response::IsolationWait wait;
+    wait.clock = clock.clock();
+    wait.sleeper = clock.sleeper();
+    wait.timeout = timeout;
+    return wait;
+}
+
 TEST(SensorQuery, ListsEverySimulatedHostInOneRequest) {
     AdminWorld w;
     const auto hosts = testing::simulated_hosts(w.options);
@@ -70,6 +79,14 @@ TEST(SensorQuery, NoMatchIsAnEmptyResultThoughTheServerAnswers500) {
     EXPECT_FALSE(q.first().has_value());
     EXPECT_THROW(q.one(), MoreThanOneResultError);
     EXPECT_EQ(w.log(), (std::vector<std::string>{"GET /api/v1/sensor?hostname=NO-SUCH-HOST"}));
+}
+
+TEST(SensorQuery, IpMatchesAddressesNotMacs) {
+    AdminWorld w;
+    const auto host = testing::simulated_hosts(w.options).at(4);
+    const auto by_ip = w.cb.select<Sensor>().where("ip:" + host.ip_address).one();
+    EXPECT_EQ(by_ip.hostname(), host.hostname);
+    EXPECT_TRUE(w.cb.select<Sensor>().where("ip:005056").empty());  // every MAC starts 00:50:56
 }
 
 TEST(SensorQuery, AnUnfilteredServerErrorIsNotHidden) {
@@ -190,10 +207,7 @@ TEST(Sensor, FlushEventsBefore60SendsCbTime) {
 TEST(Sensor, IsolateWaitsUntilTheSensorConfirms) {
     AdminWorld w;
     test::FakeClock clock;
-    response::IsolationWait wait;
-    wait.clock = clock.clock();
-    wait.sleeper = clock.sleeper();
-    wait.timeout = std::chrono::seconds(30);
+    const response::IsolationWait wait = fake_wait(clock, std::chrono::seconds(30));
     Sensor s = w.cb.fetch<Sensor>(1);
     ASSERT_FALSE(s.is_isolating());
     s.isolate(wait);
@@ -226,10 +240,7 @@ TEST(Sensor, IsolateUsesTheConnectionSleeperByDefault) {
 TEST(Sensor, IsolateTimesOutWithAClearError) {
     AdminWorld w;
     test::FakeClock clock;
-    response::IsolationWait wait;
-    wait.clock = clock.clock();
-    wait.sleeper = clock.sleeper();
-    wait.timeout = std::chrono::milliseconds(0);
+    const response::IsolationWait wait = fake_wait(clock, std::chrono::milliseconds(0));
     Sensor s = w.cb.fetch<Sensor>(1);
     try {
         s.isolate(wait);

@@ -426,8 +426,16 @@ inline std::vector<Sensor> SensorQuery::fetch() const {
         if (!doc.is_object()) throw ServerError(200, "Expected JSON objects in the sensor list");
         bool keep = true;
         for (const auto& [field, value] : filters_) {
-            if (field == "ip") {
-                keep = detail::text_field(doc, "network_adapters").find(value) != std::string::npos;
+            if (field == "ip") {  // an address of one of the adapters ("<ip>,<mac>|...")
+                const std::string adapters = detail::text_field(doc, "network_adapters");
+                keep = false;
+                for (std::size_t start = 0; start < adapters.size() && !keep;) {
+                    auto end = adapters.find('|', start);
+                    if (end == std::string::npos) end = adapters.size();
+                    const std::string ip = adapters.substr(start, std::min(adapters.find(',', start), end) - start);
+                    keep = ip.find(value) != std::string::npos;
+                    start = end + 1;
+                }
             } else if (field == "hostname") {
                 keep = detail::text_field(doc, "computer_name").find(value) != std::string::npos;
             } else {

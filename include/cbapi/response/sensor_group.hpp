@@ -48,20 +48,22 @@ public:
     SimpleQuery<ThrottleRule> throttle_rules() const;
 };
 
-/// A bandwidth throttle rule of a site (`/api/throttle/<id>`). Read-only: the server's create and update semantics
-/// for throttle rules are not usable.
-class ThrottleRule : public Model {
+/// A bandwidth throttle rule of a site (`/api/throttle/<id>`): on `day_of_week` (0 = Sunday) between the hours
+/// `from` and `to`, the site's sensors send at most `bytes_per_second`. Creatable: set the five fields, save().
+/// (cbapi-python 1.3.2 left rules read-only because the server's handlers were broken at the time.)
+class ThrottleRule : public MutableModel {
 public:
-    inline static const ModelInfo model_info = ModelInfo("ThrottleRule", "/api/throttle");
-    static constexpr bool creatable = false;
+    inline static const ModelInfo model_info =
+        ModelInfo("ThrottleRule", "/api/throttle").required({"site_id", "day_of_week", "from", "to", "bytes_per_second"});
+    static constexpr bool creatable = true;
     using query_type = SimpleQuery<ThrottleRule>;
     ThrottleRule(cbapi::detail::ApiHandle api, nlohmann::json doc, bool full)
-        : Model(model_info, std::move(api), std::move(doc), full) {}
+        : MutableModel(model_info, std::move(api), std::move(doc), full) {}
 
     std::optional<long long> site_id() const { return get<long long>("site_id"); }
     /// 0 = Sunday ... 6 = Saturday.
     std::optional<long long> day_of_week() const { return get<long long>("day_of_week"); }
-    /// Start and end hour of the rule.
+    /// Start and end hour of the rule (0–24).
     std::optional<long long> from() const { return get<long long>("from"); }
     std::optional<long long> to() const { return get<long long>("to"); }
     std::optional<double> bytes_per_second() const { return get<double>("bytes_per_second"); }
@@ -70,6 +72,13 @@ public:
         const auto sid = site_id();
         if (!sid) throw ApiError("ThrottleRule " + id() + " has no site_id");
         return Site(api(), {{"id", *sid}}, false);
+    }
+    /// Puts the rule in a site (sets `site_id`; call save()). @throws InvalidObjectError for a site without id
+    ThrottleRule& set_site(const Site& site) {
+        const auto sid = site.get<nlohmann::json>("id");
+        if (!sid || sid->is_null()) throw InvalidObjectError("Cannot put a throttle rule in a site that has no id");
+        set("site_id", *sid);
+        return *this;
     }
 };
 
