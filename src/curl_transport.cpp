@@ -237,6 +237,8 @@ public:
         ex.cancel = request.cancel.get();
         ex.sink = &request.body_sink;
         if (!proxy_password_.empty()) ex.secrets.push_back(proxy_password_);
+        if (request.digest_auth && !request.digest_auth->password.empty())
+            ex.secrets.push_back(request.digest_auth->password);
         char error_buffer[CURL_ERROR_SIZE] = {};
 
         Slist headers;
@@ -309,6 +311,12 @@ private:
                 if (request.method != HttpMethod::post)
                     curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, std::string(to_string(request.method)).c_str());
                 break;
+        }
+
+        if (request.digest_auth) {
+            curl_easy_setopt(h, CURLOPT_HTTPAUTH, static_cast<long>(CURLAUTH_DIGEST));
+            curl_easy_setopt(h, CURLOPT_USERNAME, request.digest_auth->username.c_str());
+            curl_easy_setopt(h, CURLOPT_PASSWORD, request.digest_auth->password.c_str());
         }
 
         curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, options_.verify_peer ? 1L : 0L);

@@ -83,6 +83,13 @@ private:
     std::vector<Field> fields_;
 };
 
+/// A user name and password for HTTP digest authentication (RFC 7616) of one request; used only to obtain an API
+/// token (`/api/auth`), never for API calls.
+struct DigestAuth {
+    std::string username;
+    std::string password;
+};
+
 /// One HTTP request as handed to a Transport.
 struct Request {
     HttpMethod method = HttpMethod::get;
@@ -99,6 +106,8 @@ struct Request {
     /// instead of keeping it in Response::body (downloads); returning false aborts the transfer. A transport that
     /// ignores it returns the body as usual. Error bodies always stay in Response::body.
     std::function<bool(std::string_view)> body_sink;
+    /// Authenticate with HTTP digest (the transport answers the server's challenge); the password is never logged.
+    std::optional<DigestAuth> digest_auth;
 };
 
 /// Thrown when a request was aborted through its cancel flag.

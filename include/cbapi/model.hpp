@@ -73,6 +73,9 @@ struct ModelInfo {
     std::function<nlohmann::json(nlohmann::json)> unwrap;
     /// URL path of the list (client-side queries); empty = url_path.
     std::string list_path;
+    /// Turns the list reply into a JSON array of documents (e.g. the values of an object keyed by name); default
+    /// identity.
+    std::function<nlohmann::json(nlohmann::json)> list_unwrap;
     /// Whether list replies carry whole documents (else reading a missing field loads the object).
     bool list_returns_full = true;
     /// Whether search results (paginated queries) carry whole documents.
@@ -102,6 +105,8 @@ struct ModelInfo {
     ModelInfo&& listed_at(std::string path, bool full_documents = true) && {
         return std::move(listed_at(std::move(path), full_documents));
     }
+    ModelInfo& list_unwrapped_with(std::function<nlohmann::json(nlohmann::json)> f) & { list_unwrap = std::move(f); return *this; }
+    ModelInfo&& list_unwrapped_with(std::function<nlohmann::json(nlohmann::json)> f) && { return std::move(list_unwrapped_with(std::move(f))); }
     ModelInfo& search_results_full(bool on = true) & { search_returns_full = on; return *this; }
     ModelInfo&& search_results_full(bool on = true) && { return std::move(search_results_full(on)); }
     ModelInfo& sorted_by(std::string sort) & { default_sort = std::move(sort); return *this; }

@@ -355,7 +355,8 @@ public:
 
 private:
     std::vector<nlohmann::json> fetch_documents() const {
-        const auto body = api_->connection.get_json(M::model_info.list_url(), {}, nlohmann::json::array());
+        auto body = api_->connection.get_json(M::model_info.list_url(), {}, nlohmann::json::array());
+        if (M::model_info.list_unwrap) body = M::model_info.list_unwrap(std::move(body));
         if (!body.is_array())
             throw ServerError(200, "Expected a JSON array from " + M::model_info.list_url() + ", got " +
                                        std::string(body.type_name()));

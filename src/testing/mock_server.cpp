@@ -65,6 +65,7 @@ struct Route {
     std::string method;
     std::regex path;
     MockServer::Handler handler;
+    bool needs_token = true;
 };
 
 }  // namespace
@@ -163,7 +164,8 @@ struct MockServer::Impl {
         {
             std::lock_guard<std::mutex> lock(mutex);
             recorded.push_back(rec);
-            if (!options.token.empty() && req.get_header_value("X-Auth-Token") != options.token) {
+            if (!options.token.empty() && req.get_header_value("X-Auth-Token") != options.token &&
+                !is_public(rec)) {
                 reply = MockResponse::json({{"error", "Unauthorized"}}, 401);
             } else if (auto it = queued.find({rec.method, rec.path}); it != queued.end() && !it->second.empty()) {
                 reply = std::move(it->second.front());
@@ -198,6 +200,14 @@ struct MockServer::Impl {
             write_record(rec, *reply, fault);
         }
         answer(req, res, std::move(*reply), hold_ticket);
+    }
+
+    // Whether the route that would answer this request is public (on_public). Called with the mutex held.
+    bool is_public(const RecordedRequest& rec) const {
+        for (auto r = routes.rbegin(); r != routes.rend(); ++r)
+            if ((r->method == "*" || r->method == rec.method) && std::regex_match(rec.path, r->path))
+                return !r->needs_token;
+        return false;
     }
 
     void answer(const httplib::Request& req, httplib::Response& res, MockResponse reply, std::uint64_t hold_ticket) {
@@ -323,7 +333,12 @@ const std::string& MockServer::token() const { return impl_->options.token; }
 
 void MockServer::on(std::string method, std::string path_regex, Handler handler) {
     std::lock_guard<std::mutex> lock(impl_->mutex);
-    impl_->routes.push_back(Route{std::move(method), std::regex(path_regex), std::move(handler)});
+    impl_->routes.push_back(Route{std::move(method), std::regex(path_regex), std::move(handler), true});
+}
+
+void MockServer::on_public(std::string method, std::string path_regex, Handler handler) {
+    std::lock_guard<std::mutex> lock(impl_->mutex);
+    impl_->routes.push_back(Route{std::move(method), std::regex(path_regex), std::move(handler), false});
 }
 
 void MockServer::enqueue(std::string method, std::string path, MockResponse response) {

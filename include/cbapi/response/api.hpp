@@ -110,6 +110,14 @@ public:
                               "Did not update license.");
     }
 
+    /// Starts a new hot ("writer") event partition; the current one becomes warm
+    /// (`POST /api/v1/storage/events/new_partition`, body null). See StoragePartition.
+    /// @throws ApiError on a server older than 6.1; the request's exceptions
+    void create_new_partition() const {
+        check_version(StoragePartition::model_info);
+        state_->connection.post_json("/api/v1/storage/events/new_partition", nlohmann::json(nullptr));
+    }
+
     /// The object or search a console (web UI) link points to, e.g.
     /// `https://cb/#/analyze/<guid>/<segment>` → Process, `#/binary/<md5>` → Binary, `#/watchlist/<id>` → Watchlist,
     /// `#/search/?q=...` → Query<Process>, `#/binaries/...` → Query<Binary>, `#/alerts/...` → Query<Alert>,

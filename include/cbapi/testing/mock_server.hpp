@@ -138,6 +138,9 @@ public:
     /// @param method "GET", "POST", ... or "*" for any
     /// @param path_regex ECMAScript regex matched against the whole path
     void on(std::string method, std::string path_regex, Handler handler);
+    /// Like on(), but for an endpoint that authenticates otherwise (e.g. `/api/auth` with HTTP digest): requests
+    /// to it are answered without checking `X-Auth-Token`.
+    void on_public(std::string method, std::string path_regex, Handler handler);
     /// Queues a one-shot reply for the next request with this method and exact path; queued replies are used
     /// before handlers, in FIFO order.
     void enqueue(std::string method, std::string path, MockResponse response);
