@@ -372,7 +372,7 @@ public:
         const bool create = id().empty() || original_.count(info.primary_key) > 0;
         const Connection& conn = api()->connection;
         const HttpMethod method = create ? HttpMethod::post : info.update_method;
-        const std::string path = create ? info.url_path : info.path_for(document());
+        const std::string path = save_path(create);
         Response reply;
         if (create) {
             logger()->debug("Creating a new {} object", info.type_name);
@@ -405,6 +405,12 @@ protected:
     // Product hooks. The defaults are cbapi-python's: create with the document minus the primary key (unless the
     // model sends it), update with the whole document, and the reply handling below.
 
+    /// The URL path a save sends to: by default the collection URL to create and the object's URL to update. A model
+    /// whose collection depends on its document (e.g. a watchlist's actions) or that updates elsewhere overrides it.
+    /// @param create whether the save creates the object
+    virtual std::string save_path(bool create) const {
+        return create ? model_info().url_path : model_info().path_for(document());
+    }
     /// The body of the creating POST.
     virtual nlohmann::json create_body() const {
         nlohmann::json body = document();

@@ -49,6 +49,26 @@ inline std::string encode_query(QueryParams params) {
     return out;
 }
 
+/// Percent-encodes like Python's urllib.parse.quote: unreserved A-Z a-z 0-9 _ . - ~ and the bytes of `safe` kept,
+/// space as %20 (not '+'), every other byte as upper-case %XX. Watchlist `search_query` values are written this way.
+inline std::string quote(std::string_view text, std::string_view safe = "/") {
+    static constexpr char hex[] = "0123456789ABCDEF";
+    std::string out;
+    out.reserve(text.size() * 3);
+    for (char c : text) {
+        const auto b = static_cast<unsigned char>(c);
+        if ((b >= 'A' && b <= 'Z') || (b >= 'a' && b <= 'z') || (b >= '0' && b <= '9') || b == '_' || b == '.' ||
+            b == '-' || b == '~' || (b != 0 && safe.find(c) != std::string_view::npos)) {
+            out.push_back(c);
+        } else {
+            out.push_back('%');
+            out.push_back(hex[b >> 4]);
+            out.push_back(hex[b & 0x0F]);
+        }
+    }
+    return out;
+}
+
 /// Decodes an application/x-www-form-urlencoded query string (see cbapi::response::parse_query_string).
 inline QueryParams parse_query_string(std::string_view qs) {
     auto hex_value = [](char c) -> int {

@@ -2,10 +2,13 @@
 /// @file
 /// Every Cb Response model, one header per family.
 
+#include "cbapi/response/action.hpp"
 #include "cbapi/response/alert.hpp"
+#include "cbapi/response/banned_hash.hpp"
 #include "cbapi/response/binary.hpp"
 #include "cbapi/response/feed.hpp"
 #include "cbapi/response/investigation.hpp"
 #include "cbapi/response/process.hpp"
 #include "cbapi/response/sensor.hpp"
 #include "cbapi/response/watchlist.hpp"
+#include "cbapi/response/watchlist_export.hpp"
