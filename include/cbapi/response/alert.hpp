@@ -116,9 +116,10 @@ public:
         if (sensor_id().empty()) return std::nullopt;
         return Sensor(api(), {{"id", document().at("sensor_id")}}, false);
     }
-    /// The feed of a feed hit, loaded lazily; nullopt when the alert has no feed_id.
+    /// The feed of a feed hit, loaded lazily; nullopt when the alert has no feed_id or the server's -1 of
+    /// watchlist hits.
     std::optional<Feed> feed() const {
-        if (feed_id().empty()) return std::nullopt;
+        if (feed_id().empty() || feed_id().front() == '-') return std::nullopt;
         return Feed(api(), {{"id", document().at("feed_id")}}, false);
     }
     /// The watchlist of a watchlist hit, loaded lazily; nullopt when the alert has no watchlist_id.
