@@ -72,6 +72,41 @@ inline std::string lookup_text(const std::optional<long long>& id, const std::st
     return id ? fmt::format("ID of {}", *id) : "name " + name;
 }
 
+/// The one object with this id or name (`kind`: "watchlist", "feed"); when there is none or several, says so on
+/// stderr and returns nullopt.
+template <typename M>
+std::optional<M> find_one(const response::CbResponseAPI& cb, const std::optional<long long>& id,
+                          const std::string& name, const std::string& kind) {
+    auto found = find_by_id_or_name<M>(cb, id, name);
+    if (found.empty()) {
+        std::cerr << "Could not find " << kind << " with " << lookup_text(id, name) << "\n";
+        return std::nullopt;
+    }
+    if (found.size() > 1) {
+        std::cerr << "Multiple " << kind << "s match the name " << name << ", giving up.\n";
+        return std::nullopt;
+    }
+    return std::move(found.front());
+}
+
+/// The objects to delete: the one with this id, or every one with this name; when there is none, or several
+/// without `force`, says so on stderr and returns nullopt.
+template <typename M>
+std::optional<std::vector<M>> find_to_delete(const response::CbResponseAPI& cb, const std::optional<long long>& id,
+                                             const std::string& name, bool force, const std::string& kind) {
+    auto found = find_by_id_or_name<M>(cb, id, name);
+    if (found.empty()) {
+        std::cerr << "Could not find " << kind << " with " << lookup_text(id, name) << "\n";
+        return std::nullopt;
+    }
+    if (found.size() > 1 && !force) {
+        std::cerr << fmt::format("{} {}s match the name {} and --force not specified. No action taken.\n",
+                                 found.size(), kind, name);
+        return std::nullopt;
+    }
+    return found;
+}
+
 /// Prints the actions of a watchlist or feed: "  - <type>: <action_data>".
 template <typename Actions>
 void print_actions(const Actions& actions) {

@@ -115,17 +115,10 @@ int main(int argc, char** argv) {
             return 0;
         }
         if (list_actions->parsed()) {
-            const auto found = ex::find_by_id_or_name<Feed>(cb, feed_id, feed_name);
-            if (found.empty()) {
-                std::cerr << "Could not find feed with " << ex::lookup_text(feed_id, feed_name) << "\n";
-                return 1;
-            }
-            if (found.size() > 1) {
-                std::cerr << "Multiple feeds match the name " << feed_name << ", giving up.\n";
-                return 1;
-            }
-            std::cout << "Actions in Feed " << found.front().name() << ":\n";
-            ex::print_actions(found.front().actions());
+            const auto found = ex::find_one<Feed>(cb, feed_id, feed_name, "feed");
+            if (!found) return 1;
+            std::cout << "Actions in Feed " << found->name() << ":\n";
+            ex::print_actions(found->actions());
             return 0;
         }
         if (add->parsed()) {
@@ -165,17 +158,9 @@ int main(int argc, char** argv) {
             return 0;
         }
         if (del->parsed()) {
-            auto found = ex::find_by_id_or_name<Feed>(cb, feed_id, feed_name);
-            if (found.empty()) {
-                std::cerr << "Could not find feed with " << ex::lookup_text(feed_id, feed_name) << "\n";
-                return 1;
-            }
-            if (found.size() > 1 && !force) {
-                std::cerr << fmt::format("{} feeds match the name {} and --force not specified. No action taken.\n",
-                                         found.size(), feed_name);
-                return 1;
-            }
-            for (Feed& f : found) {
+            auto found = ex::find_to_delete<Feed>(cb, feed_id, feed_name, force, "feed");
+            if (!found) return 1;
+            for (Feed& f : *found) {
                 f.remove();
                 std::cout << fmt::format("Deleted feed id {} with name {}\n", f.id(), f.name());
             }

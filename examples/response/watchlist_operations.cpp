@@ -61,17 +61,10 @@ int main(int argc, char** argv) {
             return 0;
         }
         if (list_actions->parsed()) {
-            const auto found = ex::find_by_id_or_name<Watchlist>(cb, actions_id, actions_name);
-            if (found.empty()) {
-                std::cerr << "Could not find Watchlist with " << ex::lookup_text(actions_id, actions_name) << "\n";
-                return 1;
-            }
-            if (found.size() > 1) {
-                std::cerr << "Multiple watchlists match the name " << actions_name << ", giving up.\n";
-                return 1;
-            }
-            std::cout << "Actions in Watchlist " << found.front().name() << ":\n";
-            ex::print_actions(found.front().actions());
+            const auto found = ex::find_one<Watchlist>(cb, actions_id, actions_name, "watchlist");
+            if (!found) return 1;
+            std::cout << "Actions in Watchlist " << found->name() << ":\n";
+            ex::print_actions(found->actions());
             return 0;
         }
         if (add->parsed()) {
@@ -87,17 +80,9 @@ int main(int argc, char** argv) {
             return 0;
         }
         // delete
-        auto found = ex::find_by_id_or_name<Watchlist>(cb, delete_id, delete_name);
-        if (found.empty()) {
-            std::cerr << "Could not find watchlist with " << ex::lookup_text(delete_id, delete_name) << "\n";
-            return 1;
-        }
-        if (found.size() > 1 && !force) {
-            std::cerr << fmt::format("{} watchlists match the name {} and --force not specified. No action taken.\n",
-                                     found.size(), delete_name);
-            return 1;
-        }
-        for (Watchlist& w : found) {
+        auto found = ex::find_to_delete<Watchlist>(cb, delete_id, delete_name, force, "watchlist");
+        if (!found) return 1;
+        for (Watchlist& w : *found) {
             w.remove();
             std::cout << fmt::format("Deleted watchlist id {} with name {}\n", w.id(), w.name());
         }

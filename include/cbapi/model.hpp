@@ -25,6 +25,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cbapi/detail/api_state.hpp"
+#include "cbapi/detail/url.hpp"
 #include "cbapi/errors.hpp"
 #include "cbapi/http.hpp"
 #include "cbapi/logging.hpp"
@@ -119,23 +120,7 @@ struct ModelInfo {
 namespace detail {
 
 /// Percent-encodes a path segment (RFC 3986 pchar kept).
-inline std::string encode_path_segment(std::string_view text) {
-    static constexpr char hex[] = "0123456789ABCDEF";
-    std::string out;
-    for (char c : text) {
-        const auto b = static_cast<unsigned char>(c);
-        const bool keep = (b >= 'A' && b <= 'Z') || (b >= 'a' && b <= 'z') || (b >= '0' && b <= '9') ||
-                          std::string_view("-._~!$&'()*+,;=:@").find(c) != std::string_view::npos;
-        if (keep) {
-            out.push_back(c);
-        } else {
-            out.push_back('%');
-            out.push_back(hex[b >> 4]);
-            out.push_back(hex[b & 0x0F]);
-        }
-    }
-    return out;
-}
+inline std::string encode_path_segment(std::string_view text) { return quote(text, "!$&'()*+,;=:@"); }
 
 /// The text form of an id value (a string as is, a number in decimal); empty for null.
 inline std::string id_text(const nlohmann::json& value) {

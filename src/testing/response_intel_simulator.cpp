@@ -43,32 +43,13 @@ std::string lower(std::string s) {
     return s;
 }
 
-std::string percent_decode(const std::string& text) {
-    auto hex = [](char c) -> int {
-        if (c >= '0' && c <= '9') return c - '0';
-        if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-        if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-        return -1;
-    };
-    std::string out;
-    for (std::size_t i = 0; i < text.size(); ++i) {
-        if (text[i] == '%' && i + 2 < text.size() && hex(text[i + 1]) >= 0 && hex(text[i + 2]) >= 0) {
-            out.push_back(static_cast<char>(hex(text[i + 1]) * 16 + hex(text[i + 2])));
-            i += 2;
-        } else {
-            out.push_back(text[i]);
-        }
-    }
-    return out;
-}
-
 std::vector<std::string> segments(const std::string& path) {
     std::vector<std::string> out;
     std::size_t pos = 0;
     while (pos <= path.size()) {
         const auto next = path.find('/', pos);
         std::string part = path.substr(pos, next == std::string::npos ? std::string::npos : next - pos);
-        if (!part.empty()) out.push_back(percent_decode(part));
+        if (!part.empty()) out.push_back(detail::percent_decode(part, false));
         if (next == std::string::npos) break;
         pos = next + 1;
     }

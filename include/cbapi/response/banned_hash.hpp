@@ -99,7 +99,8 @@ public:
         return Binary(api(), {{"md5", md5hash()}}, false);
     }
 
-    /// Sends the changes as described in the class documentation; does nothing when nothing changed.
+    /// Sends the changes as described in the class documentation; does nothing when nothing changed. (Call it on
+    /// the BannedHash itself: MutableModel::save() through a base reference does not know the banning rules.)
     /// @throws InvalidObjectError "Missing fields: [md5hash]" or for an md5hash that is not 32 hexadecimal digits;
     ///         ServerError (409 when the hash is already banned) and the request's exceptions
     void save() {
