@@ -30,6 +30,7 @@
 
 #include "cbapi/detail/api_state.hpp"
 #include "cbapi/detail/json_body.hpp"
+#include "cbapi/detail/url.hpp"
 #include "cbapi/errors.hpp"
 #include "cbapi/http.hpp"
 #include "cbapi/logging.hpp"
@@ -129,23 +130,7 @@ struct ModelInfo {
 namespace detail {
 
 /// Percent-encodes a path segment (RFC 3986 pchar kept).
-inline std::string encode_path_segment(std::string_view text) {
-    static constexpr char hex[] = "0123456789ABCDEF";
-    std::string out;
-    for (char c : text) {
-        const auto b = static_cast<unsigned char>(c);
-        const bool keep = (b >= 'A' && b <= 'Z') || (b >= 'a' && b <= 'z') || (b >= '0' && b <= '9') ||
-                          std::string_view("-._~!$&'()*+,;=:@").find(c) != std::string_view::npos;
-        if (keep) {
-            out.push_back(c);
-        } else {
-            out.push_back('%');
-            out.push_back(hex[b >> 4]);
-            out.push_back(hex[b & 0x0F]);
-        }
-    }
-    return out;
-}
+inline std::string encode_path_segment(std::string_view text) { return quote(text, "!$&'()*+,;=:@"); }
 
 /// The text form of an id value (a string as is, a number in decimal); empty for null.
 inline std::string id_text(const nlohmann::json& value) {
@@ -417,7 +402,7 @@ public:
         const bool create = id().empty() || original_.count(info.primary_key) > 0;
         const Connection& conn = api()->connection;
         const HttpMethod method = create ? HttpMethod::post : info.update_method;
-        const std::string path = create ? info.url_path : info.path_for(document());
+        const std::string path = save_path(create);
         Response reply;
         if (create) {
             logger()->debug("Creating a new {} object", info.type_name);
@@ -450,6 +435,12 @@ protected:
     // Product hooks. The defaults are cbapi-python's: create with the document minus the primary key (unless the
     // model sends it), update with the whole document, and the reply handling below.
 
+    /// The URL path a save sends to: by default the collection URL to create and the object's URL to update. A model
+    /// whose collection depends on its document (e.g. a watchlist's actions) or that updates elsewhere overrides it.
+    /// @param create whether the save creates the object
+    virtual std::string save_path(bool create) const {
+        return create ? model_info().url_path : model_info().path_for(document());
+    }
     /// The body of the creating POST.
     virtual nlohmann::json create_body() const {
         nlohmann::json body = document();

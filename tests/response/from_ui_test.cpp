@@ -57,7 +57,7 @@ TEST_F(FromUiTest, BinaryWatchlistAndThreatReportLinks) {
     auto report = cb.from_ui(server.url() + "/#/threat-details/7/abc-123");
     ASSERT_TRUE(std::holds_alternative<ThreatReport>(report));
     EXPECT_EQ(std::get<ThreatReport>(report).feed_id(), "7");
-    EXPECT_TRUE(std::holds_alternative<Query<Alert>>(cb.from_ui(server.url() + "/#/alerts/?q=status%3AUnresolved")));
+    EXPECT_TRUE(std::holds_alternative<AlertQuery>(cb.from_ui(server.url() + "/#/alerts/?q=status%3AUnresolved")));
     EXPECT_TRUE(std::holds_alternative<Query<Binary>>(cb.from_ui(server.url() + "/#/binaries/?q=md5%3Aabc")));
 }
 

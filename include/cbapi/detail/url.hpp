@@ -16,21 +16,56 @@ using QueryParams = std::vector<std::pair<std::string, std::string>>;
 
 namespace detail {
 
-inline std::string quote_plus(std::string_view text) {
+/// Percent-encodes `text`: unreserved A-Z a-z 0-9 _ . - ~ and the bytes of `safe` kept, space as '+' when
+/// `space_as_plus` (else %20), every other byte as upper-case %XX.
+inline std::string percent_encode(std::string_view text, std::string_view safe, bool space_as_plus) {
     static constexpr char hex[] = "0123456789ABCDEF";
     std::string out;
     out.reserve(text.size() * 3);
     for (char c : text) {
         const auto b = static_cast<unsigned char>(c);
         if ((b >= 'A' && b <= 'Z') || (b >= 'a' && b <= 'z') || (b >= '0' && b <= '9') || b == '_' || b == '.' ||
-            b == '-' || b == '~') {
+            b == '-' || b == '~' || (b != 0 && safe.find(c) != std::string_view::npos)) {
             out.push_back(c);
-        } else if (b == ' ') {
+        } else if (b == ' ' && space_as_plus) {
             out.push_back('+');
         } else {
             out.push_back('%');
             out.push_back(hex[b >> 4]);
             out.push_back(hex[b & 0x0F]);
+        }
+    }
+    return out;
+}
+
+/// Python's urllib.parse.quote_plus (query-string parts).
+inline std::string quote_plus(std::string_view text) { return percent_encode(text, {}, true); }
+
+/// Python's urllib.parse.quote: space as %20, `safe` kept ('/' by default). Watchlist `search_query` values are
+/// written this way.
+inline std::string quote(std::string_view text, std::string_view safe = "/") {
+    return percent_encode(text, safe, false);
+}
+
+/// Decodes %XX escapes (and '+' as space when `plus_as_space`); a malformed escape is kept as is.
+inline std::string percent_decode(std::string_view text, bool plus_as_space) {
+    auto hex_value = [](char c) -> int {
+        if (c >= '0' && c <= '9') return c - '0';
+        if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+        if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+        return -1;
+    };
+    std::string out;
+    out.reserve(text.size());
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        const char c = text[i];
+        if (c == '+' && plus_as_space) {
+            out.push_back(' ');
+        } else if (c == '%' && i + 2 < text.size() && hex_value(text[i + 1]) >= 0 && hex_value(text[i + 2]) >= 0) {
+            out.push_back(static_cast<char>(static_cast<unsigned char>(hex_value(text[i + 1]) * 16 + hex_value(text[i + 2]))));
+            i += 2;
+        } else {
+            out.push_back(c);
         }
     }
     return out;
@@ -51,30 +86,7 @@ inline std::string encode_query(QueryParams params) {
 
 /// Decodes an application/x-www-form-urlencoded query string (see cbapi::response::parse_query_string).
 inline QueryParams parse_query_string(std::string_view qs) {
-    auto hex_value = [](char c) -> int {
-        if (c >= '0' && c <= '9') return c - '0';
-        if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-        if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-        return -1;
-    };
-    auto decode = [&hex_value](std::string_view text) {
-        std::string out;
-        out.reserve(text.size());
-        for (std::size_t i = 0; i < text.size(); ++i) {
-            const char c = text[i];
-            if (c == '+') {
-                out.push_back(' ');
-            } else if (c == '%' && i + 2 < text.size() && hex_value(text[i + 1]) >= 0 && hex_value(text[i + 2]) >= 0) {
-                out.push_back(static_cast<char>(
-                    static_cast<unsigned char>(hex_value(text[i + 1]) * 16 + hex_value(text[i + 2]))));
-                i += 2;
-            } else {
-                out.push_back(c);
-            }
-        }
-        return out;
-    };
-
+    auto decode = [](std::string_view text) { return percent_decode(text, true); };
     if (!qs.empty() && qs.front() == '?') qs.remove_prefix(1);
     QueryParams params;
     while (!qs.empty()) {

@@ -41,8 +41,8 @@ struct ApiOptions {
 };
 
 /// What a console link points to: an object, or a search as a query.
-using ConsoleObject = std::variant<Process, Binary, Watchlist, Investigation, ThreatReport, Query<Process>,
-                                  Query<Binary>, Query<Alert>, Query<ThreatReport>>;
+using ConsoleObject = std::variant<Process, Binary, Watchlist, Investigation, ThreatReport, Process::query_type,
+                                   Binary::query_type, Alert::query_type, ThreatReport::query_type>;
 
 /// The Cb Response API. Construction asks the server for `/api/info` (its version decides several request formats).
 ///
@@ -120,8 +120,8 @@ public:
 
     /// The object or search a console (web UI) link points to, e.g.
     /// `https://cb/#/analyze/<guid>/<segment>` → Process, `#/binary/<md5>` → Binary, `#/watchlist/<id>` → Watchlist,
-    /// `#/search/?q=...` → Query<Process>, `#/binaries/...` → Query<Binary>, `#/alerts/...` → Query<Alert>,
-    /// `#/threats/...` → Query<ThreatReport>, `#/threat-details/<feed>/<report>` → ThreatReport,
+    /// `#/search/?q=...` → Process::query_type, `#/binaries/...` → Binary::query_type, `#/alerts/...` → AlertQuery,
+    /// `#/threats/...` → ThreatReportQuery, `#/threat-details/<feed>/<report>` → ThreatReport,
     /// `#/investigation/<id>` → Investigation (looked up in the list).
     /// @throws ApiError for a link to another server or one that names no object (see parse_console_url)
     ConsoleObject from_ui(std::string_view console_url) const {

@@ -2,7 +2,9 @@
 /// @file
 /// Every Cb Response model, one header per family.
 
+#include "cbapi/response/action.hpp"
 #include "cbapi/response/alert.hpp"
+#include "cbapi/response/banned_hash.hpp"
 #include "cbapi/response/binary.hpp"
 #include "cbapi/response/feed.hpp"
 #include "cbapi/response/ingress_filter.hpp"
@@ -13,3 +15,4 @@
 #include "cbapi/response/storage_partition.hpp"
 #include "cbapi/response/user.hpp"
 #include "cbapi/response/watchlist.hpp"
+#include "cbapi/response/watchlist_export.hpp"
