@@ -296,7 +296,8 @@ TEST_P(ProcessEventVersionTest, EventsUseTheServersEventApi) {
 
 INSTANTIATE_TEST_SUITE_P(Versions, ProcessEventVersionTest,
                          ::testing::Values(VersionCase{"5.0.1", "v1"}, VersionCase{"5.1.1.60603", "v2"},
-                                           VersionCase{"5.2.0.161004", "v3"}, VersionCase{"6.1.0.180806.1200", "v4"}));
+                                           VersionCase{"5.2.0.161004", "v3"}, VersionCase{"6.1.0.180806.1200", "v4"}),
+                         [](const ::testing::TestParamInfo<VersionCase>& case_info) { return "EventApi" + case_info.param.api; });
 
 TEST_F(ProcessTest, AMalformedEventIsSkippedWithAWarning) {
     auto cb = connect();
