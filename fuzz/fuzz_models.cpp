@@ -58,9 +58,11 @@ std::vector<Family> families() {
                     common_reads(p);
                     (void)p.guid();
                     (void)p.segment();
-                    (void)p.process_name();
-                    (void)p.hostname();
-                    (void)p.cmdline();
+                    (void)p.process_name(); (void)p.hostname(); (void)p.cmdline(); (void)p.unique_id();
+                    (void)p.username(); (void)p.path(); (void)p.process_md5(); (void)p.process_pid();
+                    (void)p.parent_pid(); (void)p.sensor_id(); (void)p.group(); (void)p.os_type();
+                    (void)p.childproc_count(); (void)p.terminated(); (void)p.start(); (void)p.last_update();
+                    (void)p.end();
                 });
             }
         },
@@ -68,7 +70,9 @@ std::vector<Family> families() {
             cbapi::fuzz::expect_clear_errors([&] {
                 const auto b = make<cbapi::response::Binary>(response, doc);
                 common_reads(b);
-                (void)b.md5();
+                (void)b.md5(); (void)b.size(); (void)b.is_signed(); (void)b.digsig_publisher();
+                (void)b.signing_data(); (void)b.company_name(); (void)b.host_count();
+                (void)b.server_added_timestamp(); (void)b.observed_filenames(); (void)b.webui_link();
             });
         },
         [](const json& doc) {
@@ -121,6 +125,23 @@ std::vector<Family> families() {
                 (void)p.policy_id(); (void)p.name(); (void)p.description(); (void)p.priority_level();
                 (void)p.version(); (void)p.latest_revision(); (void)p.system_policy(); (void)p.policy();
                 (void)p.rules(); (void)p.sensor_settings();
+            });
+        },
+        [](const json& doc) {
+            cbapi::fuzz::expect_clear_errors([&] {
+                const auto a = make<cbapi::response::Alert>(response, doc);
+                common_reads(a);
+                (void)a.alert_type(); (void)a.status(); (void)a.report_score(); (void)a.watchlist_name();
+                (void)a.hostname(); (void)a.sensor_id(); (void)a.process_name(); (void)a.created_time();
+            });
+        },
+        [](const json& doc) {
+            cbapi::fuzz::expect_clear_errors([&] {
+                const auto s = make<cbapi::response::Sensor>(response, doc);
+                common_reads(s);
+                (void)s.hostname(); (void)s.os_type(); (void)s.network_interfaces(); (void)s.supports_cblr();
+                (void)s.last_checkin_time(); (void)s.registration_time(); (void)s.num_eventlog_bytes();
+                (void)s.webui_link();
             });
         },
         [](const json& doc) {

@@ -121,6 +121,7 @@ public:
 
     /// GETs `path` and hands the body of a successful reply to `sink` piece by piece as it arrives, so that a large
     /// download never sits in memory. Retries as request() does, but only while nothing has reached the sink yet.
+    /// @param path absolute path on the server @param params query parameters
     /// @param sink receives the body in order; an exception it throws aborts the transfer and is rethrown
     /// @return the response (status and headers; its body is empty)
     /// @throws the exceptions of request(), and whatever `sink` throws

@@ -49,8 +49,8 @@ echo "watchlists.json: $(grep -c '"Name"' "$workdir/watchlists.json") watchlists
 step "Event storage partitions" response/partition_operations list
 step "Cb Protection file rules" protection/file_rule_operations list
 step "Cb Defense policies" defense/policy_operations list
-step "A scripted Live Response session on a Cb Response sensor" response/cblr_cli --sensor 1 \
-  -c "pwd; dir; ps; reg query HKLM\\Software\\Microsoft\\Windows\\CurrentVersion\\Run; exit"
+step "A scripted Live Response session on a Cb Response sensor" response/cblr_cli \
+  -c "connect 1; pwd; dir; ps; reg query HKLM\\Software\\Microsoft\\Windows\\CurrentVersion\\Run; exit"
 
 echo
 echo "==> Tour finished: $step steps ran against the simulator."

@@ -135,7 +135,7 @@ public:
     }
 
     /// Downloads a file from the endpoint and streams it to a local file (never held in memory).
-    /// @param path remote path @param local local file (created or truncated)
+    /// @param path remote path @param local local file (created or truncated) @param timeout command deadline
     /// @throws ApiError when the local file cannot be written; the command's errors
     void get_file(const std::string& path, const std::filesystem::path& local,
                   std::optional<std::chrono::milliseconds> timeout = {}) {
@@ -154,6 +154,7 @@ public:
 
     /// Downloads a file from the endpoint, handing its bytes to `sink` as they arrive.
     /// @param path remote path @param sink receives the content @param timeout command deadline
+    /// @param interval time between two polls of the command
     void get_raw_file(const std::string& path, const std::function<void(std::string_view)>& sink,
                       std::optional<std::chrono::milliseconds> timeout = {},
                       std::optional<std::chrono::milliseconds> interval = {}) {

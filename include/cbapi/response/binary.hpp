@@ -117,6 +117,7 @@ public:
     static constexpr bool creatable = false;
     using query_type = Query<Binary>;
 
+    /// @param api the API the binary belongs to @param full whether `doc` is the complete summary
     /// @param doc must carry `md5` (any case; stored upper-case)
     /// @throws ApiError "MD5sum <md5> is not valid" when it is not 32 hex digits
     Binary(cbapi::detail::ApiHandle api, nlohmann::json doc, bool full)

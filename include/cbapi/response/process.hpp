@@ -380,6 +380,7 @@ public:
 
     /// Calls `visitor(parent, depth)` for each ancestor (depth 0 = the parent), nearest first.
     /// @param max_depth ancestors visited at most (0 = up to the root)
+    /// @param visitor called with each process and its depth
     void walk_parents(const std::function<void(const Process&, int)>& visitor, int max_depth = 0) const {
         std::set<std::string> seen{guid()};
         std::optional<Process> current = parent();
@@ -455,6 +456,7 @@ public:
     /// one summary request per process (with `children=<max_children>` when set); a child the server does not know
     /// (404) is skipped with its subtree; suppressed children are visited but not descended into.
     /// @param max_depth levels visited (0 = all)
+    /// @param visitor called with each process and its depth
     void walk_children(const std::function<void(const Process&, int)>& visitor, int max_depth = 0) const {
         walk_children_from(visitor, max_depth, 0);
     }

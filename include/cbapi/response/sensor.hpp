@@ -21,6 +21,7 @@
 
 #include "cbapi/detail/api_state.hpp"
 #include "cbapi/errors.hpp"
+#include "cbapi/live_response/manager.hpp"
 #include "cbapi/model.hpp"
 #include "cbapi/query.hpp"
 #include "cbapi/response/model_support.hpp"
@@ -255,6 +256,20 @@ public:
 
     /// The console page of the sensor: `<server>/#/host/<id>`.
     std::string webui_link() const { return api()->connection.url() + "/#/host/" + id(); }
+
+    /// Opens a Live Response session with this sensor (reusing a pending or active session of the sensor on the
+    /// server), waiting until it is active; the session closes when its last handle goes away. See
+    /// CbResponseAPI::live_response() and docs/live-response.md.
+    /// @param options timeouts, waiting and keepalive (live_response::LiveResponseOptions)
+    /// @return the session
+    /// @throws ApiError "Sensor <id> does not support Cb Live Response" when `supports_cblr` is false, or when the
+    ///         server's `/api/info` lacks `cblrEnabled`; TimeoutError, LiveResponseError and the request's exceptions
+    live_response::Session lr_session(live_response::LiveResponseOptions options = {}) const {
+        if (!supports_cblr()) throw ApiError("Sensor " + id() + " does not support Cb Live Response");
+        const auto sensor_id = integer("id");
+        if (!sensor_id) throw ApiError("Sensor has no numeric id: " + id());
+        return live_response::SessionManager(api(), std::move(options)).request_session(*sensor_id);
+    }
 
     /// Queued event logs and store files (`GET /api/v1/sensor/<id>/queued`; empty for 204).
     nlohmann::json queued_stats() const { return stats("queued"); }

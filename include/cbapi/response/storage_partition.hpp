@@ -51,7 +51,9 @@ public:
                                                    .list_unwrapped_with(&detail::partition_documents);
     static constexpr bool creatable = false;
     using query_type = SimpleQuery<StoragePartition>;
-    /// @param full ignored: a partition is always what its document says (there is nothing more to load)
+    /// A partition is always what its document says (there is nothing more to load): the third argument (whether
+    /// the document is complete) is ignored.
+    /// @param api the API the partition belongs to @param doc the partition's document
     StoragePartition(cbapi::detail::ApiHandle api, nlohmann::json doc, bool /*full*/)
         : Model(model_info, std::move(api), std::move(doc), true) {}
 

@@ -73,6 +73,7 @@ public:
     /// Takes a host offline or back online (offline hosts' new sessions stay pending).
     virtual void set_offline(long long sensor_id, bool offline) = 0;
     /// The content of a file on a host, if it exists. @param product "response" or "defense"
+    /// @param sensor_id the sensor or device id @param path the file's path on the host
     virtual std::optional<std::string> file_content(const std::string& product, long long sensor_id,
                                                     const std::string& path) const = 0;
     /// Whether a registry key or value (`<key>\\<value>`) exists on a host.
