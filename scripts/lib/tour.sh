@@ -36,10 +36,11 @@ step() {
 }
 
 step "Cb Response server information" response/server_info
-step "Process search with the 6.1 filters: powershell, one row per process, updated since 2018" \
+step "Process search with the 6.1 filters: powershell, one row per process, seen by the server since 9 Aug 2017" \
   response/process_search --query "process_name:powershell.exe" --group-by id \
-  --min-last-server-update 2018-01-01T00:00:00Z
-step "A process tree with lifetimes and command lines" response/walk_children --query "process_name:explorer.exe"
+  --min-last-server-update 2017-08-09T00:00:00Z
+step "A process tree with lifetimes and command lines (explorer.exe on sensor 1)" \
+  response/walk_children --query "process_name:explorer.exe sensor_id:1"
 step "Every event of the cmd.exe processes, one CSV file per process" response/event_export --query "process_name:cmd.exe"
 echo "CSV files written: $(ls "$workdir"/*.csv 2>/dev/null | wc -l)"
 step "Users and their teams" response/user_operations list

@@ -2,6 +2,8 @@
 // the /integrationServices/v3 endpoints, with the real paging (1-based start, rows, totalResults) and reply shapes.
 #include "cbapi/testing/defense_simulator.hpp"
 
+#include "simulator_support.hpp"
+
 #include <algorithm>
 #include <cctype>
 #include <cstdint>
@@ -24,6 +26,8 @@
 namespace cbapi::testing {
 namespace {
 
+using sim::lower;
+
 using nlohmann::json;
 
 constexpr const char* kBase = "/integrationServices/v3";
@@ -41,11 +45,6 @@ MockResponse ok(json body) {
 }
 MockResponse fail(int status, const std::string& message) {
     return MockResponse::json({{"success", false}, {"message", message}}, status);
-}
-
-std::string lower(std::string s) {
-    for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return s;
 }
 
 std::vector<std::string> segments(const std::string& path) {

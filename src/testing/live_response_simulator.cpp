@@ -2,6 +2,8 @@
 // Cb Response sensors and Cb Defense devices.
 #include "cbapi/testing/live_response_simulator.hpp"
 
+#include "simulator_support.hpp"
+
 #include <algorithm>
 #include <cctype>
 #include <cstdint>
@@ -17,6 +19,8 @@
 namespace cbapi::testing {
 namespace {
 
+using sim::lower;
+
 using nlohmann::json;
 
 constexpr long long kHresultWin32 = 0x80070000LL;
@@ -30,10 +34,6 @@ constexpr long long kAlreadyExists = 183;
 constexpr long long kDirectory = 267;
 constexpr std::int64_t kBaseTime = 1530000000;  // 2018-06-26, when the files were "created"
 
-std::string lower(std::string s) {
-    std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return s;
-}
 std::string upper(std::string s) {
     std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
     return s;

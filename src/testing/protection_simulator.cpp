@@ -2,6 +2,8 @@
 // q= conditions, sort, counting, creation/update/deletion and version-gated 8.0 models.
 #include "cbapi/testing/protection_simulator.hpp"
 
+#include "simulator_support.hpp"
+
 #include <algorithm>
 #include <cctype>
 #include <cstdio>
@@ -22,6 +24,9 @@
 
 namespace cbapi::testing {
 namespace {
+
+using sim::lower;
+using sim::wildcard_match;
 
 using nlohmann::json;
 
@@ -82,33 +87,6 @@ const Collection* find_collection(const std::string& name) {
     for (const auto& c : collections())
         if (c.name == name) return &c;
     return nullptr;
-}
-
-std::string lower(std::string s) {
-    for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return s;
-}
-
-// Case-insensitive match with '*' wildcards.
-bool wildcard_match(const std::string& text, const std::string& pattern) {
-    const std::string t = lower(text), p = lower(pattern);
-    std::size_t ti = 0, pi = 0, star = std::string::npos, mark = 0;
-    while (ti < t.size()) {
-        if (pi < p.size() && p[pi] == '*') {
-            star = pi++;
-            mark = ti;
-        } else if (pi < p.size() && p[pi] == t[ti]) {
-            ++pi;
-            ++ti;
-        } else if (star != std::string::npos) {
-            pi = star + 1;
-            ti = ++mark;
-        } else {
-            return false;
-        }
-    }
-    while (pi < p.size() && p[pi] == '*') ++pi;
-    return pi == p.size();
 }
 
 std::optional<double> as_number(const std::string& text) {

@@ -2,6 +2,8 @@
 // /api/auth (HTTP digest), storage partitions and ingress filters, on one thread-safe in-memory store.
 #include "cbapi/testing/response_admin_simulator.hpp"
 
+#include "simulator_support.hpp"
+
 #include <algorithm>
 #include <cctype>
 #include <iterator>
@@ -24,6 +26,8 @@
 namespace cbapi::testing {
 namespace {
 
+using sim::lower;
+
 using nlohmann::json;
 
 MockResponse error(int status, const std::string& message) { return MockResponse::json({{"reason", message}}, status); }
@@ -32,11 +36,6 @@ MockResponse no_content() {
     MockResponse r;
     r.status = 204;
     return r;
-}
-
-std::string lower(std::string s) {
-    for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return s;
 }
 
 std::string percent_decode(const std::string& text) {

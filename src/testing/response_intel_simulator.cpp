@@ -3,6 +3,8 @@
 // bulk updates.
 #include "cbapi/testing/response_intel_simulator.hpp"
 
+#include "simulator_support.hpp"
+
 #include <algorithm>
 #include <cctype>
 #include <cstdint>
@@ -25,6 +27,9 @@
 namespace cbapi::testing {
 namespace {
 
+using sim::lower;
+using sim::wildcard_match;
+
 using nlohmann::json;
 
 // The seeded data's "now" (writes are stamped with it, so runs are deterministic).
@@ -37,11 +42,6 @@ struct Failure {
 };
 
 MockResponse success() { return MockResponse::json({{"result", "success"}}); }
-
-std::string lower(std::string s) {
-    for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return s;
-}
 
 std::vector<std::string> segments(const std::string& path) {
     std::vector<std::string> out;
@@ -99,27 +99,6 @@ bool is_md5(const std::string& text) {
 }
 
 // --- Solr-style search -------------------------------------------------------------------------------------------
-
-bool wildcard_match(const std::string& text, const std::string& pattern) {
-    const std::string t = lower(text), p = lower(pattern);
-    std::size_t ti = 0, pi = 0, star = std::string::npos, mark = 0;
-    while (ti < t.size()) {
-        if (pi < p.size() && p[pi] == '*') {
-            star = pi++;
-            mark = ti;
-        } else if (pi < p.size() && p[pi] == t[ti]) {
-            ++pi;
-            ++ti;
-        } else if (star != std::string::npos) {
-            pi = star + 1;
-            ti = ++mark;
-        } else {
-            return false;
-        }
-    }
-    while (pi < p.size() && p[pi] == '*') ++pi;
-    return pi == p.size();
-}
 
 struct Term {
     std::string field;  // empty: free text

@@ -2,6 +2,8 @@
 // hosts, binaries with files, and the search/summary/event/segment/binary endpoints (see the header).
 #include "cbapi/testing/response_process_simulator.hpp"
 
+#include "simulator_support.hpp"
+
 #include <algorithm>
 #include <cctype>
 #include <cstdint>
@@ -23,6 +25,9 @@
 
 namespace cbapi::testing {
 namespace {
+
+using sim::lower;
+using sim::wildcard_match;
 
 using nlohmann::json;
 
@@ -88,11 +93,6 @@ std::string fake_md5(const std::string& text) {
         b = (b ^ static_cast<unsigned char>(c)) * 0x100000001B3ULL + 7;
     }
     return fmt::format("{:016X}{:016X}", a, b);
-}
-
-std::string lower(std::string s) {
-    for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return s;
 }
 
 std::string basename_of(const std::string& path) {
@@ -481,28 +481,6 @@ json process_doc(const World& w, std::size_t index, std::optional<std::size_t> s
 
 // --- the query language ---------------------------------------------------------------------------------------------
 
-// Case-insensitive match with '*' and '?' wildcards.
-bool wildcard(const std::string& text, const std::string& pattern) {
-    const std::string t = lower(text), p = lower(pattern);
-    std::size_t ti = 0, pi = 0, star = std::string::npos, mark = 0;
-    while (ti < t.size()) {
-        if (pi < p.size() && (p[pi] == t[ti] || p[pi] == '?')) {
-            ++pi;
-            ++ti;
-        } else if (pi < p.size() && p[pi] == '*') {
-            star = pi++;
-            mark = ti;
-        } else if (star != std::string::npos) {
-            pi = star + 1;
-            ti = ++mark;
-        } else {
-            return false;
-        }
-    }
-    while (pi < p.size() && p[pi] == '*') ++pi;
-    return pi == p.size();
-}
-
 struct Node {
     enum Kind { term, all, any, negate } kind = term;
     std::string field, value, low, high;  // range when !low.empty() || !high.empty() with `range`
@@ -700,13 +678,13 @@ bool matches(const Node& n, const json& doc, const Resolver& resolve, const std:
     if (n.field.empty()) {
         for (const auto& f : default_fields)
             for (const auto& v : resolve(doc, f))
-                if (wildcard(v, "*" + n.value + "*")) return true;
+                if (wildcard_match(v, "*" + n.value + "*", true)) return true;
         return false;
     }
     for (const auto& v : resolve(doc, n.field)) {
-        if (n.range ? in_range(v, n.low, n.high) : wildcard(v, n.value)) return true;
+        if (n.range ? in_range(v, n.low, n.high) : wildcard_match(v, n.value, true)) return true;
         // Paths also match by their last component (as the server's tokenizer does).
-        if (!n.range && wildcard(basename_of(v), n.value)) return true;
+        if (!n.range && wildcard_match(basename_of(v), n.value, true)) return true;
     }
     return false;
 }

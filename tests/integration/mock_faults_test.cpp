@@ -1,5 +1,6 @@
 // The simulator's fault knobs (FaultOptions, the request log): what they inject, and that the SDK's retries absorb
 // them for reads while a POST is never repeated.
+#include <filesystem>
 #include <fstream>
 
 #include <gtest/gtest.h>
@@ -128,8 +129,9 @@ TEST(MockFaults, SetFaultsTakesEffectForTheNextRequest) {
 }
 
 TEST(MockFaults, RequestLogHasOneJsonLinePerRequestAndNoToken) {
-    const std::string path = std::string(std::getenv("CBAPI_TEST_TMP") ? std::getenv("CBAPI_TEST_TMP") : "/tmp") +
-                             "/mock_faults_record.jsonl";
+    const std::string dir = std::getenv("CBAPI_TEST_TMP") ? std::getenv("CBAPI_TEST_TMP") : "/tmp";
+    std::filesystem::create_directories(dir);
+    const std::string path = dir + "/mock_faults_record.jsonl";
     {
         MockServer::Options o;
         o.record_path = path;

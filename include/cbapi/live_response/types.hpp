@@ -18,7 +18,8 @@ namespace cbapi::live_response {
 
 /// The operating system of a Live Response endpoint; decides path separators and temporary file names.
 /// Values as cbapi-python's `os_type` (1 = Windows).
-enum class OsType { unknown = 0, windows = 1, linux = 2, mac = 4 };
+/// (Not `linux`: GNU-mode compilers predefine `linux` as a macro.)
+enum class OsType { unknown = 0, windows = 1, linux_os = 2, macos = 4 };
 
 /// A monotonic clock; injectable so that deadlines can be tested without waiting.
 using Clock = std::function<std::chrono::steady_clock::time_point()>;

@@ -144,8 +144,8 @@ inline OsType os_from_session_data(const nlohmann::json& data) {
 inline OsType os_from_device_type(const std::string& type) {
     const std::string t = lower(type);
     if (t == "windows") return OsType::windows;
-    if (t == "linux") return OsType::linux;
-    if (t == "mac") return OsType::mac;
+    if (t == "linux") return OsType::linux_os;
+    if (t == "mac") return OsType::macos;
     return OsType::unknown;
 }
 

@@ -1,0 +1,38 @@
+#pragma once
+// Small text helpers shared by the simulators (internal to cbapi::testing; not installed).
+
+#include <cctype>
+#include <string>
+
+namespace cbapi::testing::sim {
+
+/// ASCII lower case.
+inline std::string lower(std::string s) {
+    for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return s;
+}
+
+/// Case-insensitive match of `text` against `pattern` with '*' (any run) and, when `question_mark` is set, '?' (any
+/// one character) wildcards.
+inline bool wildcard_match(const std::string& text, const std::string& pattern, bool question_mark = false) {
+    const std::string t = lower(text), p = lower(pattern);
+    std::size_t ti = 0, pi = 0, star = std::string::npos, mark = 0;
+    while (ti < t.size()) {
+        if (pi < p.size() && p[pi] == '*') {
+            star = pi++;
+            mark = ti;
+        } else if (pi < p.size() && (p[pi] == t[ti] || (question_mark && p[pi] == '?'))) {
+            ++pi;
+            ++ti;
+        } else if (star != std::string::npos) {
+            pi = star + 1;
+            ti = ++mark;
+        } else {
+            return false;
+        }
+    }
+    while (pi < p.size() && p[pi] == '*') ++pi;
+    return pi == p.size();
+}
+
+}  // namespace cbapi::testing::sim
