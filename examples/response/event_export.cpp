@@ -8,6 +8,7 @@
 
 #include <fmt/format.h>
 
+#include "cbapi/files.hpp"
 #include "cbapi/response.hpp"
 #include "common/cli.hpp"
 #include "common/process_output.hpp"
@@ -45,7 +46,9 @@ std::vector<std::string> row(const Process& proc, const ProcessEvent& event) {
 }
 
 void export_process(const Process& proc, const std::string& directory) {
-    const std::string file = directory + "/" + proc.guid() + ".csv";
+    // The file is named after the server's process id: safe_output_path keeps it inside `directory` whatever the
+    // server sends.
+    const std::string file = cbapi::safe_output_path(directory, proc.guid() + ".csv").string();
     std::ofstream out(file, std::ios::binary | std::ios::trunc);
     if (!out) throw cbapi::ApiError("Cannot write " + file);
     out << "ProcessPath,Timestamp,Event,Path/IP/Domain,Comments\r\n";

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "support/defense_fakes.hpp"
+#include "cbapi/testing/response_intel_simulator.hpp"
 #include "cbapi/testing/response_process_simulator.hpp"
 #include "support/protection_fakes.hpp"
 #include "support/response_fakes.hpp"
@@ -185,6 +186,41 @@ TEST(ResponseFaults, TenThousandProcessesExactlyOnceInOrder) {
     }
     EXPECT_EQ(got, expected);
     EXPECT_GT(server.faults_injected(), 0u);
+}
+
+TEST(ResponseFaults, WatchlistSavesUnderFaultsLandOnceAndCreationsAreNeverRepeated) {
+    testing::MockServer server;
+    testing::install_response_info(server, {});
+    testing::install_response_intel_simulator(server, {});
+    test::RecordingSleeper sleeper;
+    auto cb = test::response_api(server, sleeper);
+    const auto ids = [&cb] {
+        std::vector<std::string> out;
+        for (const auto& w : cb.select<response::Watchlist>()) out.push_back(w.id());
+        return out;
+    }();
+    ASSERT_FALSE(ids.empty());
+    server.set_faults(standard_faults(13));
+    // Updates (PUT) are retried until they land.
+    for (const auto& id : ids) {
+        auto watchlist = cb.fetch<response::Watchlist>(id);
+        watchlist.set_name("Renamed " + id);
+        watchlist.save();
+    }
+    server.set_faults({});
+    for (const auto& id : ids) EXPECT_EQ(cb.fetch<response::Watchlist>(id).name(), "Renamed " + id);
+    // A creation (POST) that fails is reported once, never sent again.
+    testing::FaultOptions always;
+    always.error_rate = 1.0;
+    always.methods = {"POST"};
+    server.set_faults(always);
+    server.clear_requests();
+    auto created = cb.create<response::Watchlist>();
+    created.set_name("Under faults").set_index_type("events").set_query("process_name:cmd.exe");
+    EXPECT_THROW(created.save(), ServerError);
+    std::size_t posts = 0;
+    for (const auto& r : server.requests()) posts += r.method == "POST";
+    EXPECT_EQ(posts, 1u);
 }
 
 }  // namespace
