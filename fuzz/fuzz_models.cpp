@@ -145,6 +145,67 @@ std::vector<Family> families() {
             });
         },
         [](const json& doc) {
+            using namespace cbapi::response;
+            cbapi::fuzz::expect_clear_errors([&] {
+                const auto f = make<Feed>(response, doc);
+                common_reads(f);
+                (void)f.name(); (void)f.display_name(); (void)f.feed_url(); (void)f.enabled(); (void)f.category();
+                (void)f.provider_url(); (void)f.summary(); (void)f.tech_data(); (void)f.use_proxy();
+                (void)f.validate_server_cert(); (void)f.manually_added(); (void)f.username();
+            });
+            cbapi::fuzz::expect_clear_errors([&] {
+                const auto r = make<ThreatReport>(response, doc);
+                common_reads(r);
+                (void)r.report_id(); (void)r.unique_id(); (void)r.title(); (void)r.score(); (void)r.link();
+                (void)r.is_ignored(); (void)r.timestamp();
+            });
+        },
+        [](const json& doc) {
+            using namespace cbapi::response;
+            cbapi::fuzz::expect_clear_errors([&] {
+                const auto u = make<User>(response, doc);
+                common_reads(u);
+                (void)u.username(); (void)u.first_name(); (void)u.last_name(); (void)u.email();
+                (void)u.global_admin(); (void)u.teams();
+            });
+            cbapi::fuzz::expect_clear_errors([&] {
+                const auto t = make<Team>(response, doc);
+                common_reads(t);
+                (void)t.name(); (void)t.group_access();
+            });
+        },
+        [](const json& doc) {
+            using namespace cbapi::response;
+            cbapi::fuzz::expect_clear_errors([&] {
+                const auto g = make<SensorGroup>(response, doc);
+                common_reads(g);
+                (void)g.name(); (void)g.site_id(); (void)g.sensorbackend_server(); (void)g.sensor_version();
+                (void)g.alert_criticality(); (void)g.tamper_level(); (void)g.max_licenses();
+                (void)g.banning_enabled(); (void)g.vdi_enabled();
+            });
+            cbapi::fuzz::expect_clear_errors([&] {
+                const auto b = make<BannedHash>(response, doc);
+                common_reads(b);
+                (void)b.text(); (void)b.enabled(); (void)b.username(); (void)b.user_id(); (void)b.timestamp();
+                (void)b.block_count(); (void)b.last_block_time(); (void)b.last_block_hostname();
+                (void)b.last_block_sensor_id();
+            });
+        },
+        [](const json& doc) {
+            using namespace cbapi::response;
+            cbapi::fuzz::expect_clear_errors([&] {
+                const auto f = make<IngressFilter>(response, doc);
+                common_reads(f);
+                (void)f.name(); (void)f.description(); (void)f.priority(); (void)f.enabled();
+                (void)f.filter_on_sensor(); (void)f.filter_on_server(); (void)f.track_metrics(); (void)f.os_mask();
+                (void)f.global(); (void)f.group_ids(); (void)f.sensor_ids(); (void)f.path_filters();
+                (void)f.cmdline_filters(); (void)f.descendant_filtering_level(); (void)f.filter_all_events();
+                (void)f.regmod_filters(); (void)f.modload_filters(); (void)f.filemod_filters();
+                (void)f.non_binary_filemod_filters(); (void)f.netconn_filters(); (void)f.crossproc_filters();
+                (void)f.create_timestamp(); (void)f.modify_timestamp();
+            });
+        },
+        [](const json& doc) {
             cbapi::fuzz::expect_clear_errors([&] {
                 const cbapi::defense::Notification n(doc);
                 (void)n.type(); (void)n.rule_name(); (void)n.url(); (void)n.event_time(); (void)n.device_name();
