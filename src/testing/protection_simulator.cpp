@@ -26,6 +26,8 @@ namespace cbapi::testing {
 namespace {
 
 using sim::lower;
+using sim::text_of;
+using sim::to_double;
 using sim::wildcard_match;
 
 using nlohmann::json;
@@ -89,15 +91,6 @@ const Collection* find_collection(const std::string& name) {
     return nullptr;
 }
 
-std::optional<double> as_number(const std::string& text) {
-    if (text.empty()) return std::nullopt;
-    char* end = nullptr;
-    const double v = std::strtod(text.c_str(), &end);
-    if (end == nullptr || *end != '\0') return std::nullopt;
-    return v;
-}
-
-std::string text_of(const json& v) { return v.is_string() ? v.get<std::string>() : v.dump(); }
 
 struct Condition {
     std::string field;
@@ -133,7 +126,7 @@ bool equals(const json& v, const std::string& wanted) {
         return (v.get<bool>() && (w == "true" || w == "1")) || (!v.get<bool>() && (w == "false" || w == "0"));
     }
     if (v.is_number()) {
-        const auto n = as_number(wanted);
+        const auto n = to_double(wanted);
         return n && *n == v.get<double>();
     }
     if (v.is_string()) return wildcard_match(v.get<std::string>(), wanted);
@@ -142,7 +135,7 @@ bool equals(const json& v, const std::string& wanted) {
 
 int compare_to(const json& v, const std::string& wanted) {
     if (v.is_number()) {
-        if (const auto n = as_number(wanted)) {
+        if (const auto n = to_double(wanted)) {
             const double d = v.get<double>();
             return d < *n ? -1 : (d > *n ? 1 : 0);
         }
@@ -171,7 +164,7 @@ bool matches(const json& doc, const Condition& c) {
             if (!value.is_number_integer()) return false;
             const auto bits = value.get<long long>();
             return std::any_of(c.values.begin(), c.values.end(), [&](const auto& w) {
-                const auto mask = as_number(w);
+                const auto mask = to_double(w);
                 if (!mask) return false;
                 const auto m = static_cast<long long>(*mask);
                 return c.op == '+' ? (bits & m) == m : (bits & m) == 0;
@@ -224,7 +217,7 @@ public:
         auto& objects = data_[name];
         std::optional<long long> id;
         if (!id_text.empty()) {
-            const auto n = as_number(id_text);
+            const auto n = to_double(id_text);
             if (!n) return error(404, "Not found: " + r.path);
             id = static_cast<long long>(*n);
         }
@@ -262,7 +255,7 @@ private:
                 if (!c) return error(400, "Invalid query condition: " + v);
                 conditions.push_back(std::move(*c));
             } else if (k == "limit" || k == "offset") {
-                const auto n = as_number(v);
+                const auto n = to_double(v);
                 if (!n) return error(400, "Invalid " + k + ": " + v);
                 (k == "limit" ? limit : offset) = static_cast<long long>(*n);
             } else if (k == "sort") {

@@ -28,6 +28,8 @@ namespace cbapi::testing {
 namespace {
 
 using sim::lower;
+using sim::text_of;
+using sim::to_double;
 using sim::wildcard_match;
 
 using nlohmann::json;
@@ -64,15 +66,6 @@ std::optional<long long> to_number(const std::string& text) {
     return v;
 }
 
-std::optional<double> to_double(const std::string& text) {
-    if (text.empty()) return std::nullopt;
-    char* end = nullptr;
-    const double v = std::strtod(text.c_str(), &end);
-    if (end == nullptr || *end != '\0') return std::nullopt;
-    return v;
-}
-
-std::string text_of(const json& v) { return v.is_string() ? v.get<std::string>() : v.dump(); }
 
 json body_object(const RecordedRequest& r) {
     auto body = json::parse(r.body, nullptr, false);

@@ -2,7 +2,11 @@
 // Small text helpers shared by the simulators (internal to cbapi::testing; not installed).
 
 #include <cctype>
+#include <cstdlib>
+#include <optional>
 #include <string>
+
+#include <nlohmann/json.hpp>
 
 namespace cbapi::testing::sim {
 
@@ -34,5 +38,17 @@ inline bool wildcard_match(const std::string& text, const std::string& pattern, 
     while (pi < p.size() && p[pi] == '*') ++pi;
     return pi == p.size();
 }
+
+/// The whole of `text` as a number; nothing when it is empty or has anything else in it.
+inline std::optional<double> to_double(const std::string& text) {
+    if (text.empty()) return std::nullopt;
+    char* end = nullptr;
+    const double v = std::strtod(text.c_str(), &end);
+    if (end == nullptr || *end != '\0') return std::nullopt;
+    return v;
+}
+
+/// A JSON value as text: a string as is, anything else as its JSON form.
+inline std::string text_of(const nlohmann::json& v) { return v.is_string() ? v.get<std::string>() : v.dump(); }
 
 }  // namespace cbapi::testing::sim
