@@ -192,7 +192,14 @@ public:
                            bool read_only = false) const {
         Headers headers;
         headers.set("Content-Type", "application/json");
-        return request(method, path, {}, body.dump(), std::move(headers), read_only);
+        std::string text;
+        try {
+            text = body.dump();
+        } catch (const nlohmann::json::type_error&) {
+            // Only text the caller put in the document can be invalid UTF-8 (replies are checked when parsed).
+            throw ApiError("Cannot send a request body holding text that is not valid UTF-8 to " + std::string(path));
+        }
+        return request(method, path, {}, std::move(text), std::move(headers), read_only);
     }
 
     /// Parses a response body as JSON.

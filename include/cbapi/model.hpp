@@ -31,6 +31,8 @@
 #include "cbapi/detail/api_state.hpp"
 #include "cbapi/detail/json_body.hpp"
 #include "cbapi/detail/url.hpp"
+#include "cbapi/detail/json_text.hpp"
+#include "cbapi/detail/redact.hpp"
 #include "cbapi/errors.hpp"
 #include "cbapi/http.hpp"
 #include "cbapi/logging.hpp"
@@ -136,7 +138,7 @@ inline std::string encode_path_segment(std::string_view text) { return quote(tex
 inline std::string id_text(const nlohmann::json& value) {
     if (value.is_string()) return value.get<std::string>();
     if (value.is_null()) return {};
-    return value.dump();
+    return detail::json_text(value);
 }
 
 inline const char* json_type_name(const nlohmann::json& v) { return v.type_name(); }
@@ -148,17 +150,18 @@ T checked_integer(const nlohmann::json& value) {
     using limits = std::numeric_limits<T>;
     if (value.is_number_unsigned()) {
         const auto v = value.get<std::uint64_t>();
-        if (v > static_cast<std::uint64_t>(limits::max())) throw ApiError("the number " + value.dump() + " is too large");
+        if (v > static_cast<std::uint64_t>(limits::max()))
+            throw ApiError("the number " + detail::json_text(value) + " is too large");
         return static_cast<T>(v);
     }
     if (value.is_number_integer()) {
         const auto v = value.get<std::int64_t>();
         if constexpr (std::is_unsigned_v<T>) {
             if (v < 0 || static_cast<std::uint64_t>(v) > static_cast<std::uint64_t>(limits::max()))
-                throw ApiError("the number " + value.dump() + " is out of range");
+                throw ApiError("the number " + detail::json_text(value) + " is out of range");
         } else {
             if (v < static_cast<std::int64_t>(limits::min()) || v > static_cast<std::int64_t>(limits::max()))
-                throw ApiError("the number " + value.dump() + " is out of range");
+                throw ApiError("the number " + detail::json_text(value) + " is out of range");
         }
         return static_cast<T>(v);
     }
@@ -168,10 +171,51 @@ T checked_integer(const nlohmann::json& value) {
         const double lo = static_cast<double>(limits::min());
         const double hi = static_cast<double>(limits::max());
         if (!std::isfinite(d) || std::trunc(d) != d || d < lo || d >= hi + 1.0)
-            throw ApiError("the number " + value.dump() + " is not an integer in range");
+            throw ApiError("the number " + detail::json_text(value) + " is not an integer in range");
         return static_cast<T>(d);
     }
     return value.get<T>();  // not a number: nlohmann's type error, reported by the caller
+}
+
+/// Decimal text ("-11", "+7") as an integer: the whole text, nothing else; nullopt when it is not one or does not fit.
+inline std::optional<long long> integer_text(std::string_view text) {
+    if (text.empty()) return std::nullopt;
+    std::size_t i = 0;
+    bool negative = false;
+    if (text[0] == '-' || text[0] == '+') {
+        negative = text[0] == '-';
+        i = 1;
+    }
+    if (i == text.size()) return std::nullopt;
+    unsigned long long value = 0;
+    for (; i < text.size(); ++i) {
+        const char c = text[i];
+        if (c < '0' || c > '9') return std::nullopt;
+        if (value > 1'000'000'000'000'000'000ULL) return std::nullopt;
+        value = value * 10 + static_cast<unsigned long long>(c - '0');
+    }
+    if (negative && value == 9'223'372'036'854'775'808ULL) return std::numeric_limits<long long>::min();
+    if (value > 9'223'372'036'854'775'807ULL) return std::nullopt;
+    const auto v = static_cast<long long>(value);
+    return negative ? -v : v;
+}
+
+/// A field the server sends as a number or as numeric text (`"clock_delta": "-11"`), as an integer.
+/// @return nullopt for null and for empty text
+/// @throws ApiError naming `field` for other text, other types, and numbers that are not integers in range
+inline std::optional<long long> lenient_integer(const nlohmann::json& value, std::string_view field) {
+    if (value.is_null()) return std::nullopt;
+    try {
+        if (value.is_number()) return checked_integer<long long>(value);
+    } catch (const ApiError& e) {
+        throw ApiError(fmt::format("Field '{}': {}", field, e.what()));
+    }
+    if (value.is_string()) {
+        const auto& text = value.get_ref<const std::string&>();
+        if (text.empty()) return std::nullopt;
+        if (const auto n = integer_text(text)) return n;
+    }
+    throw ApiError(fmt::format("Field '{}' is not an integer: {}", field, json_text(value, 64)));
 }
 
 /// Converts a field value to T, with a clear error naming the field and its owner (described only on error).
@@ -188,7 +232,7 @@ T convert_field(const nlohmann::json& value, std::string_view field, const Descr
         }
     } catch (const nlohmann::json::exception&) {
         throw ApiError(fmt::format("Field '{}' of {} has an unexpected type ({}): {}", field, describe_owner(),
-                                   json_type_name(value), value.dump().substr(0, 64)));
+                                   json_type_name(value), detail::json_text(value, 64)));
     } catch (const ApiError& e) {
         throw ApiError(fmt::format("Field '{}' of {}: {}", field, describe_owner(), e.what()));
     }
@@ -271,9 +315,11 @@ public:
         return key.empty() ? "new " + info_->type_name : info_->type_name + " " + key;
     }
 
-    /// A readable dump: the description, "(partially loaded)" when so, and the document.
+    /// A readable dump: the description, "(partially loaded)" when so, and the document with the values of secret
+    /// fields (passwords, tokens, private keys: detail::is_secret_field) shown as "<redacted>".
     std::string to_string() const {
-        return describe() + (full_ ? "" : " (partially loaded)") + ": " + doc_.dump(2);
+        return describe() + (full_ ? "" : " (partially loaded)") + ": " +
+               detail::json_text(detail::redact_secret_fields(doc_), std::string::npos, 2);
     }
 
     virtual ~Model() = default;
@@ -474,7 +520,8 @@ protected:
                                (result.is_string() && result.get<std::string>().empty()) ||
                                (result.is_number() && result == 0);
             if (!falsy && !(result.is_string() && result.get<std::string>() == "success")) {
-                throw ServerError(reply.status, result.is_string() ? result.get<std::string>() : result.dump(),
+                throw ServerError(reply.status,
+                                  result.is_string() ? result.get<std::string>() : detail::json_text(result),
                                   std::string(cbapi::to_string(method)), path, reply.body,
                                   "Did not " + what + " record.");
             }
@@ -489,7 +536,7 @@ protected:
             return;
         }
         if (parsed.is_object() && !parsed.empty()) {
-            logger()->debug("Received response: {}", parsed.dump().substr(0, 1024));
+            logger()->debug("Received response: {}", detail::json_text(detail::redact_secret_fields(parsed), 1024));
             mutable_document() = std::move(parsed);
             mark_full(true);
             return;

@@ -6,6 +6,8 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <utility>
+#include <vector>
 
 #include "cbapi/response/process.hpp"
 #include "cbapi/testing/response_process_simulator.hpp"
@@ -205,6 +207,44 @@ TEST_F(Simulated, FileIsStreamedToDiskFromStoredAndDeflatedZips) {
         if (++done == 4) break;  // the simulator alternates stored and deflated archives
     }
     EXPECT_EQ(done, 4);
+}
+
+TEST_F(Simulated, FileIntoNamesTheFileAfterServerDataWithoutLeavingTheDirectory) {
+    auto& api = start();
+    Binary b = *api.select<Binary>().where("os_type:Windows AND digsig_result:Signed").begin();
+    const std::filesystem::path dir = tmp("file-into");
+    std::filesystem::remove_all(dir);
+    std::filesystem::create_directories(dir);
+
+    EXPECT_EQ(b.file_into(dir), dir / b.md5());
+    EXPECT_EQ(std::filesystem::file_size(dir / b.md5()), static_cast<std::uintmax_t>(b.size()));
+
+    // A hostile server's names: only the last component is used, characters Windows refuses become '_'.
+    const std::vector<std::pair<std::string, std::string>> names = {
+        {"..\\..\\..\\evil.exe", "evil.exe"},
+        {"../../etc/passwd", "passwd"},
+        {"/etc/cron.d/job", "job"},
+        {"C:\\Windows\\System32\\a:b?.dll", "a_b_.dll"},
+        {std::string("tab\tnul\0.exe", 12), "tab_nul_.exe"},
+    };
+    for (const auto& [server_name, expected] : names) {
+        Binary hostile(api.handle(), {{"md5", b.md5()}, {"original_filename", server_name}}, true);
+        EXPECT_EQ(hostile.file_into(dir, Binary::FileName::original_filename), dir / expected) << server_name;
+    }
+    for (const std::string bad : {"..", ".", "C:\\tmp\\..", "/"}) {
+        Binary hostile(api.handle(), {{"md5", b.md5()}, {"original_filename", bad}}, true);
+        EXPECT_THROW(hostile.file_into(dir, Binary::FileName::original_filename), ApiError) << bad;
+    }
+    // Without an original file name, the first observed one; without either, the MD5.
+    Binary observed(api.handle(), {{"md5", b.md5()}, {"observed_filename", {"c:\\temp\\seen.exe"}}}, true);
+    EXPECT_EQ(observed.file_into(dir, Binary::FileName::original_filename), dir / "seen.exe");
+    Binary bare(api.handle(), {{"md5", b.md5()}}, true);
+    EXPECT_EQ(bare.file_into(dir, Binary::FileName::original_filename), dir / b.md5());
+
+    std::size_t files = 0;
+    for (const auto& entry : std::filesystem::recursive_directory_iterator(dir)) files += entry.is_regular_file();
+    EXPECT_EQ(files, 7u);  // everything landed in `dir`, nothing elsewhere
+    std::filesystem::remove_all(dir);
 }
 
 TEST_F(Simulated, FileOfABinaryTheServerLacksIsNotFound) {

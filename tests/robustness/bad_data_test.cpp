@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include "cbapi/defense/device.hpp"
+#include "cbapi/protection/models.hpp"
 #include "cbapi/detail/json_body.hpp"
 #include "support/response_fakes.hpp"
 
@@ -129,6 +130,19 @@ TEST_F(BadFieldTest, DefenseDeviceOverWrongTypesAndNulls) {
     EXPECT_THROW((void)d.create_time(), ApiError);
     EXPECT_THROW((void)d.sensor_states(), ApiError);
     EXPECT_NO_THROW((void)d.to_string());
+}
+
+TEST_F(BadFieldTest, ToStringNeverShowsPasswordsTokensOrKeys) {
+    response::User user(cb.handle(), {{"username", "alice"}, {"auth_token", "S3CRET-TOKEN"}}, true);
+    user.set_password("S3CRET-PASSWORD");
+    const response::Feed feed(cb.handle(),
+                              {{"id", 1}, {"password", "S3CRET-FEED"}, {"ssl_client_key", "S3CRET-KEY"}}, true);
+    const protection::Computer computer(cb.handle(), {{"id", 1}, {"CLIPassword", "S3CRET-CLI"}}, true);
+    for (const std::string& text : {user.to_string(), feed.to_string(), computer.to_string()}) {
+        EXPECT_EQ(text.find("S3CRET"), std::string::npos) << text;
+        EXPECT_NE(text.find("<redacted>"), std::string::npos) << text;
+    }
+    EXPECT_EQ(user.get<std::string>("password"), "S3CRET-PASSWORD");  // only the printing hides it
 }
 
 }  // namespace

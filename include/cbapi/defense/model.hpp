@@ -59,9 +59,19 @@ inline TimePoint time_from_json(const nlohmann::json& value, std::string_view fi
     if (value.is_number()) {
         const double ms = value.get<double>();
         if (!std::isfinite(ms)) throw ApiError(fmt::format("Field '{}' is not a finite number", field));
-        return from_epoch_seconds(ms / 1000.0);
+        try {
+            return from_epoch_seconds(ms / 1000.0);
+        } catch (const ApiError& e) {
+            throw ApiError(fmt::format("Field '{}': {}", field, e.what()));
+        }
     }
-    if (value.is_string()) return parse_cb_time(value.get<std::string>());
+    if (value.is_string()) {
+        try {
+            return parse_cb_time(value.get<std::string>());
+        } catch (const ApiError& e) {
+            throw ApiError(fmt::format("Field '{}': {}", field, e.what()));
+        }
+    }
     throw ApiError(fmt::format("Field '{}' has an unexpected type ({}) for a time", field, value.type_name()));
 }
 

@@ -41,24 +41,32 @@ struct PolicyRule {
     static PolicyRule from_json(const nlohmann::json& json) {
         if (!json.is_object()) throw ApiError("A policy rule must be a JSON object, got " + std::string(json.type_name()));
         PolicyRule rule;
+        std::string field;  // the field being read, for the error message
+        // A null field keeps its default; a field of another type is an error naming it.
+        const auto text = [&](const nlohmann::json& v, std::string& out) {
+            if (!v.is_null()) out = v.get<std::string>();
+        };
         try {
             for (const auto& [key, value] : json.items()) {
+                field = key;
                 if (key == "id") {
-                    if (!value.is_null()) rule.id = value.get<long long>();
+                    if (!value.is_null()) rule.id = cbapi::detail::checked_integer<long long>(value);
                 } else if (key == "required") {
-                    rule.required = value.get<bool>();
+                    if (!value.is_null()) rule.required = value.get<bool>();
                 } else if (key == "action") {
-                    rule.action = value.get<std::string>();
+                    text(value, rule.action);
                 } else if (key == "operation") {
-                    rule.operation = value.get<std::string>();
+                    text(value, rule.operation);
                 } else if (key == "application" && value.is_object()) {
                     nlohmann::json rest = value;
                     if (const auto t = rest.find("type"); t != rest.end()) {
-                        rule.application_type = t->get<std::string>();
+                        field = "application.type";
+                        text(*t, rule.application_type);
                         rest.erase("type");
                     }
                     if (const auto v = rest.find("value"); v != rest.end()) {
-                        rule.application_value = v->get<std::string>();
+                        field = "application.value";
+                        text(*v, rule.application_value);
                         rest.erase("value");
                     }
                     if (!rest.empty()) rule.extra["application"] = std::move(rest);
@@ -67,7 +75,9 @@ struct PolicyRule {
                 }
             }
         } catch (const nlohmann::json::exception& e) {
-            throw ApiError(std::string("A policy rule has a field of the wrong type: ") + e.what());
+            throw ApiError("Field '" + field + "' of a policy rule has the wrong type: " + e.what());
+        } catch (const ApiError& e) {
+            throw ApiError("Field '" + field + "' of a policy rule: " + e.what());
         }
         return rule;
     }

@@ -3,8 +3,11 @@
 // from an allow-list.
 
 #include <array>
+#include <cctype>
 #include <string>
 #include <string_view>
+
+#include <nlohmann/json.hpp>
 
 #include "cbapi/http.hpp"
 
@@ -41,6 +44,36 @@ inline std::string redact_header_line(std::string_view line) {
     const auto name = line.substr(0, colon);
     if (is_loggable_header(name)) return std::string(line);
     return std::string(name) + ": " + std::string(redacted_text);
+}
+
+/// Whether a JSON field holds a secret, by its name (any case): a password (`password`, `CLIPassword`), a token
+/// (`auth_token`, `token`, ...), a private or API key (`ssl_client_key`, `private_key`, `api_key`) or a `secret`.
+inline bool is_secret_field(std::string_view name) {
+    std::string lower(name);
+    for (auto& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    const auto ends_with = [&](std::string_view suffix) {
+        return lower.size() >= suffix.size() && lower.compare(lower.size() - suffix.size(), suffix.size(), suffix) == 0;
+    };
+    return lower.find("password") != std::string::npos || lower.find("secret") != std::string::npos ||
+           ends_with("token") || ends_with("client_key") || ends_with("private_key") || ends_with("api_key") ||
+           ends_with("apikey");
+}
+
+/// `doc` with the value of every secret field (is_secret_field), at any depth, replaced by "<redacted>" — for
+/// printing documents (`to_string()`, debug logs). Null and empty values stay as they are.
+inline nlohmann::json redact_secret_fields(nlohmann::json doc) {
+    if (doc.is_object()) {
+        for (auto& [key, value] : doc.items()) {
+            const bool empty = value.is_null() || (value.is_string() && value.get_ref<const std::string&>().empty());
+            if (is_secret_field(key) && !empty)
+                value = std::string(redacted_text);
+            else
+                value = redact_secret_fields(std::move(value));
+        }
+    } else if (doc.is_array()) {
+        for (auto& item : doc) item = redact_secret_fields(std::move(item));
+    }
+    return doc;
 }
 
 /// At most `limit` bytes of `text`, with a marker saying how much was cut.

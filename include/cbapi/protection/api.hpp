@@ -13,6 +13,7 @@
 #include "cbapi/connection.hpp"
 #include "cbapi/credentials.hpp"
 #include "cbapi/detail/api_state.hpp"
+#include "cbapi/detail/json_text.hpp"
 #include "cbapi/errors.hpp"
 #include "cbapi/logging.hpp"
 #include "cbapi/protection/models.hpp"
@@ -109,7 +110,7 @@ private:
         }
         if (!config.is_array())
             throw ServerError(200, "Expected a JSON array from serverConfig, got " + std::string(config.type_name()),
-                              "GET", connection.url() + path, config.dump().substr(0, 256));
+                              "GET", connection.url() + path, cbapi::detail::json_text(config, 256));
         auto info = std::make_shared<nlohmann::json>(nlohmann::json::object());
         for (const auto& entry : config) {
             if (!entry.is_object()) continue;

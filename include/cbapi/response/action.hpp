@@ -13,6 +13,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cbapi/detail/api_state.hpp"
+#include "cbapi/detail/json_text.hpp"
 #include "cbapi/errors.hpp"
 #include "cbapi/model.hpp"
 #include "cbapi/response/model_support.hpp"
@@ -102,7 +103,8 @@ protected:
         if (parsed.is_object() && parsed.contains("result")) {
             const auto& result = parsed["result"];
             if (!(result.is_string() && result.get<std::string>() == "success") && !result.is_null())
-                throw ServerError(reply.status, result.is_string() ? result.get<std::string>() : result.dump(),
+                throw ServerError(reply.status,
+                                  result.is_string() ? result.get<std::string>() : cbapi::detail::json_text(result),
                                   std::string(cbapi::to_string(method)), path, reply.body,
                                   std::string("Did not ") + (created ? "create " : "update ") +
                                       model_info().type_name + " record.");

@@ -17,6 +17,7 @@
 #include "cbapi/connection.hpp"
 #include "cbapi/credentials.hpp"
 #include "cbapi/detail/api_state.hpp"
+#include "cbapi/detail/json_text.hpp"
 #include "cbapi/errors.hpp"
 #include "cbapi/live_response/manager.hpp"
 #include "cbapi/response/console_url.hpp"
@@ -161,7 +162,7 @@ private:
         }
         if (!info.is_object() || !info.contains("version") || !info["version"].is_string())
             throw ServerError(200, "The server's /api/info has no version", "GET", connection.url() + "/api/info",
-                              info.dump());
+                              cbapi::detail::json_text(info));
         ServerVersion version = ServerVersion::parse(info["version"].get<std::string>());
         if (version < ServerVersion{5, 0})
             throw ApiError("CbResponseAPI only supports Cb servers version >= 5.0.0 (server " + connection.url() +

@@ -6,6 +6,7 @@
 #include <cctype>
 #include <cstdint>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <optional>
 #include <string>
@@ -15,6 +16,7 @@
 #include "cbapi/detail/url.hpp"
 #include "cbapi/detail/zip.hpp"
 #include "cbapi/errors.hpp"
+#include "cbapi/files.hpp"
 #include "cbapi/model.hpp"
 #include "cbapi/query.hpp"
 #include "cbapi/response/model_support.hpp"
@@ -94,15 +96,8 @@ inline std::string base64_decode(const std::string& text) {
 
 inline long long number(const nlohmann::json& doc, const char* key) {
     const auto it = doc.find(key);
-    if (it == doc.end() || it->is_null()) return 0;
-    if (it->is_number()) return it->get<long long>();
-    if (it->is_string()) {
-        try {
-            return std::stoll(it->get<std::string>());
-        } catch (const std::exception&) {
-        }
-    }
-    return 0;
+    if (it == doc.end()) return 0;
+    return cbapi::detail::lenient_integer(*it, key).value_or(0);
 }
 
 }  // namespace binary_detail
@@ -271,6 +266,32 @@ public:
             std::remove(path.c_str());  // no half-written file is left behind
             throw;
         }
+    }
+
+    /// How file_into() names the file it writes.
+    enum class FileName {
+        md5,               ///< `<MD5>` (upper case)
+        original_filename  ///< the server's `original_filename`, else the last observed file name, else the MD5
+    };
+
+    /// Downloads the file (as file()) into `directory`, named after server data that can never make it land
+    /// elsewhere: the name's last path component only, control characters and characters Windows refuses replaced
+    /// by '_' (see cbapi::safe_output_path()).
+    /// @param directory an existing directory @param naming what to name the file after
+    /// @return the path written
+    /// @throws ApiError when the name cannot be made safe or the file cannot be written; as file()
+    std::filesystem::path file_into(const std::filesystem::path& directory, FileName naming = FileName::md5) const {
+        std::string name = md5();
+        if (naming == FileName::original_filename) {
+            if (const std::string original = original_filename(); !original.empty()) {
+                name = original;
+            } else if (const auto observed = observed_filenames(); !observed.empty() && !observed.front().empty()) {
+                name = observed.front();
+            }
+        }
+        const std::filesystem::path path = safe_output_path(directory, name);
+        file(path.string());
+        return path;
     }
 
     /// Downloads the server's zip for this binary (the file as member `filedata` plus a metadata member) to `path`

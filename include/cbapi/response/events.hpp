@@ -25,7 +25,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include "cbapi/detail/json_text.hpp"
 #include "cbapi/errors.hpp"
+#include "cbapi/model.hpp"
 #include "cbapi/server_version.hpp"
 #include "cbapi/time.hpp"
 
@@ -188,26 +190,7 @@ inline void need_fields(const std::vector<std::string_view>& parts, std::size_t 
                        std::to_string(parts.size()) + "): " + std::string(record.substr(0, 128)));
 }
 
-inline std::optional<long long> to_integer(std::string_view text) {
-    if (text.empty()) return std::nullopt;
-    std::size_t i = 0;
-    bool negative = false;
-    if (text[0] == '-' || text[0] == '+') {
-        negative = text[0] == '-';
-        i = 1;
-    }
-    if (i == text.size()) return std::nullopt;
-    unsigned long long value = 0;
-    for (; i < text.size(); ++i) {
-        const char c = text[i];
-        if (c < '0' || c > '9') return std::nullopt;
-        if (value > 1'000'000'000'000'000'000ULL) return std::nullopt;
-        value = value * 10 + static_cast<unsigned long long>(c - '0');
-    }
-    if (value > 9'223'372'036'854'775'807ULL) return std::nullopt;
-    const auto v = static_cast<long long>(value);
-    return negative ? -v : v;
-}
+inline std::optional<long long> to_integer(std::string_view text) { return cbapi::detail::integer_text(text); }
 
 inline long long integer_field(std::string_view text, const char* what) {
     const auto v = to_integer(text);
@@ -219,7 +202,7 @@ inline TimePoint time_field(std::string_view text) { return parse_event_time(tex
 
 inline TimePoint time_value(const nlohmann::json& v) {
     if (v.is_string()) return parse_event_time(v.get<std::string>());
-    throw ApiError("Malformed event time: " + v.dump().substr(0, 64));
+    throw ApiError("Malformed event time: " + cbapi::detail::json_text(v, 64));
 }
 
 /// A signed or unsigned 32-bit integer as a dotted quad (big-endian, as the sensor packs it).
@@ -243,18 +226,21 @@ inline std::string protocol_name(long long number) {
 inline std::string text_of(const nlohmann::json& obj, const char* key, std::string fallback = {}) {
     const auto it = obj.find(key);
     if (it == obj.end() || it->is_null()) return fallback;
-    return it->is_string() ? it->get<std::string>() : it->dump();
+    return it->is_string() ? it->get<std::string>() : cbapi::detail::json_text(*it);
 }
 
 inline long long integer_of(const nlohmann::json& obj, const char* key, long long fallback = 0) {
     const auto it = obj.find(key);
     if (it == obj.end() || it->is_null()) return fallback;
-    if (it->is_number_integer()) return it->get<long long>();
-    if (it->is_number()) return static_cast<long long>(it->get<double>());
+    try {
+        if (it->is_number()) return cbapi::detail::checked_integer<long long>(*it);
+    } catch (const ApiError& e) {
+        throw ApiError(std::string("Malformed event field '") + key + "': " + e.what());
+    }
     if (it->is_string()) {
         if (auto v = to_integer(it->get<std::string>())) return *v;
     }
-    throw ApiError(std::string("Malformed event field '") + key + "': " + it->dump().substr(0, 64));
+    throw ApiError(std::string("Malformed event field '") + key + "': " + cbapi::detail::json_text(*it, 64));
 }
 
 inline bool truthy(const nlohmann::json& obj, const char* key) {
@@ -397,7 +383,8 @@ inline NetConnEvent parse_netconn_v1(std::string_view record) {
 /// @throws ApiError for a malformed record
 inline NetConnEvent parse_netconn_json(const nlohmann::json& record, EventApiVersion version) {
     namespace d = events_detail;
-    if (!record.is_object()) throw ApiError("Malformed netconn event (expected a JSON object): " + record.dump().substr(0, 128));
+    if (!record.is_object())
+        throw ApiError("Malformed netconn event (expected a JSON object): " + cbapi::detail::json_text(record, 128));
     NetConnEvent e;
     e.version = 2;
     e.timestamp = d::time_value(record.value("timestamp", nlohmann::json()));
@@ -414,7 +401,7 @@ inline NetConnEvent parse_netconn_json(const nlohmann::json& record, EventApiVer
             const auto n = it->get<long long>();
             if (n >= -2147483648LL && n <= 4294967295LL) return d::dotted_quad(n);
         }
-        throw ApiError(std::string("Malformed netconn field '") + key + "': " + it->dump().substr(0, 64));
+        throw ApiError(std::string("Malformed netconn field '") + key + "': " + cbapi::detail::json_text(*it, 64));
     };
     e.remote_ip = ip("remote_ip");
     e.local_ip = ip("local_ip");
@@ -449,7 +436,7 @@ inline ChildProcEvent parse_childproc_v1(std::string_view record) {
 inline ChildProcEvent parse_childproc_json(const nlohmann::json& record) {
     namespace d = events_detail;
     if (!record.is_object())
-        throw ApiError("Malformed childproc event (expected a JSON object): " + record.dump().substr(0, 128));
+        throw ApiError("Malformed childproc event (expected a JSON object): " + cbapi::detail::json_text(record, 128));
     ChildProcEvent e;
     e.procguid = d::text_of(record, "processId");
     e.md5 = d::text_of(record, "md5");

@@ -36,6 +36,7 @@
 #include <fmt/format.h>
 
 #include "cbapi/detail/url.hpp"
+#include "cbapi/detail/json_text.hpp"
 #include "cbapi/errors.hpp"
 #include "cbapi/logging.hpp"
 #include "cbapi/model.hpp"
@@ -108,12 +109,11 @@ inline std::optional<std::string> id_field(const nlohmann::json& doc, const char
 }
 
 inline long long integer_value(const nlohmann::json& v, long long fallback) {
-    if (v.is_number_integer()) return v.get<long long>();
-    if (v.is_number()) return static_cast<long long>(v.get<double>());
-    if (v.is_string()) {
-        if (auto n = events_detail::to_integer(v.get<std::string>())) return *n;
+    try {
+        return cbapi::detail::lenient_integer(v, "").value_or(fallback);
+    } catch (const ApiError&) {
+        return fallback;  // these fields are read leniently: what is not an integer in range is treated as absent
     }
-    return fallback;
 }
 
 }  // namespace process_detail
@@ -727,7 +727,7 @@ private:
             }
         };
         const auto text = [](const nlohmann::json& r) -> std::string {
-            if (!r.is_string()) throw ApiError("expected a string record, got " + r.dump().substr(0, 64));
+            if (!r.is_string()) throw ApiError("expected a string record, got " + cbapi::detail::json_text(r, 64));
             return r.get<std::string>();
         };
         const nlohmann::json binaries = proc.value("binaries", nlohmann::json::object());
@@ -898,7 +898,8 @@ inline std::vector<long long> Process::segments() const {
             } else if (s.is_object() && s.contains("segment_id")) {
                 out.push_back(process_detail::integer_value(s["segment_id"], 0));
             } else {
-                logger()->warn("Skipping an unreadable segment of process {}: {}", guid(), s.dump().substr(0, 128));
+                logger()->warn("Skipping an unreadable segment of process {}: {}", guid(),
+                               cbapi::detail::json_text(s, 128));
             }
         }
     } else {

@@ -20,6 +20,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cbapi/detail/api_state.hpp"
+#include "cbapi/detail/json_text.hpp"
 #include "cbapi/errors.hpp"
 #include "cbapi/live_response/manager.hpp"
 #include "cbapi/model.hpp"
@@ -38,20 +39,7 @@ namespace detail {
 /// A field that the server sends as a number or as a numeric string (`"clock_delta": "-11"`), as an integer.
 /// @throws ApiError for text that is not an integer
 inline std::optional<long long> integer_value(const nlohmann::json& value, const std::string& field) {
-    if (value.is_null()) return std::nullopt;
-    if (value.is_number_integer()) return value.get<long long>();
-    if (value.is_number()) return static_cast<long long>(value.get<double>());
-    if (value.is_string()) {
-        const std::string text = value.get<std::string>();
-        if (text.empty()) return std::nullopt;
-        std::size_t used = 0;
-        try {
-            const long long n = std::stoll(text, &used);
-            if (used == text.size()) return n;
-        } catch (const std::exception&) {
-        }
-    }
-    throw ApiError("Field '" + field + "' is not an integer: " + value.dump().substr(0, 64));
+    return cbapi::detail::lenient_integer(value, field);
 }
 
 }  // namespace detail
@@ -435,7 +423,7 @@ inline std::vector<Sensor> SensorQuery::fetch() const {
     if (body.is_null()) body = nlohmann::json::array();
     if (!body.is_array())
         throw ServerError(200, "Expected a JSON array of sensors, got " + std::string(body.type_name()), "GET",
-                          api_->connection.url() + Sensor::model_info.url_path, body.dump().substr(0, 256));
+                          api_->connection.url() + Sensor::model_info.url_path, cbapi::detail::json_text(body, 256));
     std::vector<Sensor> out;
     for (auto& doc : body) {
         if (!doc.is_object()) throw ServerError(200, "Expected JSON objects in the sensor list");

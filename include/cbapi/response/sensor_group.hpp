@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cbapi/detail/url.hpp"
+#include "cbapi/detail/json_text.hpp"
 #include "cbapi/errors.hpp"
 #include "cbapi/model.hpp"
 #include "cbapi/query.hpp"
@@ -25,7 +26,8 @@ namespace detail {
 /// @throws ObjectNotFoundError when the reply is not an array of exactly one object
 inline nlohmann::json only_element(nlohmann::json reply, const char* collection) {
     if (!reply.is_array() || reply.size() != 1 || !reply[0].is_object())
-        throw ObjectNotFoundError(collection, "expected an array of one object, got " + reply.dump().substr(0, 128));
+        throw ObjectNotFoundError(collection,
+                                  "expected an array of one object, got " + cbapi::detail::json_text(reply, 128));
     return std::move(reply[0]);
 }
 

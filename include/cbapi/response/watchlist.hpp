@@ -170,14 +170,11 @@ private:
     long long number_field(const char* field) const {
         const auto value = get<nlohmann::json>(field);
         if (!value) return 0;
-        if (value->is_number()) return value->get<long long>();
-        if (value->is_string()) {
-            try {
-                return std::stoll(value->get<std::string>());
-            } catch (const std::exception&) {
-            }
+        try {
+            return cbapi::detail::lenient_integer(*value, field).value_or(0);
+        } catch (const ApiError& e) {
+            throw ApiError(std::string(e.what()) + " (" + describe() + ")");
         }
-        throw ApiError(fmt::format("Field '{}' of {} is not a number: {}", field, describe(), value->dump()));
     }
     void require_index(const char* type) const {
         if (index_type() != type)

@@ -1,0 +1,23 @@
+#pragma once
+// JSON values as text for messages and logs.
+
+#include <cstddef>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+namespace cbapi::detail {
+
+/// A JSON value as text for an error message or a log line: never throws (text that is not valid UTF-8, which only
+/// a caller's own values can hold — a server's reply is refused before — is shown with U+FFFD), and is cut to
+/// `max` characters with "..." appended. @param indent as nlohmann::json::dump (-1: one line)
+inline std::string json_text(const nlohmann::json& value, std::size_t max = std::string::npos, int indent = -1) {
+    std::string text = value.dump(indent, ' ', false, nlohmann::json::error_handler_t::replace);
+    if (text.size() > max) {
+        text.resize(max);
+        text += "...";
+    }
+    return text;
+}
+
+}  // namespace cbapi::detail
