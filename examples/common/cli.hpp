@@ -68,10 +68,12 @@ struct QueryOptions {
 /// @param name_flags the name option's flags, e.g. "-N,--name" @param name, name_help its value and help
 inline void add_id_or_name(CLI::App& command, std::optional<long long>& id, const std::string& id_help,
                            const std::string& name_flags, std::string& name, const std::string& name_help) {
-    auto* id_option = command.add_option("-i,--id", id, id_help);
-    auto* name_option = command.add_option(name_flags, name, name_help);
+    // In a group of their own, so that exactly one of the two is required whatever other flags (--force) are given.
+    auto* target = command.add_option_group("target", "Which one");
+    auto* id_option = target->add_option("-i,--id", id, id_help);
+    auto* name_option = target->add_option(name_flags, name, name_help);
     id_option->excludes(name_option);
-    command.require_option(1);
+    target->require_option(1);
 }
 
 /// Runs an example body, reporting any exception on stderr; returns the process exit code.
