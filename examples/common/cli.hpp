@@ -50,6 +50,32 @@ struct CommonOptions {
     }
 };
 
+/// Options of an example that prints what one query matches: the shared ones and `--query` (empty: everything).
+struct QueryOptions {
+    CommonOptions common;
+    std::string query;
+
+    /// Adds the shared options and `--query` to a CLI11 app. @param query_help what --query selects
+    void add_to(CLI::App& app, const std::string& query_help) {
+        common.add_to(app);
+        app.add_option("--query", query, query_help);
+    }
+};
+
+/// Adds `-i,--id` and a name option to a (sub)command: they exclude each other, and exactly one option of the command
+/// must be given.
+/// @param command the (sub)command @param id, id_help the id option's value and help
+/// @param name_flags the name option's flags, e.g. "-N,--name" @param name, name_help its value and help
+inline void add_id_or_name(CLI::App& command, std::optional<long long>& id, const std::string& id_help,
+                           const std::string& name_flags, std::string& name, const std::string& name_help) {
+    // In a group of their own, so that exactly one of the two is required whatever other flags (--force) are given.
+    auto* target = command.add_option_group("target", "Which one");
+    auto* id_option = target->add_option("-i,--id", id, id_help);
+    auto* name_option = target->add_option(name_flags, name, name_help);
+    id_option->excludes(name_option);
+    target->require_option(1);
+}
+
 /// Runs an example body, reporting any exception on stderr; returns the process exit code.
 template <typename Body>
 int run(Body&& body) {

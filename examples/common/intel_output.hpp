@@ -2,6 +2,7 @@
 // Helpers shared by the Cb Response threat-intelligence examples (watchlists, feeds, alerts, banning): name lists,
 // y/n prompts, looking an object up by id or name, and printing actions.
 
+#include <cctype>
 #include <iostream>
 #include <optional>
 #include <string>
@@ -111,6 +112,35 @@ std::optional<std::vector<M>> find_to_delete(const response::CbResponseAPI& cb, 
 template <typename Actions>
 void print_actions(const Actions& actions) {
     for (const auto& action : actions) std::cout << fmt::format("  - {}: {}\n", action.type(), action.action_data());
+}
+
+/// The `list-actions` subcommand: prints "Actions in <Kind> <name>:" and the actions of the one object with this id
+/// or name (`kind`: "watchlist", "feed"). @return the exit code: 1 when there is none or several (said on stderr)
+template <typename M>
+int print_actions_of(const response::CbResponseAPI& cb, const std::optional<long long>& id, const std::string& name,
+                     const std::string& kind) {
+    const auto found = find_one<M>(cb, id, name, kind);
+    if (!found) return 1;
+    std::string title = kind;
+    title.front() = static_cast<char>(std::toupper(static_cast<unsigned char>(title.front())));
+    std::cout << "Actions in " << title << " " << found->name() << ":\n";
+    print_actions(found->actions());
+    return 0;
+}
+
+/// The `delete` subcommand: deletes the object with this id, or every one with this name (several only with
+/// `force`), printing "Deleted <kind> id <id> with name <name>" for each.
+/// @return the exit code: 1 when nothing was deleted (said on stderr)
+template <typename M>
+int delete_by_id_or_name(const response::CbResponseAPI& cb, const std::optional<long long>& id,
+                         const std::string& name, bool force, const std::string& kind) {
+    auto found = find_to_delete<M>(cb, id, name, force, kind);
+    if (!found) return 1;
+    for (M& m : *found) {
+        m.remove();
+        std::cout << fmt::format("Deleted {} id {} with name {}\n", kind, m.id(), m.name());
+    }
+    return 0;
 }
 
 }  // namespace cbapi::examples

@@ -14,21 +14,19 @@
 
 int main(int argc, char** argv) {
     CLI::App app{"Bulk resolve Cb Response alerts"};
-    cbapi::examples::CommonOptions common;
-    common.add_to(app);
-    std::string query;
+    cbapi::examples::QueryOptions options;
+    options.add_to(app, "Alert query to narrow the alerts to resolve (default: every unresolved alert)");
     double timeout = 25;
-    app.add_option("--query", query, "Alert query to narrow the alerts to resolve (default: every unresolved alert)");
     app.add_option("--timeout", timeout, "Seconds to wait for the change to take effect (default 25)")
         ->check(CLI::NonNegativeNumber);
     CLI11_PARSE(app, argc, argv);
 
     return cbapi::examples::run([&] {
         using namespace cbapi::response;
-        const CbResponseAPI cb(common.credentials(cbapi::Product::response));
+        const CbResponseAPI cb(options.common.credentials(cbapi::Product::response));
         auto unresolved = [&] {
             auto q = cb.select<Alert>().where("-status:Resolved");
-            return query.empty() ? q : q.where(query);
+            return options.query.empty() ? q : q.where(options.query);
         };
         const std::size_t count = unresolved().size();
         if (count == 0) {

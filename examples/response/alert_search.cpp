@@ -11,16 +11,14 @@
 
 int main(int argc, char** argv) {
     CLI::App app{"Search Cb Response alerts"};
-    cbapi::examples::CommonOptions common;
-    common.add_to(app);
-    std::string query;
-    app.add_option("--query", query, "Alert query, e.g. \"-status:Resolved hostname:WIN-FIN-01\" (default: all)");
+    cbapi::examples::QueryOptions options;
+    options.add_to(app, "Alert query, e.g. \"-status:Resolved hostname:WIN-FIN-01\" (default: all)");
     CLI11_PARSE(app, argc, argv);
 
     return cbapi::examples::run([&] {
         using namespace cbapi::response;
-        const CbResponseAPI cb(common.credentials(cbapi::Product::response));
-        for (const Alert& alert : cb.select<Alert>().where(query)) {
+        const CbResponseAPI cb(options.common.credentials(cbapi::Product::response));
+        for (const Alert& alert : cb.select<Alert>().where(options.query)) {
             if (alert.alert_type().find("binary") != std::string::npos) {
                 std::cout << fmt::format("Alert with score {}: Binary {} matched watchlist/report {}\n",
                                          alert.report_score(), alert.md5(), alert.watchlist_name());

@@ -9,17 +9,15 @@
 
 int main(int argc, char** argv) {
     CLI::App app{"Print the binaries a query matches"};
-    cbapi::examples::CommonOptions common;
-    common.add_to(app);
-    std::string query;
-    app.add_option("--query", query, "Binary query (default: every binary)");
+    cbapi::examples::QueryOptions options;
+    options.add_to(app, "Binary query (default: every binary)");
     CLI11_PARSE(app, argc, argv);
 
     return cbapi::examples::run([&] {
         using cbapi::response::Binary;
-        const cbapi::response::CbResponseAPI cb(common.credentials(cbapi::Product::response));
+        const cbapi::response::CbResponseAPI cb(options.common.credentials(cbapi::Product::response));
         auto binaries = cb.select<Binary>();
-        if (!query.empty()) binaries = binaries.where(query);
+        if (!options.query.empty()) binaries = binaries.where(options.query);
         const auto line = [](const std::string& title, const std::string& value) {
             std::cout << fmt::format("{:<20} : {}\n", title, value);
         };

@@ -66,9 +66,7 @@ int main(int argc, char** argv) {
     std::optional<long long> feed_id;
     std::string feed_name;
     auto* list_actions = app.add_subcommand("list-actions", "List actions associated with a feed");
-    list_actions->add_option("-i,--id", feed_id, "ID of feed")->excludes(
-        list_actions->add_option("-f,--feedname", feed_name, "Name of feed"));
-    list_actions->require_option(1);
+    cbapi::examples::add_id_or_name(*list_actions, feed_id, "ID of feed", "-f,--feedname", feed_name, "Name of feed");
 
     std::string url, username, password, cert, key;
     bool force = false, enable_new = false, use_proxy = false, validate = false;
@@ -88,10 +86,9 @@ int main(int argc, char** argv) {
         ->group("TLS Client Authentication");
 
     auto* del = app.add_subcommand("delete", "Delete feeds");
-    del->add_option("-i,--id", feed_id, "ID of feed to delete")->excludes(
-        del->add_option("-f,--feedname", feed_name, "Name of feed to delete. Specify --force to delete multiple feeds "
-                                                    "that have the same name"));
-    del->require_option(1);
+    cbapi::examples::add_id_or_name(*del, feed_id, "ID of feed to delete", "-f,--feedname", feed_name,
+                                    "Name of feed to delete. Specify --force to delete multiple feeds that have the "
+                                    "same name");
     del->add_flag("--force", force, "If FEEDNAME matches multiple feeds, delete all matching feeds");
 
     auto* enable = app.add_subcommand("enable", "Enable a feed");
@@ -114,13 +111,7 @@ int main(int argc, char** argv) {
             for (const Feed& f : cb.select<Feed>()) print_feed(f);
             return 0;
         }
-        if (list_actions->parsed()) {
-            const auto found = ex::find_one<Feed>(cb, feed_id, feed_name, "feed");
-            if (!found) return 1;
-            std::cout << "Actions in Feed " << found->name() << ":\n";
-            ex::print_actions(found->actions());
-            return 0;
-        }
+        if (list_actions->parsed()) return ex::print_actions_of<Feed>(cb, feed_id, feed_name, "feed");
         if (add->parsed()) {
             const auto existing = cb.select<Feed>().where("feed_url:" + url);
             if (!existing.empty()) {
@@ -157,15 +148,7 @@ int main(int argc, char** argv) {
             std::cout << "Added feed. New feed ID is " << f.id() << "\n";
             return 0;
         }
-        if (del->parsed()) {
-            auto found = ex::find_to_delete<Feed>(cb, feed_id, feed_name, force, "feed");
-            if (!found) return 1;
-            for (Feed& f : *found) {
-                f.remove();
-                std::cout << fmt::format("Deleted feed id {} with name {}\n", f.id(), f.name());
-            }
-            return 0;
-        }
+        if (del->parsed()) return ex::delete_by_id_or_name<Feed>(cb, feed_id, feed_name, force, "feed");
         auto found = ex::find_by_id_or_name<Feed>(cb, std::nullopt, feed_name);
         if (found.empty()) {
             std::cerr << "Could not find feed with name " << feed_name << "\n";

@@ -26,10 +26,8 @@ int main(int argc, char** argv) {
     std::optional<long long> actions_id;
     std::string actions_name;
     auto* list_actions = app.add_subcommand("list-actions", "List actions associated with a watchlist");
-    auto* la_id = list_actions->add_option("-i,--id", actions_id, "ID of watchlist");
-    auto* la_name = list_actions->add_option("-N,--name", actions_name, "Name of watchlist");
-    la_id->excludes(la_name);
-    list_actions->require_option(1);
+    cbapi::examples::add_id_or_name(*list_actions, actions_id, "ID of watchlist", "-N,--name", actions_name,
+                                    "Name of watchlist");
 
     std::string add_name, add_query, add_type;
     auto* add = app.add_subcommand("add", "Add new watchlist");
@@ -43,11 +41,9 @@ int main(int argc, char** argv) {
     std::string delete_name;
     bool force = false;
     auto* del = app.add_subcommand("delete", "Delete watchlists");
-    auto* d_id = del->add_option("-i,--id", delete_id, "ID of watchlist to delete");
-    auto* d_name = del->add_option("-N,--name", delete_name, "Name of watchlist to delete. Specify --force to delete"
-                                                             " multiple watchlists that have the same name");
-    d_id->excludes(d_name);
-    del->require_option(1);
+    cbapi::examples::add_id_or_name(*del, delete_id, "ID of watchlist to delete", "-N,--name", delete_name,
+                                    "Name of watchlist to delete. Specify --force to delete multiple watchlists that "
+                                    "have the same name");
     del->add_flag("--force", force, "If NAME matches multiple watchlists, delete all matching watchlists");
     CLI11_PARSE(app, argc, argv);
 
@@ -60,13 +56,8 @@ int main(int argc, char** argv) {
             for (const Watchlist& w : cb.select<Watchlist>()) std::cout << w.to_string() << "\n\n";
             return 0;
         }
-        if (list_actions->parsed()) {
-            const auto found = ex::find_one<Watchlist>(cb, actions_id, actions_name, "watchlist");
-            if (!found) return 1;
-            std::cout << "Actions in Watchlist " << found->name() << ":\n";
-            ex::print_actions(found->actions());
-            return 0;
-        }
+        if (list_actions->parsed())
+            return ex::print_actions_of<Watchlist>(cb, actions_id, actions_name, "watchlist");
         if (add->parsed()) {
             Watchlist w = cb.create<Watchlist>();
             w.set_name(add_name).set_index_type(add_type).set_query(add_query);
@@ -79,13 +70,6 @@ int main(int argc, char** argv) {
             std::cout << "Added watchlist. New watchlist ID is " << w.id() << "\n";
             return 0;
         }
-        // delete
-        auto found = ex::find_to_delete<Watchlist>(cb, delete_id, delete_name, force, "watchlist");
-        if (!found) return 1;
-        for (Watchlist& w : *found) {
-            w.remove();
-            std::cout << fmt::format("Deleted watchlist id {} with name {}\n", w.id(), w.name());
-        }
-        return 0;
+        return ex::delete_by_id_or_name<Watchlist>(cb, delete_id, delete_name, force, "watchlist");
     });
 }

@@ -270,7 +270,12 @@ public:
     using model_type = M;
     using iterator = typename std::vector<M>::const_iterator;
 
-    explicit SimpleQuery(detail::ApiHandle api) : api_(std::move(api)) {}
+    explicit SimpleQuery(detail::ApiHandle api) : SimpleQuery(std::move(api), M::model_info.list_url()) {}
+
+    /// A query over the list at `list_path` instead of the model's list URL (e.g. the actions of one watchlist).
+    /// @param api the API state @param list_path the list's absolute path on the server
+    SimpleQuery(detail::ApiHandle api, std::string list_path)
+        : api_(std::move(api)), list_path_(std::move(list_path)) {}
 
     /// Adds a filter "field:value". @throws ApiError when the clause has no ':'
     SimpleQuery where(const std::string& clause) const {
@@ -355,11 +360,11 @@ public:
 
 private:
     std::vector<nlohmann::json> fetch_documents() const {
-        auto body = api_->connection.get_json(M::model_info.list_url(), {}, nlohmann::json::array());
+        auto body = api_->connection.get_json(list_path_, {}, nlohmann::json::array());
         if (M::model_info.list_unwrap) body = M::model_info.list_unwrap(std::move(body));
         if (!body.is_array())
-            throw ServerError(200, "Expected a JSON array from " + M::model_info.list_url() + ", got " +
-                                       std::string(body.type_name()));
+            throw ServerError(200,
+                              "Expected a JSON array from " + list_path_ + ", got " + std::string(body.type_name()));
         return body.template get<std::vector<nlohmann::json>>();
     }
 
@@ -389,7 +394,7 @@ private:
     std::vector<M> fetch() const {
         std::vector<M> out;
         for (auto& doc : fetch_documents()) {
-            if (!doc.is_object()) throw ServerError(200, "Expected JSON objects in the list from " + M::model_info.list_url());
+            if (!doc.is_object()) throw ServerError(200, "Expected JSON objects in the list from " + list_path_);
             bool keep = true;
             for (const auto& [field, value] : filters_) {
                 const auto text = text_of(doc, field);
@@ -415,6 +420,7 @@ private:
     }
 
     detail::ApiHandle api_;
+    std::string list_path_;
     std::vector<std::pair<std::string, std::string>> filters_;
     std::string sort_field_;
     bool descending_ = false;

@@ -2,10 +2,6 @@
 // exit codes and what they changed on the server.
 #include <gtest/gtest.h>
 
-#include <sys/wait.h>
-
-#include <array>
-#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -13,6 +9,7 @@
 #include <string>
 
 #include "support/defense_fakes.hpp"
+#include "support/run_program.hpp"
 
 #if defined(CBAPI_DEFENSE_POLICY_OPERATIONS) && defined(CBAPI_DEFENSE_MOVE_SENSOR) && defined(CBAPI_DEFENSE_NOTIFICATIONS)
 
@@ -23,10 +20,8 @@ using defense::Device;
 using defense::Policy;
 using nlohmann::json;
 
-struct ExampleRun {
-    int exit_code = -1;
-    std::string output;  // stdout
-    std::string all;     // stdout, then stderr
+struct ExampleRun : test::ProgramRun {
+    std::string all;  // stdout, then stderr
 };
 
 class DefenseExamplesTest : public ::testing::Test {
@@ -56,16 +51,10 @@ protected:
 
     // Runs `program args` in `dir` with the server's URL and token.
     ExampleRun run(const std::string& program, const std::string& args, const std::string& token = test::kDefenseToken) const {
-        const std::string command = "cd '" + dir.string() + "' && '" + program + "' --cburl " + server.url() +
-                                    " --apitoken " + token + " " + args + " 2>'" + (dir / "stderr.txt").string() + "'";
-        ExampleRun result;
-        FILE* pipe = popen(command.c_str(), "r");
-        if (pipe == nullptr) return result;
-        std::array<char, 4096> buffer{};
-        std::size_t n = 0;
-        while ((n = fread(buffer.data(), 1, buffer.size(), pipe)) > 0) result.output.append(buffer.data(), n);
-        const int status = pclose(pipe);
-        result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+        const std::string command = "cd " + test::shell_quote(dir.string()) + " && " + test::shell_quote(program) +
+                                    " --cburl " + server.url() + " --apitoken " + token + " " + args + " 2>" +
+                                    test::shell_quote((dir / "stderr.txt").string());
+        ExampleRun result{test::run_program(command), {}};
         std::ifstream errors(dir / "stderr.txt");
         result.all = result.output + std::string(std::istreambuf_iterator<char>(errors), {});
         return result;

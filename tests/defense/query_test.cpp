@@ -1,5 +1,6 @@
 // The Cb Defense paging strategy and queries, on the wire: key=value filters, repeated keys rejected before
 // anything is sent, the 1-based start, rows, totalResults, slices that return exactly the rows asked for.
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -207,6 +208,28 @@ TEST_F(DefenseQueryTest, PolicyListUsesTheSamePaging) {
     ASSERT_EQ(all.size(), 1U);
     EXPECT_EQ(all[0].name(), "default");
     EXPECT_EQ(test::last_request(server).query, "rows=100");
+}
+
+// What DefensePaging says of a reply that is not a page or a count (the message of the ServerError).
+TEST(DefensePagingReplies, AMalformedPageOrCountSaysWhatIsWrong) {
+    const defense::DefensePaging paging{};
+    const auto fails_with = [](const std::string& message) {
+        return ::testing::ThrowsMessage<ServerError>(::testing::StrEq("Received error code 200 from API: " + message));
+    };
+    EXPECT_THAT([&] { (void)paging.parse_page(nlohmann::json::array()); },
+                fails_with("Expected a JSON object from Cb Defense, got array"));
+    EXPECT_THAT([&] { (void)paging.parse_page({{"success", false}, {"message", "nope"}}); }, fails_with("nope"));
+    EXPECT_THAT([&] { (void)paging.parse_count({{"totalResults", -3}}); },
+                fails_with("Expected 'totalResults' to be a non-negative integer, got -3"));
+    EXPECT_THAT([&] { (void)paging.parse_page({{"totalResults", 1}, {"results", "x"}}); },
+                fails_with("Expected 'results' to be an array, got string"));
+    EXPECT_THAT([&] { (void)paging.parse_page({{"totalResults", 1}, {"results", {1}}}); },
+                fails_with("Expected the items of 'results' to be objects, got number"));
+    const Page page = paging.parse_page({{"totalResults", 1}, {"results", {{{"id", 1}}}}});
+    EXPECT_EQ(page.items, (std::vector<nlohmann::json>{{{"id", 1}}}));
+    EXPECT_EQ(page.total, std::optional<std::size_t>(1));
+    EXPECT_TRUE(paging.parse_page({{"totalResults", nullptr}}).items.empty());
+    EXPECT_EQ(paging.parse_count({{"success", true}}), 0u);
 }
 
 }  // namespace

@@ -2,10 +2,6 @@
 // Live Response simulator: their output, exit codes, the requests they made, and that they leave no session open.
 #include <gtest/gtest.h>
 
-#include <sys/wait.h>
-
-#include <array>
-#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -14,6 +10,7 @@
 #include <string>
 
 #include "live_response/lr_fixture.hpp"
+#include "support/run_program.hpp"
 
 #if defined(CBAPI_RESPONSE_CBLR_CLI) && defined(CBAPI_DEFENSE_CBLR_CLI)
 
@@ -34,11 +31,7 @@ std::filesystem::path work_dir(int port) {
     return d;
 }
 
-std::string quote(const std::string& s) {
-    std::string out = "'";
-    for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-    return out + "'";
-}
+std::string quote(const std::string& s) { return test::shell_quote(s); }
 
 // Runs `program --cburl <url> --apitoken <token> <args>` in `dir`.
 CliRun run(const std::string& program, const testing::MockServer& server, const std::string& token,
@@ -46,14 +39,8 @@ CliRun run(const std::string& program, const testing::MockServer& server, const 
     const std::string command = "cd " + quote(dir.string()) + " && " + quote(program) + " --cburl " + server.url() +
                                 " --apitoken " + quote(token) + " " + args + " 2>" +
                                 quote((dir / "stderr.txt").string());
-    CliRun result;
-    FILE* pipe = popen(command.c_str(), "r");
-    if (pipe == nullptr) return result;
-    std::array<char, 4096> buffer{};
-    std::size_t n = 0;
-    while ((n = fread(buffer.data(), 1, buffer.size(), pipe)) > 0) result.out.append(buffer.data(), n);
-    const int status = pclose(pipe);
-    result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    const test::ProgramRun ran = test::run_program(command);
+    CliRun result{ran.exit_code, ran.output, {}};
     std::ifstream errors(dir / "stderr.txt");
     result.err.assign(std::istreambuf_iterator<char>(errors), {});
     return result;

@@ -1,5 +1,6 @@
 // Protection queries on the wire: one q= per clause, sort, offset/limit paging without skipped records, counts
 // through limit=-1, immutable builders, and replies that are not pages.
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <string>
@@ -159,6 +160,27 @@ TEST_F(ProtectionQueryTest, SearchResultsAreFullDocuments) {
     EXPECT_TRUE(c->is_full());
     EXPECT_FALSE(c->policy_id().has_value());  // absent: no extra GET of /computer/4
     EXPECT_EQ(server.request_count(), 1u);
+}
+
+// What ProtectionPaging says of a reply that is not a page or a count (the message of the ServerError).
+TEST(ProtectionPagingReplies, AMalformedPageOrCountSaysWhatIsWrong) {
+    const ProtectionPaging paging{};
+    const auto fails_with = [](const std::string& message) {
+        return ::testing::ThrowsMessage<ServerError>(::testing::StrEq("Received error code 200 from API: " + message));
+    };
+    EXPECT_THAT([&] { (void)paging.parse_page({{"error", "boom"}}); },
+                fails_with("Expected a JSON array of results, got object"));
+    EXPECT_THAT([&] { (void)paging.parse_page(nlohmann::json::array({1})); },
+                fails_with("Expected JSON objects in the results, got number"));
+    EXPECT_THAT([&] { (void)paging.parse_count(nlohmann::json::array()); },
+                fails_with("Expected a JSON object with a count, got array"));
+    EXPECT_THAT([&] { (void)paging.parse_count({{"count", -1}}); },
+                fails_with("Expected 'count' to be a non-negative integer, got -1"));
+    EXPECT_EQ(paging.parse_page(nlohmann::json::array({{{"id", 1}}})).items.size(), 1u);
+    EXPECT_TRUE(paging.parse_page(nullptr).items.empty());
+    EXPECT_TRUE(paging.parse_page(nlohmann::json::object()).items.empty());
+    EXPECT_EQ(paging.parse_count({{"count", nullptr}}), 0u);
+    EXPECT_EQ(paging.parse_count({{"count", 12}}), 12u);
 }
 
 }  // namespace

@@ -1,5 +1,6 @@
 // The paginated query engine (PaginatedQuery + PageCursor + ResponsePaging) through CbResponseAPI, asserting on what
 // the mock server received (exact sorted query strings) and on what the caller gets.
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <atomic>
@@ -765,6 +766,30 @@ TEST_F(PaginatedQueryTest, WhereOnARawQueryThrows) {
     EXPECT_THROW(raw.where("username:bob"), ApiError);
     EXPECT_THROW(raw.and_("username:bob"), ApiError);
     EXPECT_EQ(server.request_count(), 1u);
+}
+
+// What ResponsePaging says of a reply that is not a page or a count (the message of the ServerError).
+TEST(ResponsePagingReplies, AMalformedPageOrCountSaysWhatIsWrong) {
+    const response::ResponsePaging paging(true);
+    const auto fails_with = [](const std::string& message) {
+        return ::testing::ThrowsMessage<ServerError>(::testing::StrEq("Received error code 200 from API: " + message));
+    };
+    EXPECT_THAT([&] { (void)paging.parse_page(nlohmann::json::array()); },
+                fails_with("Expected a search result object, got array"));
+    EXPECT_THAT([&] { (void)paging.parse_page({{"total_results", -1}}); },
+                fails_with("Expected 'total_results' to be a non-negative integer, got -1"));
+    EXPECT_THAT([&] { (void)paging.parse_count({{"total_results", 2.5}}); },
+                fails_with("Expected 'total_results' to be a non-negative integer, got 2.5"));
+    EXPECT_THAT([&] { (void)paging.parse_page({{"total_results", 1}, {"results", "x"}}); },
+                fails_with("Expected 'results' to be an array, got string"));
+    // Items are taken as they come; a missing or null total or results array is 0 / none.
+    const Page page = paging.parse_page({{"total_results", 2}, {"start", 4u}, {"results", {1, "a"}}});
+    EXPECT_EQ(page.items, (std::vector<nlohmann::json>{1, "a"}));
+    EXPECT_EQ(page.total, std::optional<std::size_t>(2));
+    EXPECT_EQ(page.start, std::optional<std::size_t>(4));
+    EXPECT_TRUE(paging.parse_page({{"total_results", nullptr}, {"results", nullptr}}).items.empty());
+    EXPECT_EQ(paging.parse_count(nlohmann::json::object()), 0u);
+    EXPECT_EQ(paging.parse_count({{"total_results", 7}}), 7u);
 }
 
 }  // namespace

@@ -26,15 +26,7 @@ protected:
     }
 
     /// Requests after /api/info, as "METHOD path?query body".
-    std::vector<std::string> log() const {
-        std::vector<std::string> out;
-        for (const auto& r : server.requests()) {
-            if (r.path == "/api/info") continue;
-            out.push_back(r.method + " " + r.path + (r.query.empty() ? "" : "?" + r.query) +
-                          (r.body.empty() ? "" : " " + r.body));
-        }
-        return out;
-    }
+    std::vector<std::string> log() const { return request_log(server); }
 
     testing::MockServer server;
     RecordingSleeper sleeper;

@@ -248,6 +248,17 @@ TEST_F(WatchlistTest, ActionQueryNeedsExactlyOneWhereOnItsField) {
     EXPECT_TRUE(log().size() == 1u);  // only the 404 above
 }
 
+TEST_F(WatchlistTest, AnActionListThatIsNotAnArrayIsAServerError) {
+    server.enqueue("GET", "/api/v1/watchlist/1/action", testing::MockResponse::json({{"error", "boom"}}));
+    try {
+        (void)cb.select<WatchlistAction>().where("watchlist_id:1").size();
+        FAIL() << "expected ServerError";
+    } catch (const ServerError& e) {
+        EXPECT_STREQ(e.what(), "Received error code 200 from API: Expected a JSON array from /api/v1/watchlist/1/action, "
+                               "got object");
+    }
+}
+
 // --- export file format ---------------------------------------------------------------------------------------------
 
 TEST_F(WatchlistTest, ExportEntriesCarryTheRawAndTheReadableQuery) {

@@ -11,20 +11,14 @@
 
 #include "cbapi/testing/mock_server.hpp"
 #include "cbapi/testing/simulators.hpp"
+#include "run_program.hpp"
 
 namespace {
 
-std::string shell_quote(const std::string& arg) {
-    std::string out = "'";
-    for (char c : arg) {
-        if (c == '\'')
-            out += "'\\''";
-        else
-            out.push_back(c);
-    }
-    return out + "'";
-}
+using cbapi::test::shell_quote;
 
+// Runs `command` and passes its output (stdout and stderr) through as it arrives, which run_program() would hold
+// until the end; returns its exit code (127 when it could not start, 128 when it did not exit normally).
 int run(const std::string& command) {
     std::FILE* pipe = ::popen((command + " 2>&1").c_str(), "r");
     if (pipe == nullptr) return 127;

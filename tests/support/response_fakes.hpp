@@ -187,6 +187,17 @@ inline std::vector<testing::RecordedRequest> requests_to(const testing::MockServ
     return out;
 }
 
+/// The requests the server received, but for those to /api/info, as "METHOD path?query body", in order.
+inline std::vector<std::string> request_log(const testing::MockServer& server) {
+    std::vector<std::string> out;
+    for (const auto& r : server.requests()) {
+        if (r.path == "/api/info") continue;
+        out.push_back(r.method + " " + r.path + (r.query.empty() ? "" : "?" + r.query) +
+                      (r.body.empty() ? "" : " " + r.body));
+    }
+    return out;
+}
+
 /// The raw query strings of the requests the server received for `path`, in order.
 inline std::vector<std::string> queries_to(const testing::MockServer& server, const std::string& path) {
     std::vector<std::string> out;

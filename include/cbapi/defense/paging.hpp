@@ -75,17 +75,8 @@ public:
         check_reply(body);
         Page page;
         page.total = parse_count(body);
-        const auto results = body.find("results");
-        if (results == body.end() || results->is_null()) return page;
-        if (!results->is_array())
-            throw ServerError(200, "Expected 'results' to be an array, got " + std::string(results->type_name()));
-        page.items.reserve(results->size());
-        for (auto& item : *results) {
-            if (!item.is_object())
-                throw ServerError(200, "Expected the items of 'results' to be objects, got " +
-                                           std::string(item.type_name()));
-            page.items.push_back(std::move(item));
-        }
+        page.items =
+            cbapi::detail::take_field_items(body, "results", "Expected the items of 'results' to be objects");
         return page;
     }
 
@@ -94,11 +85,7 @@ public:
     /// @throws ServerError for `"success": false` or a count that is not a non-negative integer
     std::size_t parse_count(const nlohmann::json& body) const override {
         check_reply(body);
-        const auto it = body.find("totalResults");
-        if (it == body.end() || it->is_null()) return 0;
-        if (it->is_number_unsigned()) return it->get<std::size_t>();
-        if (it->is_number_integer() && it->get<long long>() >= 0) return static_cast<std::size_t>(it->get<long long>());
-        throw ServerError(200, "Expected 'totalResults' to be a non-negative integer, got " + it->dump().substr(0, 64));
+        return cbapi::detail::count_field(body, "totalResults");
     }
 
     /// Throws for a reply that is not an object or says `"success": false`.

@@ -70,6 +70,46 @@ public:
 
 namespace detail {
 
+// Reading a page reply back, shared by the products' PagingStrategy implementations.
+
+/// The count `body[field]` of a reply (absent or null: 0; a `body` that is no object has none).
+/// @param body the reply @param field e.g. "total_results"
+/// @throws ServerError "Expected '<field>' to be a non-negative integer, got <value>"
+inline std::size_t count_field(const nlohmann::json& body, const std::string& field) {
+    const auto it = body.find(field);
+    if (it == body.end() || it->is_null()) return 0;
+    if (it->is_number_unsigned()) return it->get<std::size_t>();
+    if (it->is_number_integer() && it->get<long long>() >= 0) return static_cast<std::size_t>(it->get<long long>());
+    throw ServerError(200, "Expected '" + field + "' to be a non-negative integer, got " + it->dump().substr(0, 64));
+}
+
+/// The items of a results array, moved out of it.
+/// @param results a JSON array
+/// @param not_an_object when given, every item must be an object, else ServerError "<not_an_object>, got <type>";
+///        when null, items are taken as they are
+inline std::vector<nlohmann::json> take_items(nlohmann::json& results, const char* not_an_object = nullptr) {
+    std::vector<nlohmann::json> items;
+    items.reserve(results.size());
+    for (auto& item : results) {
+        if (not_an_object != nullptr && !item.is_object())
+            throw ServerError(200, std::string(not_an_object) + ", got " + std::string(item.type_name()));
+        items.push_back(std::move(item));
+    }
+    return items;
+}
+
+/// The items of the results array `body[field]`, moved out of it (none when it is absent or null).
+/// @param body the reply (an object) @param field e.g. "results" @param not_an_object as for take_items()
+/// @throws ServerError "Expected '<field>' to be an array, got <type>", or as take_items() says
+inline std::vector<nlohmann::json> take_field_items(nlohmann::json& body, const std::string& field,
+                                                    const char* not_an_object = nullptr) {
+    const auto results = body.find(field);
+    if (results == body.end() || results->is_null()) return {};
+    if (!results->is_array())
+        throw ServerError(200, "Expected '" + field + "' to be an array, got " + std::string(results->type_name()));
+    return take_items(*results, not_an_object);
+}
+
 /// A query's cached result count, shared with its iterations (which correct it as they learn).
 class CountCache {
 public:

@@ -54,12 +54,7 @@ public:
         if (body.is_object() && body.empty()) return page;
         if (!body.is_array())
             throw ServerError(200, "Expected a JSON array of results, got " + std::string(body.type_name()));
-        page.items.reserve(body.size());
-        for (auto& item : body) {
-            if (!item.is_object())
-                throw ServerError(200, "Expected JSON objects in the results, got " + std::string(item.type_name()));
-            page.items.push_back(std::move(item));
-        }
+        page.items = cbapi::detail::take_items(body, "Expected JSON objects in the results");
         return page;
     }
 
@@ -70,11 +65,7 @@ public:
     std::size_t parse_count(const nlohmann::json& body) const override {
         if (!body.is_object())
             throw ServerError(200, "Expected a JSON object with a count, got " + std::string(body.type_name()));
-        const auto it = body.find("count");
-        if (it == body.end() || it->is_null()) return 0;
-        if (it->is_number_unsigned()) return it->get<std::size_t>();
-        if (it->is_number_integer() && it->get<long long>() >= 0) return static_cast<std::size_t>(it->get<long long>());
-        throw ServerError(200, "Expected 'count' to be a non-negative integer, got " + it->dump().substr(0, 64));
+        return cbapi::detail::count_field(body, "count");
     }
 
 private:

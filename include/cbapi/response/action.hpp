@@ -3,8 +3,6 @@
 /// What a Cb Response watchlist or feed does when it hits: action types, the model both action kinds share, and the
 /// query that lists the actions of one watchlist or feed.
 
-#include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <utility>
@@ -16,6 +14,7 @@
 #include "cbapi/detail/json_text.hpp"
 #include "cbapi/errors.hpp"
 #include "cbapi/model.hpp"
+#include "cbapi/query.hpp"
 #include "cbapi/response/model_support.hpp"
 
 namespace cbapi::response {
@@ -121,8 +120,8 @@ protected:
 /// The actions of one watchlist or feed: `select<WatchlistAction>().where("watchlist_id:<id>")`,
 /// `select<FeedAction>().where("group_id:<feed id>")` (or Watchlist::actions(), Feed::actions()).
 ///
-/// Exactly one where() naming the parent is needed; the list is fetched once (`GET <parent>/<id>/action`) and kept.
-/// `M` provides `parent_field` (the where() field) and `list_path(parent_id)`.
+/// Exactly one where() naming the parent is needed; the list is fetched once (`GET <parent>/<id>/action`) and kept,
+/// by a SimpleQuery over that path. `M` provides `parent_field` (the where() field) and `list_path(parent_id)`.
 template <typename M>
 class ActionQuery {
 public:
@@ -136,37 +135,21 @@ public:
     /// @throws ApiError "Field name must be: <parent_field>" for another field or a clause without ':';
     ///         "Cannot have multiple 'where' clauses" for a second where()
     ActionQuery where(const std::string& clause) const {
-        if (parent_) throw ApiError("Cannot have multiple 'where' clauses");
+        if (list_) throw ApiError("Cannot have multiple 'where' clauses");
         const auto colon = clause.find(':');
         if (colon == std::string::npos || clause.substr(0, colon) != M::parent_field)
             throw ApiError(std::string("Field name must be: ") + M::parent_field);
         const std::string id = clause.substr(colon + 1);
         if (id.empty()) throw ApiError(std::string("The ") + M::parent_field + " in the where clause is empty");
         ActionQuery copy(api_);
-        copy.parent_ = id;
+        copy.list_.emplace(api_, M::list_path(id));
         return copy;
     }
 
     /// The actions (one GET, then kept; copies share it).
-    /// @throws ApiError "Must use a search parameter: .where('<parent_field>:<id>')" without where(); the
-    ///         request's exceptions
-    const std::vector<M>& results() const {
-        if (!parent_)
-            throw ApiError(std::string("Must use a search parameter: .where('") + M::parent_field + ":<id>')");
-        std::lock_guard<std::mutex> lock(cache_->mutex);
-        if (!cache_->loaded) {
-            const std::string path = M::list_path(*parent_);
-            const auto body = api_->connection.get_json(path, {}, nlohmann::json::array());
-            if (body.is_array()) {
-                for (const auto& item : body) {
-                    if (!item.is_object()) throw ServerError(200, "Expected JSON objects in the list from " + path);
-                    cache_->items.emplace_back(M(api_, item, true));
-                }
-            }
-            cache_->loaded = true;
-        }
-        return cache_->items;
-    }
+    /// @throws ApiError "Must use a search parameter: .where('<parent_field>:<id>')" without where(); ServerError
+    ///         for a reply that is not a JSON array of objects; the request's exceptions
+    const std::vector<M>& results() const { return list().results(); }
     iterator begin() const { return results().begin(); }
     iterator end() const { return results().end(); }
     /// The number of actions.
@@ -174,20 +157,18 @@ public:
     /// Whether there are none.
     bool empty() const { return results().empty(); }
     /// The first action, if any.
-    std::optional<M> first() const {
-        const auto& r = results();
-        return r.empty() ? std::nullopt : std::optional<M>(r.front());
-    }
+    std::optional<M> first() const { return list().first(); }
 
 private:
-    struct Cache {
-        std::mutex mutex;
-        bool loaded = false;
-        std::vector<M> items;
-    };
+    const SimpleQuery<M>& list() const {
+        if (!list_)
+            throw ApiError(std::string("Must use a search parameter: .where('") + M::parent_field + ":<id>')");
+        return *list_;
+    }
+
     cbapi::detail::ApiHandle api_;
-    std::optional<std::string> parent_;
-    std::shared_ptr<Cache> cache_ = std::make_shared<Cache>();
+    /// The parent's action list, once where() has named the parent.
+    std::optional<SimpleQuery<M>> list_;
 };
 
 }  // namespace cbapi::response

@@ -44,21 +44,12 @@ public:
         page.total = parse_count(body);
         if (const auto it = body.find("start"); it != body.end() && it->is_number_unsigned())
             page.start = it->get<std::size_t>();
-        const auto results = body.find("results");
-        if (results == body.end() || results->is_null()) return page;
-        if (!results->is_array())
-            throw ServerError(200, "Expected 'results' to be an array, got " + std::string(results->type_name()));
-        page.items.reserve(results->size());
-        for (auto& item : *results) page.items.push_back(std::move(item));
+        page.items = cbapi::detail::take_field_items(body, "results");
         return page;
     }
 
     std::size_t parse_count(const nlohmann::json& body) const override {
-        const auto it = body.find("total_results");
-        if (it == body.end() || it->is_null()) return 0;
-        if (it->is_number_unsigned()) return it->get<std::size_t>();
-        if (it->is_number_integer() && it->get<long long>() >= 0) return static_cast<std::size_t>(it->get<long long>());
-        throw ServerError(200, "Expected 'total_results' to be a non-negative integer, got " + it->dump().substr(0, 64));
+        return cbapi::detail::count_field(body, "total_results");
     }
 
     /// The parameters of a facet request for `fields`.
