@@ -19,6 +19,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cbapi/errors.hpp"
+#include "cbapi/files.hpp"
 #include "cbapi/live_response/parse.hpp"
 #include "cbapi/live_response/types.hpp"
 #include "cbapi/live_response/wire.hpp"
@@ -140,6 +141,38 @@ public:
             timeout);
         out.close();
         if (!out) throw ApiError("Write error on local file " + local.string());
+    }
+
+    /// Downloads a file from the endpoint into a local directory, named after the remote path's last component (after
+    /// the last '\\' or '/'). The name goes through cbapi::safe_output_path(), so it can never leave `directory`:
+    /// control characters and the characters Windows refuses become '_', and a name that is empty, "." or ".." is
+    /// refused before anything is sent. An existing regular file of that name is replaced; anything else of that name
+    /// (a directory, a symbolic link that could point elsewhere) is refused. If the download fails, no file of that
+    /// name is left behind.
+    /// @param remote_path remote path, e.g. `C:\\Windows\\win.ini` @param directory an existing local directory
+    /// @param timeout command deadline (default: the manager's)
+    /// @return the local file's path (`directory / name`)
+    /// @throws ApiError (unusable name, `directory` not a directory, something other than a file in the way, write
+    ///         errors); the command's errors
+    /// @code
+    /// auto local = lr.get_file_into("C:\\Windows\\win.ini", ".");  // ./win.ini
+    /// @endcode
+    std::filesystem::path get_file_into(const std::string& remote_path, const std::filesystem::path& directory,
+                                        std::optional<std::chrono::milliseconds> timeout = {}) {
+        const std::filesystem::path local = safe_output_path(directory, remote_path);
+        std::error_code ec;
+        if (!std::filesystem::is_directory(directory, ec))
+            throw ApiError("Cannot write into '" + directory.string() + "': not a directory");
+        const auto existing = std::filesystem::symlink_status(local, ec);
+        if (std::filesystem::exists(existing) && !std::filesystem::is_regular_file(existing))
+            throw ApiError("Refusing to replace '" + local.string() + "': it is not a regular file");
+        try {
+            get_file(remote_path, local, timeout);
+        } catch (...) {
+            std::filesystem::remove(local, ec);
+            throw;
+        }
+        return local;
     }
 
     /// Downloads a file from the endpoint, handing its bytes to `sink` as they arrive.
