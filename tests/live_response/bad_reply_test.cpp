@@ -129,6 +129,13 @@ TEST(BadReplyTest, InvalidUtf8IsKeptByteForByteAndMessagesStayReadable) {
     EXPECT_BAD_REPLY(parse_directory_list(files({{"size", kInvalidUtf8}})), "field 'files[0].size'",
                      "\"bad\xEF\xBF\xBD\xEF\xBF\xBD name\"");
     EXPECT_BAD_REPLY(parse_process_list(processes({{"pid", {{kInvalidUtf8, 1}}}})), "field 'processes[0].pid'");
+    // A long value is cut on a character boundary, so the message itself is valid UTF-8.
+    std::string accents = "a";
+    for (int i = 0; i < 40; ++i) accents += "\xC3\xA9";  // é
+    const std::string message = server_error([&] { (void)parse_directory_list(files({{"size", accents}})); });
+    ASSERT_GT(message.size(), 3u);
+    EXPECT_EQ(message.substr(message.size() - 3), "...");
+    EXPECT_NO_THROW((void)json(message).dump()) << message;
 }
 
 // --- process list --------------------------------------------------------------------------------------------------

@@ -32,11 +32,14 @@
 
 namespace cbapi::live_response::detail {
 
-/// A server value for an error message: its JSON text (invalid UTF-8 replaced), at most 64 characters.
+/// A server value for an error message: its JSON text (invalid UTF-8 replaced), cut to at most 64 bytes on a
+/// character boundary.
 inline std::string excerpt(const nlohmann::json& value) {
     std::string text = value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-    if (text.size() > 64) text = text.substr(0, 61) + "...";
-    return text;
+    if (text.size() <= 64) return text;
+    std::size_t cut = 61;
+    while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0u) == 0x80u) --cut;  // not inside a character
+    return text.substr(0, cut) + "...";
 }
 
 /// ASCII lower case.
