@@ -50,7 +50,7 @@ json processes(json entry) { return {{"processes", json::array({std::move(entry)
 
 // --- directory list ------------------------------------------------------------------------------------------------
 
-TEST(BadReplyTest, DirectoryListReadsTypedEntries) {
+TEST(LiveResponseBadReplyTest, DirectoryListReadsTypedEntries) {
     const auto entries = parse_directory_list(files({{"filename", "win.ini"},
                                                      {"attributes", json::array({"ARCHIVE"})},
                                                      {"size", 92},
@@ -66,7 +66,7 @@ TEST(BadReplyTest, DirectoryListReadsTypedEntries) {
     EXPECT_EQ(entries[0].raw["filename"], "win.ini");
 }
 
-TEST(BadReplyTest, DirectoryListMissingAndNullFieldsGiveDefaults) {
+TEST(LiveResponseBadReplyTest, DirectoryListMissingAndNullFieldsGiveDefaults) {
     for (const json& doc : {json(), json::object(), json{{"files", nullptr}}, json{{"files", json::array()}}})
         EXPECT_TRUE(parse_directory_list(doc).empty()) << doc.dump();
     const json nulls = {{"filename", nullptr},         {"attributes", nullptr},      {"size", nullptr},
@@ -84,7 +84,7 @@ TEST(BadReplyTest, DirectoryListMissingAndNullFieldsGiveDefaults) {
     }
 }
 
-TEST(BadReplyTest, DirectoryListWrongTypesNameTheField) {
+TEST(LiveResponseBadReplyTest, DirectoryListWrongTypesNameTheField) {
     EXPECT_BAD_REPLY(parse_directory_list(files({{"filename", 12}})), "Live Response 'directory list' reply",
                      "field 'files[0].filename' has an unexpected type (number, expected string): 12");
     EXPECT_BAD_REPLY(parse_directory_list(files({{"attributes", "DIRECTORY"}})), "field 'files[0].attributes'",
@@ -102,7 +102,7 @@ TEST(BadReplyTest, DirectoryListWrongTypesNameTheField) {
     EXPECT_BAD_REPLY(parse_directory_list(json("files")), "the reply is not a JSON object (string)");
 }
 
-TEST(BadReplyTest, DirectoryListNumbersOutOfRangeNameTheField) {
+TEST(LiveResponseBadReplyTest, DirectoryListNumbersOutOfRangeNameTheField) {
     EXPECT_BAD_REPLY(parse_directory_list(files({{"size", 1e300}})), "field 'files[0].size': the number 1e+300");
     EXPECT_BAD_REPLY(parse_directory_list(json::parse(R"({"files": [{"size": 18446744073709551616}]})")),
                      "field 'files[0].size'");  // 2^64 (parsed as a double)
@@ -121,7 +121,7 @@ TEST(BadReplyTest, DirectoryListNumbersOutOfRangeNameTheField) {
     EXPECT_EQ(big.at(0).create_time, std::numeric_limits<std::int64_t>::min());
 }
 
-TEST(BadReplyTest, InvalidUtf8IsKeptByteForByteAndMessagesStayReadable) {
+TEST(LiveResponseBadReplyTest, InvalidUtf8IsKeptByteForByteAndMessagesStayReadable) {
     const auto entries = parse_directory_list(files({{"filename", kInvalidUtf8}, {"attributes", json::array({kInvalidUtf8})}}));
     EXPECT_EQ(entries.at(0).filename, kInvalidUtf8);
     EXPECT_EQ(entries.at(0).attributes.at(0), kInvalidUtf8);
@@ -140,7 +140,7 @@ TEST(BadReplyTest, InvalidUtf8IsKeptByteForByteAndMessagesStayReadable) {
 
 // --- process list --------------------------------------------------------------------------------------------------
 
-TEST(BadReplyTest, ProcessListDefaultsAndErrors) {
+TEST(LiveResponseBadReplyTest, ProcessListDefaultsAndErrors) {
     for (const json& doc : {json(), json::object(), json{{"processes", nullptr}}})
         EXPECT_TRUE(parse_process_list(doc).empty()) << doc.dump();
     const auto defaults = parse_process_list(processes(json::object()));
@@ -170,7 +170,7 @@ TEST(BadReplyTest, ProcessListDefaultsAndErrors) {
 
 // --- registry ------------------------------------------------------------------------------------------------------
 
-TEST(BadReplyTest, RegistryKeyDefaultsAndErrors) {
+TEST(LiveResponseBadReplyTest, RegistryKeyDefaultsAndErrors) {
     for (const json& doc : {json(), json::object(), json{{"sub_keys", nullptr}, {"values", nullptr}}}) {
         const auto listing = parse_registry_key(doc);
         EXPECT_TRUE(listing.sub_keys.empty());
@@ -195,7 +195,7 @@ TEST(BadReplyTest, RegistryKeyDefaultsAndErrors) {
     EXPECT_BAD_REPLY(parse_registry_key(json::array()), "the reply is not a JSON object");
 }
 
-TEST(BadReplyTest, RegistryValueNeedsAValueObject) {
+TEST(LiveResponseBadReplyTest, RegistryValueNeedsAValueObject) {
     // value_data is kept as sent, whatever its type.
     for (const json& data : {json("text"), json(1e300), json::array({"a", "b"}), json{{"k", 1}}, json(kInvalidUtf8)}) {
         const auto v = parse_registry_value({{"value", {{"value_name", "x"}, {"value_data", data}}}});
@@ -215,7 +215,7 @@ TEST(BadReplyTest, RegistryValueNeedsAValueObject) {
 
 // --- sessions ------------------------------------------------------------------------------------------------------
 
-TEST(BadReplyTest, SessionInfoDefaultsAndErrors) {
+TEST(LiveResponseBadReplyTest, SessionInfoDefaultsAndErrors) {
     for (const json& doc : {json(), json::object(), json{{"supported_commands", nullptr}, {"drives", nullptr}}}) {
         const auto info = parse_session_info(doc);
         EXPECT_FALSE(info.supported_commands.has_value());  // not said: every command is tried
@@ -237,7 +237,7 @@ TEST(BadReplyTest, SessionInfoDefaultsAndErrors) {
     EXPECT_BAD_REPLY(parse_session_info(json::array()), "the reply is not a JSON object");
 }
 
-TEST(BadReplyTest, DeviceTypeDefaultsAndErrors) {
+TEST(LiveResponseBadReplyTest, DeviceTypeDefaultsAndErrors) {
     for (const json& doc : {json(), json::object(), json{{"deviceInfo", nullptr}}, json{{"deviceInfo", json::object()}}})
         EXPECT_EQ(parse_device_os(doc), OsType::unknown) << doc.dump();
     EXPECT_EQ(parse_device_os({{"deviceInfo", {{"deviceType", "WINDOWS"}}}}), OsType::windows);
@@ -248,7 +248,7 @@ TEST(BadReplyTest, DeviceTypeDefaultsAndErrors) {
     EXPECT_BAD_REPLY(parse_device_os({{"deviceInfo", "WINDOWS"}}), "field 'deviceInfo'", "expected object");
 }
 
-TEST(BadReplyTest, SessionListFindsAnOpenSessionOfTheSensor) {
+TEST(LiveResponseBadReplyTest, SessionListFindsAnOpenSessionOfTheSensor) {
     const json list = json::array({json{{"id", 1}, {"sensor_id", 2}, {"status", "active"}},
                                    json{{"id", 2}, {"sensor_id", 3}, {"status", "close"}},
                                    json{{"id", 3}, {"sensor_id", 3}, {"status", "PENDING"}}, json{{"id", 4}}});
@@ -270,7 +270,7 @@ TEST(BadReplyTest, SessionListFindsAnOpenSessionOfTheSensor) {
 
 // --- ids, file ids and statuses ------------------------------------------------------------------------------------
 
-TEST(BadReplyTest, IdsMustBeUsableInAPath) {
+TEST(LiveResponseBadReplyTest, IdsMustBeUsableInAPath) {
     EXPECT_EQ(parse_id(json{{"id", 7}}, "r"), json(7));
     EXPECT_EQ(parse_id(json{{"id", 7.0}}, "r"), json(7));
     EXPECT_EQ(parse_id(json{{"id", "1001:2"}}, "r"), json("1001:2"));
@@ -291,7 +291,7 @@ TEST(BadReplyTest, IdsMustBeUsableInAPath) {
         EXPECT_BAD_REPLY(parse_id(json{{"id", bad}}, "r"), "field 'id' is not a usable id");
 }
 
-TEST(BadReplyTest, FileIdComesFromTheSubmitReplyOrTheCompletedCommand) {
+TEST(LiveResponseBadReplyTest, FileIdComesFromTheSubmitReplyOrTheCompletedCommand) {
     EXPECT_EQ(parse_file_id({{"file_id", 3}}, {{"file_id", 4}}), json(3));
     EXPECT_EQ(parse_file_id({{"file_id", nullptr}}, {{"file_id", 4}}), json(4));
     EXPECT_EQ(parse_file_id(json(), {{"file_id", "abc"}}), json("abc"));
@@ -302,7 +302,7 @@ TEST(BadReplyTest, FileIdComesFromTheSubmitReplyOrTheCompletedCommand) {
     EXPECT_BAD_REPLY(parse_file_id(json::array(), {{"file_id", 4}}), "the reply is not a JSON object");
 }
 
-TEST(BadReplyTest, StatusIsLowerCaseTextOrEmpty) {
+TEST(LiveResponseBadReplyTest, StatusIsLowerCaseTextOrEmpty) {
     EXPECT_EQ(parse_status({{"status", "COMPLETE"}}, "r"), "complete");
     EXPECT_EQ(parse_status(json::object(), "r"), "");
     EXPECT_EQ(parse_status(json(), "r"), "");
@@ -312,7 +312,7 @@ TEST(BadReplyTest, StatusIsLowerCaseTextOrEmpty) {
     EXPECT_BAD_REPLY(parse_status(json::array(), "r"), "the reply is not a JSON object");
 }
 
-TEST(BadReplyTest, SessionLostBodiesAreRecognisedWithoutThrowing) {
+TEST(LiveResponseBadReplyTest, SessionLostBodiesAreRecognisedWithoutThrowing) {
     EXPECT_TRUE(is_session_lost_reply("Session 3 not found"));
     EXPECT_TRUE(is_session_lost_reply("\"Sensor 3 is offline\""));
     EXPECT_TRUE(is_session_lost_reply(R"({"status": "NOT_FOUND"})"));
@@ -323,7 +323,7 @@ TEST(BadReplyTest, SessionLostBodiesAreRecognisedWithoutThrowing) {
 
 // --- command errors ------------------------------------------------------------------------------------------------
 
-TEST(BadReplyTest, CommandErrorDocumentsAlwaysGiveALiveResponseError) {
+TEST(LiveResponseBadReplyTest, CommandErrorDocumentsAlwaysGiveALiveResponseError) {
     const auto with_code = [](json code) {
         return make_live_response_error("c", {{"status", "error"}, {"result_type", "WinHresult"}, {"result_code", code}});
     };
@@ -355,7 +355,7 @@ TEST(BadReplyTest, CommandErrorDocumentsAlwaysGiveALiveResponseError) {
 
 // --- walk ----------------------------------------------------------------------------------------------------------
 
-TEST(BadReplyTest, WalkEntriesKeepOnlySinglePathComponents) {
+TEST(LiveResponseBadReplyTest, WalkEntriesKeepOnlySinglePathComponents) {
     const auto dir = [](std::string name) {
         DirectoryEntry e;
         e.filename = std::move(name);
@@ -377,12 +377,12 @@ TEST(BadReplyTest, WalkEntriesKeepOnlySinglePathComponents) {
 
 // --- end to end through the simulator ------------------------------------------------------------------------------
 
-class BadReplyEndToEndTest : public test::ResponseLiveResponseTest {
+class LiveResponseBadReplyEndToEndTest : public test::ResponseLiveResponseTest {
 protected:
     response::CbResponseAPI cb = connect();
 };
 
-TEST_F(BadReplyEndToEndTest, ABadCommandResultFailsTheCommandWithTheFieldNamed) {
+TEST_F(LiveResponseBadReplyEndToEndTest, ABadCommandResultFailsTheCommandWithTheFieldNamed) {
     auto lr = cb.live_response(lr_options()).request_session(1);
     // The first poll of the first command gets a completed document with a number where the file name should be.
     server.enqueue("GET", "/api/v1/cblr/session/1/command/1",
@@ -396,7 +396,7 @@ TEST_F(BadReplyEndToEndTest, ABadCommandResultFailsTheCommandWithTheFieldNamed) 
     EXPECT_BAD_REPLY(lr.list_processes(), "Live Response command 'process list' reply", "field 'status'");
 }
 
-TEST_F(BadReplyEndToEndTest, ABadSessionDocumentFailsTheRequestAndClosesTheSession) {
+TEST_F(LiveResponseBadReplyEndToEndTest, ABadSessionDocumentFailsTheRequestAndClosesTheSession) {
     server.enqueue("GET", "/api/v1/cblr/session/1",
                    testing::MockResponse::json({{"id", 1}, {"sensor_id", 1}, {"status", "active"}, {"drives", "C:"}}));
     auto manager = cb.live_response(lr_options());
@@ -405,7 +405,7 @@ TEST_F(BadReplyEndToEndTest, ABadSessionDocumentFailsTheRequestAndClosesTheSessi
     EXPECT_EQ(test::requests(server, "PUT", "/api/v1/cblr/session/1").size(), 1u);  // closed (checked in TearDown too)
 }
 
-TEST_F(BadReplyEndToEndTest, ABadSessionIdIsRefusedBeforeItIsUsedInAPath) {
+TEST_F(LiveResponseBadReplyEndToEndTest, ABadSessionIdIsRefusedBeforeItIsUsedInAPath) {
     server.enqueue("POST", "/api/v1/cblr/session", testing::MockResponse::json({{"id", "../../sensor/1"}}));
     auto manager = cb.live_response(lr_options());
     EXPECT_BAD_REPLY(manager.request_session(1), "Live Response session request for sensor 1",
