@@ -25,6 +25,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "cbapi/detail/json_text.hpp"
 #include "cbapi/errors.hpp"
 #include "cbapi/live_response/live_response.hpp"
 #include "cbapi/logging.hpp"
@@ -244,7 +245,8 @@ private:
                 "  pwd | cd <dir>           show or change the working directory\n"
                 "  dir|ls [path]            list a directory\n"
                 "  cat <file>               print a remote file\n"
-                "  get <remote> <local>     download a file\n"
+                "  get <remote> [local]     download a file (into the current directory when local is omitted,\n"
+                "                           into a local directory under the remote file's name)\n"
                 "  put <local> <remote>     upload a file\n"
                 "  del <file> | mkdir <dir> delete a file, create a directory\n"
                 "  ps [-v] [-p pid]         list processes\n"
@@ -325,11 +327,18 @@ private:
         out_ << "\n";
     }
 
+    // get <remote> [local]: a local directory (or none: the current one) gets the file under the remote file's name,
+    // made safe by Session::get_file_into (the endpoint's name cannot reach outside the directory).
     void get(const std::vector<std::string>& args) {
-        need(args, 2, "get <remote file> <local file>");
+        if (args.empty() || args.size() > 2)
+            throw ShellUsageError("usage: get <remote file> [local file or directory]");
         const std::string remote = resolve(args[0]);
-        session().get_file(remote, std::filesystem::path(args[1]));
-        out_ << "Downloaded " << remote << " to " << args[1] << " (" << std::filesystem::file_size(args[1])
+        std::filesystem::path local = args.size() == 2 ? std::filesystem::path(args[1]) : std::filesystem::path(".");
+        if (std::filesystem::is_directory(local))
+            local = session().get_file_into(remote, local);
+        else
+            session().get_file(remote, local);
+        out_ << "Downloaded " << remote << " to " << local.string() << " (" << std::filesystem::file_size(local)
              << " bytes)\n";
     }
 
@@ -457,7 +466,8 @@ private:
         auto& s = session();
         const auto print_value = [&](const live_response::RegistryValue& v) {
             out_ << fmt::format("  {:<30} {:>10} {}\n", v.name.empty() ? "(Default)" : v.name, v.type,
-                                v.data.is_string() ? v.data.get<std::string>() : v.data.dump());
+                                v.data.is_string() ? v.data.get<std::string>()
+                                                  : cbapi::detail::json_text(v.data));
         };
         if (verb == "query") {
             if (value) {

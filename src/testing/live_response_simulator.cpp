@@ -635,6 +635,14 @@ public:
         if (n == nullptr || n->dir) return std::nullopt;
         return n->content;
     }
+    bool set_file_content(const std::string& product, long long sensor_id, const std::string& path,
+                          const std::string& content) override {
+        std::lock_guard<std::mutex> lock(mutex_);
+        Host* h = host(product, sensor_id);
+        if (h == nullptr) return false;
+        h->write(path, content);
+        return true;
+    }
     bool registry_contains(const std::string& product, long long sensor_id, const std::string& path) const override {
         std::lock_guard<std::mutex> lock(mutex_);
         const Host* h = host(product, sensor_id);

@@ -107,6 +107,29 @@ TEST_F(ResponseCblrCliTest, FilesRegistryAndMemdump) {
     EXPECT_TRUE(std::filesystem::exists(dir / "session.log"));
 }
 
+TEST_F(ResponseCblrCliTest, GetIntoTheCurrentOrAnExistingDirectoryUsesTheRemoteName) {
+    std::filesystem::create_directory(dir / "into");
+    const auto r = cli("-c " + quote("connect 1; get C:\\Windows\\win.ini; get C:\\Windows\\win.ini into; "
+                                     "get C:\\Windows\\System32\\drivers\\etc\\hosts into/hosts.txt; help"));
+    ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+    const std::string ini = *sim->file_content("response", 1, "C:\\Windows\\win.ini");
+    const std::string size = " (" + std::to_string(ini.size()) + " bytes)";
+    EXPECT_NE(r.out.find("Downloaded C:\\Windows\\win.ini to ./win.ini" + size), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("Downloaded C:\\Windows\\win.ini to into/win.ini" + size), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("to into/hosts.txt ("), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("get <remote> [local]"), std::string::npos) << r.out;
+    std::ifstream a(dir / "win.ini"), b(dir / "into" / "win.ini");
+    EXPECT_EQ(std::string(std::istreambuf_iterator<char>(a), {}), ini);
+    EXPECT_EQ(std::string(std::istreambuf_iterator<char>(b), {}), ini);
+    EXPECT_TRUE(std::filesystem::exists(dir / "into" / "hosts.txt"));
+}
+
+TEST_F(ResponseCblrCliTest, GetIntoADirectoryRefusesAnUnusableName) {
+    const auto r = cli("-c " + quote("connect 1; get C:\\"));  // the root has no file name
+    EXPECT_EQ(r.exit_code, 1);
+    EXPECT_NE(r.err.find("has no usable file name"), std::string::npos) << r.err;
+}
+
 TEST_F(ResponseCblrCliTest, ScriptFileAndAnErrorThatStopsTheScript) {
     std::ofstream(dir / "script.txt") << "connect 7\n# a comment\ndir /home\ncat /etc/nothing\npwd\n";
     const auto r = cli("script.txt");

@@ -196,11 +196,8 @@ private:
         if (wire_->product != Product::defense) return os_from_session_data(session_data);
         // Cb Defense: the device's type, as cbapi-python reads it.
         try {
-            const auto doc = wire_->connection.get_json("/integrationServices/v3/device/" + std::to_string(sensor_id),
-                                                        {}, nlohmann::json::object());
-            const auto info = doc.find("deviceInfo");
-            if (info != doc.end() && info->is_object())
-                return os_from_device_type(info->value("deviceType", std::string()));
+            return parse_device_os(wire_->connection.get_json(
+                "/integrationServices/v3/device/" + std::to_string(sensor_id), {}, nlohmann::json::object()));
         } catch (const ApiError& e) {
             logger()->debug("Could not read the type of device {}: {}", sensor_id, e.what());
         }

@@ -19,6 +19,8 @@
 #include <nlohmann/json.hpp>
 
 #include "cbapi/errors.hpp"
+#include "cbapi/files.hpp"
+#include "cbapi/live_response/parse.hpp"
 #include "cbapi/live_response/types.hpp"
 #include "cbapi/live_response/wire.hpp"
 
@@ -57,7 +59,8 @@ class Memdump;
 ///
 /// Errors of every command: ApiError "Command <name> not supported by this sensor" (nothing sent),
 /// LiveResponseError (the command failed on the endpoint; Win32 code decoded), TimeoutError (deadline), ApiError
-/// "Received 404 error from server: ..." and the request's exceptions. A 404 that says the session or sensor is gone
+/// "Received 404 error from server: ...", ServerError for an unusable reply (a field of the wrong type or out of
+/// range, named in the message; see live_response/parse.hpp) and the request's exceptions. A 404 that says the session or sensor is gone
 /// re-establishes the session and resends the command (up to 5 times).
 ///
 /// A Session may be used from one thread at a time; different sessions are independent.
@@ -80,24 +83,13 @@ public:
     nlohmann::json session_data() const { return core().data(); }
     /// The endpoint's operating system (decides path separators and temporary names).
     OsType os_type() const { return core().os; }
-    /// The commands the endpoint supports (empty when the server does not say).
+    /// The commands the endpoint supports (`supported_commands`; empty when the server does not say). The session
+    /// document was checked when the session became active (see parse.hpp), so this does not throw.
     std::vector<std::string> supported_commands() const {
-        std::vector<std::string> out;
-        const auto data = core().data();
-        if (const auto it = data.find("supported_commands"); it != data.end() && it->is_array())
-            for (const auto& c : *it)
-                if (c.is_string()) out.push_back(c.get<std::string>());
-        return out;
+        return detail::parse_session_info(core().data()).supported_commands.value_or(std::vector<std::string>());
     }
-    /// The endpoint's drives (`drives`), e.g. "C:\\".
-    std::vector<std::string> drives() const {
-        std::vector<std::string> out;
-        const auto data = core().data();
-        if (const auto it = data.find("drives"); it != data.end() && it->is_array())
-            for (const auto& d : *it)
-                if (d.is_string()) out.push_back(d.get<std::string>());
-        return out;
-    }
+    /// The endpoint's drives (`drives`, e.g. "C:\\"; empty when the server does not say).
+    std::vector<std::string> drives() const { return detail::parse_session_info(core().data()).drives; }
     /// Whether close() was called (by this or another copy).
     bool closed() const {
         std::lock_guard<std::mutex> lock(core().mutex);
@@ -152,6 +144,38 @@ public:
         if (!out) throw ApiError("Write error on local file " + local.string());
     }
 
+    /// Downloads a file from the endpoint into a local directory, named after the remote path's last component (after
+    /// the last '\\' or '/'). The name goes through cbapi::safe_output_path(), so it can never leave `directory`:
+    /// control characters and the characters Windows refuses become '_', and a name that is empty, "." or ".." is
+    /// refused before anything is sent. An existing regular file of that name is replaced; anything else of that name
+    /// (a directory, a symbolic link that could point elsewhere) is refused. If the download fails, no file of that
+    /// name is left behind.
+    /// @param remote_path remote path, e.g. `C:\\Windows\\win.ini` @param directory an existing local directory
+    /// @param timeout command deadline (default: the manager's)
+    /// @return the local file's path (`directory / name`)
+    /// @throws ApiError (unusable name, `directory` not a directory, something other than a file in the way, write
+    ///         errors); the command's errors
+    /// @code
+    /// auto local = lr.get_file_into("C:\\Windows\\win.ini", ".");  // ./win.ini
+    /// @endcode
+    std::filesystem::path get_file_into(const std::string& remote_path, const std::filesystem::path& directory,
+                                        std::optional<std::chrono::milliseconds> timeout = {}) {
+        const std::filesystem::path local = safe_output_path(directory, remote_path);
+        std::error_code ec;
+        if (!std::filesystem::is_directory(directory, ec))
+            throw ApiError("Cannot write into '" + directory.string() + "': not a directory");
+        const auto existing = std::filesystem::symlink_status(local, ec);
+        if (std::filesystem::exists(existing) && !std::filesystem::is_regular_file(existing))
+            throw ApiError("Refusing to replace '" + local.string() + "': it is not a regular file");
+        try {
+            get_file(remote_path, local, timeout);
+        } catch (...) {
+            std::filesystem::remove(local, ec);
+            throw;
+        }
+        return local;
+    }
+
     /// Downloads a file from the endpoint, handing its bytes to `sink` as they arrive.
     /// @param path remote path @param sink receives the content @param timeout command deadline
     /// @param interval time between two polls of the command
@@ -160,9 +184,7 @@ public:
                       std::optional<std::chrono::milliseconds> interval = {}) {
         const auto submitted = submit({{"name", "get file"}, {"object", path}});
         const auto done = wait(submitted, "get file", path, timeout, interval);
-        nlohmann::json file_id = submitted.value("file_id", nlohmann::json());
-        if (file_id.is_null()) file_id = done.value("file_id", nlohmann::json());
-        if (file_id.is_null()) throw ServerError(200, "Live Response 'get file' for " + path + " returned no file_id");
+        const nlohmann::json file_id = detail::parse_file_id(submitted, done);
         wire().connection.download(core().path() + "/file/" + detail::id_text(file_id) + "/content", sink);
     }
 
@@ -183,9 +205,8 @@ public:
         const Response reply =
             wire().connection.request(HttpMethod::post, upload_path, {}, std::move(body), std::move(headers));
         const auto doc = wire().connection.parse_json(reply, HttpMethod::post, upload_path);
-        if (!doc.is_object() || !doc.contains("id"))
-            throw ServerError(reply.status, "Live Response file upload returned no id: " + doc.dump());
-        run({{"name", "put file"}, {"object", remote_path}, {"file_id", doc["id"]}}, remote_path);
+        const auto file_id = detail::parse_id(doc, "Live Response file upload reply");
+        run({{"name", "put file"}, {"object", remote_path}, {"file_id", file_id}}, remote_path);
     }
 
     /// Uploads a local file to the endpoint; see put_file().
@@ -202,26 +223,9 @@ public:
 
     /// Lists a directory (`directory list`). The path should end with a separator or a wildcard
     /// (`C:\\Windows\\`, `C:\\Windows\\*.exe`).
+    /// @throws ServerError when the reply is unusable (see DirectoryEntry)
     std::vector<DirectoryEntry> list_directory(const std::string& path) {
-        const auto doc = run({{"name", "directory list"}, {"object", path}}, path);
-        std::vector<DirectoryEntry> out;
-        if (const auto it = doc.find("files"); it != doc.end() && it->is_array()) {
-            for (const auto& f : *it) {
-                if (!f.is_object()) continue;
-                DirectoryEntry e;
-                e.filename = f.value("filename", std::string());
-                if (const auto a = f.find("attributes"); a != f.end() && a->is_array())
-                    for (const auto& s : *a)
-                        if (s.is_string()) e.attributes.push_back(s.get<std::string>());
-                e.size = number<std::uint64_t>(f, "size");
-                e.create_time = number<std::int64_t>(f, "create_time");
-                e.last_access_time = number<std::int64_t>(f, "last_access_time");
-                e.last_write_time = number<std::int64_t>(f, "last_write_time");
-                e.raw = f;
-                out.push_back(std::move(e));
-            }
-        }
-        return out;
+        return detail::parse_directory_list(run({{"name", "directory list"}, {"object", path}}, path));
     }
 
     /// Creates a directory (`create directory`).
@@ -229,18 +233,16 @@ public:
 
     /// Walks a directory tree (like Python's `os.walk`): `visit` is called once per directory with its
     /// subdirectory and file names; top-down (parents first; the visitor may prune `directories`) or bottom-up.
+    /// "." and "..", and names the server sends that are not one path component (empty, or with a separator or NUL),
+    /// are left out, so a walk never loops or leaves the tree.
     /// @param top the root @param visit called per directory @param topdown order
     /// @param onerror called with the error of a directory that cannot be listed (that branch is skipped); unset =
     ///        the error propagates
     void walk(const std::string& top, const std::function<void(WalkEntry&)>& visit, bool topdown = true,
               const std::function<void(const std::exception&)>& onerror = {}) {
         WalkEntry entry;
-        entry.path = top;
         try {
-            for (const auto& e : list_directory(path_join(top, "*"))) {
-                if (e.filename == "." || e.filename == "..") continue;
-                (e.is_directory() ? entry.directories : entry.files).push_back(e.filename);
-            }
+            entry = detail::walk_entry(top, list_directory(path_join(top, "*")));
         } catch (const ApiError& e) {
             if (!onerror) throw;
             onerror(e);
@@ -262,27 +264,9 @@ public:
     // --- processes -------------------------------------------------------------------------------------------------
 
     /// The running processes (`process list`).
+    /// @throws ServerError when the reply is unusable (see ProcessEntry)
     std::vector<ProcessEntry> list_processes() {
-        const auto doc = run({{"name", "process list"}}, "");
-        std::vector<ProcessEntry> out;
-        if (const auto it = doc.find("processes"); it != doc.end() && it->is_array()) {
-            for (const auto& p : *it) {
-                if (!p.is_object()) continue;
-                ProcessEntry e;
-                e.pid = number<long long>(p, "pid");
-                e.path = p.value("path", std::string());
-                e.command_line = p.value("command_line", std::string());
-                e.username = p.value("username", std::string());
-                e.sid = p.value("sid", std::string());
-                e.parent = number<long long>(p, "parent");
-                e.proc_guid = p.value("proc_guid", std::string());
-                e.parent_guid = p.value("parent_guid", std::string());
-                e.create_time = number<std::int64_t>(p, "create_time");
-                e.raw = p;
-                out.push_back(std::move(e));
-            }
-        }
-        return out;
+        return detail::parse_process_list(run({{"name", "process list"}}, ""));
     }
 
     /// Kills a process (`kill`), waiting up to 10 s (polls every 0.1 s).
@@ -328,15 +312,9 @@ public:
     // --- registry --------------------------------------------------------------------------------------------------
 
     /// The subkeys and values of a registry key (`reg enum key`).
+    /// @throws ServerError when the reply is unusable (see RegistryKeyListing)
     RegistryKeyListing list_registry_keys_and_values(const std::string& key) {
-        const auto doc = run({{"name", "reg enum key"}, {"object", key}}, key);
-        RegistryKeyListing out;
-        if (const auto it = doc.find("sub_keys"); it != doc.end() && it->is_array())
-            for (const auto& k : *it)
-                if (k.is_string()) out.sub_keys.push_back(k.get<std::string>());
-        if (const auto it = doc.find("values"); it != doc.end() && it->is_array())
-            for (const auto& v : *it) out.values.push_back(registry_value(v));
-        return out;
+        return detail::parse_registry_key(run({{"name", "reg enum key"}, {"object", key}}, key));
     }
 
     /// The names of a key's subkeys (cbapi-python's `list_registry_keys` returned the values instead).
@@ -345,12 +323,9 @@ public:
     }
 
     /// One registry value (`reg query value`). @param key `<key>\\<value name>`
+    /// @throws ServerError when the reply has no `value` object or is otherwise unusable (see RegistryValue)
     RegistryValue get_registry_value(const std::string& key) {
-        const auto doc = run({{"name", "reg query value"}, {"object", key}}, key);
-        const auto it = doc.find("value");
-        if (it == doc.end() || !it->is_object())
-            throw ServerError(200, "Live Response 'reg query value' for " + key + " returned no value");
-        return registry_value(*it);
+        return detail::parse_registry_value(run({{"name", "reg query value"}, {"object", key}}, key));
     }
 
     /// Sets a registry value (`reg set value`).
@@ -370,7 +345,7 @@ public:
                 if (value.is_boolean())
                     data = value.get<bool>() ? "True" : "False";
                 else if (!value.is_string())
-                    data = value.dump();
+                    data = registry_text(value);
             }
         }
         run({{"name", "reg set value"},
@@ -415,6 +390,15 @@ public:
         return a + sep + b;
     }
 
+    /// A registry value's JSON as the text `reg set value` sends. @throws ApiError for text that is not UTF-8
+    static std::string registry_text(const nlohmann::json& value) {
+        try {
+            return value.dump();
+        } catch (const nlohmann::json::type_error&) {
+            throw ApiError("Cannot send a registry value holding text that is not valid UTF-8");
+        }
+    }
+
     /// A fresh temporary file name on the endpoint: `c:\\windows\\temp\\cblr.<12 chars>.tmp` or `/tmp/...`.
     std::string temp_file_name() const {
         const std::string name = "cblr." + random_token(12) + ".tmp";
@@ -432,7 +416,8 @@ public:
                 return wire().connection.post_json(core().path() + "/command", command, false,
                                                    nlohmann::json::object());
             } catch (const ObjectNotFoundError& e) {
-                if (!session_lost(e.body())) throw ApiError("Received 404 error from server: " + e.body());
+                if (!detail::is_session_lost_reply(e.body()))
+                    throw ApiError("Received 404 error from server: " + e.body());
                 if (attempt == kMaxRetries) break;
                 logger()->info("Live Response session {} lost; re-establishing it for command '{}'",
                                detail::id_text(core().id()), name);
@@ -449,10 +434,9 @@ public:
     nlohmann::json wait(const nlohmann::json& submitted, const std::string& name, const std::string& object,
                         std::optional<std::chrono::milliseconds> timeout = {},
                         std::optional<std::chrono::milliseconds> interval = {}) {
-        if (!submitted.is_object() || !submitted.contains("id"))
-            throw ServerError(200, "Live Response command '" + name + "' returned no command id: " + submitted.dump());
+        const auto id = detail::parse_id(submitted, detail::command_reply(name));
         const auto& opts = wire().options;
-        return detail::poll_status(wire(), core().path() + "/command/" + detail::id_text(submitted["id"]), "complete",
+        return detail::poll_status(wire(), core().path() + "/command/" + detail::id_text(id), "complete",
                                    timeout.value_or(opts.command_timeout),
                                    interval.value_or(opts.command_poll_interval), describe(name, object));
     }
@@ -482,20 +466,9 @@ private:
             if (core().closed)
                 throw ApiError("Live Response session " + detail::id_text(core().session_id) + " is closed");
         }
-        const auto it = data.find("supported_commands");
-        if (it == data.end() || !it->is_array()) return;
-        for (const auto& c : *it)
-            if (c.is_string() && c.get<std::string>() == name) return;
+        const auto supported = detail::parse_session_info(data).supported_commands;
+        if (!supported || std::find(supported->begin(), supported->end(), name) != supported->end()) return;
         throw ApiError("Command " + name + " not supported by this sensor");
-    }
-
-    // A 404 that says the session (or the sensor behind it) is gone, rather than that an object is missing.
-    static bool session_lost(const std::string& body) {
-        std::string_view b(body);
-        while (!b.empty() && (b.front() == ' ' || b.front() == '"')) b.remove_prefix(1);
-        if (b.rfind("Sensor", 0) == 0 || b.rfind("Session", 0) == 0) return true;
-        const auto doc = nlohmann::json::parse(body, nullptr, false);
-        return doc.is_object() && doc.value("status", std::string()) == "NOT_FOUND";
     }
 
     void remove_quietly(const std::string& path) {
@@ -504,23 +477,6 @@ private:
         } catch (const std::exception& e) {
             logger()->warn("Could not delete Live Response temporary file {}: {}", path, e.what());
         }
-    }
-
-    template <typename T>
-    static T number(const nlohmann::json& doc, const char* key) {
-        const auto it = doc.find(key);
-        if (it == doc.end() || !it->is_number()) return T{};
-        return static_cast<T>(it->get<double>());
-    }
-
-    static RegistryValue registry_value(const nlohmann::json& v) {
-        RegistryValue out;
-        if (!v.is_object()) return out;
-        out.name = v.value("value_name", std::string());
-        out.type = v.value("value_type", std::string());
-        out.data = v.value("value_data", nlohmann::json());
-        out.raw = v;
-        return out;
     }
 
     static std::string random_token(std::size_t n) {

@@ -49,15 +49,21 @@ struct LiveResponseOptions {
     Clock clock;
 };
 
-/// One entry of a directory listing (`directory list`).
+/// How the result types below are read from the server's documents (live_response/parse.hpp): a field that is missing
+/// or null gets the default shown here ("" / 0 / empty); a field of another type, a number the C++ field cannot hold
+/// (a negative size, 1e300, 2^64, ...) or a list element of the wrong type makes the whole command fail with a
+/// ServerError that names the command and the field ("Live Response 'directory list' reply: field 'files[2].size':
+/// ..."); a number with a fraction keeps its integral part; text is kept byte for byte (invalid UTF-8 included).
+
+/// One entry of a directory listing (`directory list`, list `files`; a missing or null list is empty).
 struct DirectoryEntry {
-    std::string filename;                 ///< name (`.` and `..` included, as the server sends them)
-    std::vector<std::string> attributes;  ///< e.g. "DIRECTORY", "ARCHIVE", "HIDDEN"
-    std::uint64_t size = 0;               ///< bytes
-    std::int64_t create_time = 0;         ///< epoch seconds
-    std::int64_t last_access_time = 0;    ///< epoch seconds
-    std::int64_t last_write_time = 0;     ///< epoch seconds
-    nlohmann::json raw;                   ///< the server's entry
+    std::string filename;                 ///< `filename` (`.` and `..` included, as the server sends them); default ""
+    std::vector<std::string> attributes;  ///< `attributes`, e.g. "DIRECTORY", "ARCHIVE", "HIDDEN"; default empty
+    std::uint64_t size = 0;               ///< `size` in bytes; default 0
+    std::int64_t create_time = 0;         ///< `create_time`, epoch seconds; default 0
+    std::int64_t last_access_time = 0;    ///< `last_access_time`, epoch seconds; default 0
+    std::int64_t last_write_time = 0;     ///< `last_write_time`, epoch seconds; default 0
+    nlohmann::json raw;                   ///< the server's entry (a JSON object)
 
     /// Whether the entry has the DIRECTORY attribute.
     bool is_directory() const {
@@ -67,36 +73,37 @@ struct DirectoryEntry {
     }
 };
 
-/// One running process (`process list`).
+/// One running process (`process list`, list `processes`; a missing or null list is empty). Defaults: "" and 0.
 struct ProcessEntry {
-    long long pid = 0;
-    std::string path;  ///< executable path
-    std::string command_line;
-    std::string username;
-    std::string sid;
-    long long parent = 0;  ///< parent pid
-    std::string proc_guid;
-    std::string parent_guid;
-    std::int64_t create_time = 0;  ///< epoch seconds
-    nlohmann::json raw;            ///< the server's entry
+    long long pid = 0;         ///< `pid`
+    std::string path;          ///< `path`, the executable path
+    std::string command_line;  ///< `command_line`
+    std::string username;      ///< `username`
+    std::string sid;           ///< `sid`
+    long long parent = 0;      ///< `parent`, the parent pid
+    std::string proc_guid;     ///< `proc_guid`
+    std::string parent_guid;   ///< `parent_guid`
+    std::int64_t create_time = 0;  ///< `create_time`, epoch seconds
+    nlohmann::json raw;            ///< the server's entry (a JSON object)
 };
 
-/// A registry value (`reg query value`, `reg enum key`).
+/// A registry value (`reg query value`: the object `value`, which must be present; `reg enum key`: each of `values`).
 struct RegistryValue {
-    std::string name;     ///< value name; empty for the key's default value
-    std::string type;     ///< REG_SZ, REG_DWORD, REG_QWORD, REG_MULTI_SZ, REG_EXPAND_SZ, REG_BINARY
-    nlohmann::json data;  ///< value_data as the server sent it
-    nlohmann::json raw;   ///< the server's entry
+    std::string name;     ///< `value_name`; empty for the key's default value (and when missing)
+    std::string type;     ///< `value_type` (REG_SZ, REG_DWORD, REG_MULTI_SZ, REG_BINARY, ...); default ""
+    nlohmann::json data;  ///< `value_data` as the server sent it, any JSON type; null when missing
+    nlohmann::json raw;   ///< the server's entry (a JSON object)
 };
 
 /// The content of a registry key (`reg enum key`).
 struct RegistryKeyListing {
-    std::vector<std::string> sub_keys;
-    std::vector<RegistryValue> values;
+    std::vector<std::string> sub_keys;  ///< `sub_keys` (strings); default empty
+    std::vector<RegistryValue> values;  ///< `values` (objects); default empty
 };
 
 /// One directory visited by Session::walk(): its path and the names of its subdirectories and files. In a top-down
-/// walk the visitor may remove names from `directories` to skip them.
+/// walk the visitor may remove names from `directories` to skip them. "." and "..", and names that are not a single
+/// path component (empty, or containing '/', '\\' or NUL), are never listed.
 struct WalkEntry {
     std::string path;
     std::vector<std::string> directories;

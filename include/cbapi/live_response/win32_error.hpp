@@ -3,6 +3,8 @@
 /// Decoding of the HRESULTs Live Response reports for failed commands (`result_type: "WinHresult"`), and the
 /// LiveResponseError built from a failed command document.
 
+#include <charconv>
+#include <cmath>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -11,7 +13,9 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "cbapi/detail/json_text.hpp"
 #include "cbapi/errors.hpp"
+#include "cbapi/live_response/parse.hpp"
 
 namespace cbapi::live_response {
 
@@ -85,42 +89,80 @@ inline std::string decode_hresult(long long hresult) {
     return std::string(win32_error_name(hr & 0xFFFFu));
 }
 
+/// The HRESULT in a `result_code` field: an integer from -2^31 to 2^32-1, as a JSON number or as decimal or `0x` hex
+/// text; nullopt for anything else.
+inline std::optional<long long> parse_hresult(const nlohmann::json& value) {
+    constexpr long long lo = -2147483648LL;
+    constexpr long long hi = 4294967295LL;
+    long long v = 0;
+    if (value.is_number_unsigned()) {
+        if (value.get<std::uint64_t>() > static_cast<std::uint64_t>(hi)) return std::nullopt;
+        v = static_cast<long long>(value.get<std::uint64_t>());
+    } else if (value.is_number_integer()) {
+        v = value.get<long long>();
+    } else if (value.is_number_float()) {
+        const double d = value.get<double>();
+        if (!(d >= static_cast<double>(lo) && d <= static_cast<double>(hi)) || std::trunc(d) != d) return std::nullopt;
+        v = static_cast<long long>(d);
+    } else if (value.is_string()) {
+        std::string_view text = value.get_ref<const std::string&>();
+        int base = 10;
+        if (text.size() > 2 && text[0] == '0' && (text[1] == 'x' || text[1] == 'X')) {
+            text.remove_prefix(2);
+            base = 16;
+        }
+        const char* end = text.data() + text.size();
+        const auto [ptr, ec] = std::from_chars(text.data(), end, v, base);
+        if (text.empty() || ec != std::errc() || ptr != end) return std::nullopt;
+    } else {
+        return std::nullopt;
+    }
+    if (v < lo || v > hi) return std::nullopt;
+    return v;
+}
+
 /// The LiveResponseError for a command or session document whose `status` is "error".
 ///
-/// For `result_type: "WinHresult"` the message is "Win32 error code 0x%08X (NAME)" (NAME when decodable); otherwise
-/// the server's `result_desc` (or "unknown error"). The message is prefixed with what failed.
+/// For `result_type: "WinHresult"` the message is "Win32 error code 0x%08X (NAME)" (NAME when decodable), or
+/// "Unknown Win32 error code" without a usable `result_code` (see parse_hresult()); then the server's `result_desc`;
+/// "unknown error" when there is neither. A field of the wrong type is named in the message (the result is still a
+/// LiveResponseError). The message is prefixed with what failed. Never throws.
 /// @param what what failed, e.g. "Live Response command 'get file' on C:\x.txt"
 /// @param doc the server's document
 inline LiveResponseError make_live_response_error(const std::string& what, const nlohmann::json& doc) {
+    const auto field = [&](const char* key) -> const nlohmann::json* {
+        if (!doc.is_object()) return nullptr;
+        const auto it = doc.find(key);
+        return it == doc.end() || it->is_null() ? nullptr : &*it;
+    };
+    const auto unexpected = [](const char* key, const nlohmann::json& v) {
+        return fmt::format("field '{}' has an unexpected type ({}): {}", key, v.type_name(), detail::excerpt(v));
+    };
     std::optional<long long> code;
     std::string decoded;
-    std::string detail;
-    const bool winhresult = doc.is_object() && doc.value("result_type", std::string()) == "WinHresult";
-    if (winhresult) {
-        const auto it = doc.find("result_code");
-        if (it != doc.end() && it->is_number_integer()) code = it->get<long long>();
-        if (it != doc.end() && it->is_number_unsigned()) code = static_cast<long long>(it->get<std::uint64_t>());
-        if (it != doc.end() && it->is_string()) {
-            try {
-                code = std::stoll(it->get<std::string>());
-            } catch (const std::exception&) {
-            }
-        }
+    std::string text;
+    const auto add = [&](const std::string& part) { text += (text.empty() ? "" : ": ") + part; };
+    if (const auto* type = field("result_type"); type != nullptr && !type->is_string()) {
+        add(unexpected("result_type", *type));
+    } else if (type != nullptr && type->get_ref<const std::string&>() == "WinHresult") {
+        const auto* result_code = field("result_code");
+        if (result_code != nullptr) code = parse_hresult(*result_code);
         if (code) {
             decoded = decode_hresult(*code);
-            detail = fmt::format("Win32 error code 0x{:08X}", static_cast<std::uint32_t>(*code));
-            if (!decoded.empty()) detail += " (" + decoded + ")";
+            add(fmt::format("Win32 error code 0x{:08X}", static_cast<std::uint32_t>(*code)));
+            if (!decoded.empty()) text += " (" + decoded + ")";
         } else {
-            detail = "Unknown Win32 error code";
+            add("Unknown Win32 error code");
+            if (result_code != nullptr) add("field 'result_code' is not an HRESULT: " + detail::excerpt(*result_code));
         }
     }
-    if (doc.is_object()) {
-        const auto desc = doc.find("result_desc");
-        if (desc != doc.end() && desc->is_string() && !desc->get<std::string>().empty())
-            detail += (detail.empty() ? "" : ": ") + desc->get<std::string>();
-    }
-    if (detail.empty()) detail = "unknown error";
-    return LiveResponseError(what + " failed: " + detail, doc.dump(), code, decoded);
+    if (const auto* desc = field("result_desc"); desc != nullptr && !desc->is_string())
+        add(unexpected("result_desc", *desc));
+    else if (desc != nullptr && !desc->get_ref<const std::string&>().empty())
+        add(desc->get<std::string>());
+    if (text.empty()) text = "unknown error";
+    return LiveResponseError(what + " failed: " + text,
+                             cbapi::detail::json_text(doc), code, decoded);
 }
 
 }  // namespace cbapi::live_response

@@ -25,9 +25,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include "cbapi/detail/json_number.hpp"
 #include "cbapi/detail/json_text.hpp"
 #include "cbapi/errors.hpp"
-#include "cbapi/model.hpp"
 #include "cbapi/server_version.hpp"
 #include "cbapi/time.hpp"
 

@@ -76,6 +76,12 @@ public:
     /// @param sensor_id the sensor or device id @param path the file's path on the host
     virtual std::optional<std::string> file_content(const std::string& product, long long sensor_id,
                                                     const std::string& path) const = 0;
+    /// Creates or replaces a file on a host, whatever its path (no parent directory is needed): for tests that need
+    /// a file name a real endpoint could report, e.g. one with control characters or `..` components.
+    /// @param product "response" or "defense" @param sensor_id the sensor or device id @param path the file's path
+    /// @param content its bytes @return whether the host exists
+    virtual bool set_file_content(const std::string& product, long long sensor_id, const std::string& path,
+                                  const std::string& content) = 0;
     /// Whether a registry key or value (`<key>\\<value>`) exists on a host.
     virtual bool registry_contains(const std::string& product, long long sensor_id, const std::string& path) const = 0;
     /// Whether a process with this pid runs on a host.
