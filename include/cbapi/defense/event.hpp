@@ -62,12 +62,7 @@ private:
         if (!details || !details->is_object()) return std::nullopt;
         const auto it = details->find(name);
         if (it == details->end() || it->is_null()) return std::nullopt;
-        try {
-            return it->get<T>();
-        } catch (const nlohmann::json::exception&) {
-            throw ApiError(fmt::format("Field 'deviceDetails.{}' of {} has an unexpected type ({})", name, describe(),
-                                       it->type_name()));
-        }
+        return cbapi::detail::convert_field<T>(*it, std::string("deviceDetails.") + name, [this] { return describe(); });
     }
 };
 

@@ -271,7 +271,7 @@ public:
     /// How file_into() names the file it writes.
     enum class FileName {
         md5,               ///< `<MD5>` (upper case)
-        original_filename  ///< the server's `original_filename`, else the last observed file name, else the MD5
+        original_filename  ///< the server's `original_filename`, else the first observed file name, else the MD5
     };
 
     /// Downloads the file (as file()) into `directory`, named after server data that can never make it land
