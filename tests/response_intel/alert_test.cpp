@@ -1,4 +1,6 @@
 // Alert (fields, joins, save) and AlertQuery (search, facets, bulk updates in batches).
+#include <algorithm>
+
 #include <gtest/gtest.h>
 
 #include <set>
@@ -25,10 +27,13 @@ TEST_F(AlertTest, SearchSendsTheClausesAsQAndPages) {
     ASSERT_FALSE(alerts.empty());
     for (const Alert& a : alerts) EXPECT_EQ(a.status(), "Unresolved");
     EXPECT_EQ(q.size(), alerts.size());
-    const auto sent = test::queries_to(server, "/api/v1/alert");
+    auto sent = test::queries_to(server, "/api/v1/alert");
     ASSERT_GE(sent.size(), 2u);
     EXPECT_EQ(sent[0], "cb.urlver=1&facet=false&q=status%3AUnresolved&rows=5&start=0");
-    EXPECT_EQ(sent[1], "cb.urlver=1&facet=false&q=status%3AUnresolved&rows=5&start=5");
+    // Later pages are prefetched concurrently: the server may see them in any order.
+    EXPECT_NE(std::find(sent.begin() + 1, sent.end(), "cb.urlver=1&facet=false&q=status%3AUnresolved&rows=5&start=5"),
+              sent.end())
+        << ::testing::PrintToString(sent);
 }
 
 TEST_F(AlertTest, AlertsNameTheSimulatedHosts) {
