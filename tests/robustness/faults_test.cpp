@@ -27,6 +27,15 @@ testing::FaultOptions standard_faults(std::uint64_t seed) {
     return f;
 }
 
+// Makes every `method` request fail (a 5xx) from now on, and forgets the requests recorded so far.
+void fail_every(testing::MockServer& server, const std::string& method) {
+    testing::FaultOptions always;
+    always.error_rate = 1.0;
+    always.methods = {method};
+    server.set_faults(always);
+    server.clear_requests();
+}
+
 // Consumes `range`, recording ids; returns the exception message if the iteration threw.
 template <typename Range, typename IdOf>
 std::optional<std::string> consume(const Range& range, std::vector<long long>& ids, IdOf id_of) {
@@ -100,11 +109,7 @@ TEST_F(ProtectionFaultsOnce, SavesUnderFaultsLandOnceAndPostsAreNeverRepeated) {
         EXPECT_EQ(cb.fetch<protection::Computer>(i).get_or<std::string>("description", ""),
                   "checked " + std::to_string(i));
     // Creations (POST) are not: a failed one is reported, never sent twice.
-    testing::FaultOptions always;
-    always.error_rate = 1.0;
-    always.methods = {"POST"};
-    server.set_faults(always);
-    server.clear_requests();
+    fail_every(server, "POST");
     auto policy = cb.create<protection::Policy>();
     policy.set_name("Under faults").set_enforcement_level(protection::EnforcementLevel::LevelMedium);
     EXPECT_THROW(policy.save(), ServerError);
@@ -149,11 +154,7 @@ TEST(DefenseFaults, ReadsUnderFaultsSucceedAndAFailedPatchIsNotRepeated) {
     server.set_faults(faults);
     for (int id = 1001; id <= 1020; ++id) EXPECT_EQ(cb.fetch<defense::Device>(id).device_id(), id);
     // PATCH is not idempotent in general: a failed one is reported to the caller, not sent again.
-    testing::FaultOptions always;
-    always.error_rate = 1.0;
-    always.methods = {"PATCH"};
-    server.set_faults(always);
-    server.clear_requests();
+    fail_every(server, "PATCH");
     auto device = cb.fetch<defense::Device>(1001);
     device.set("targetPriorityType", "HIGH");
     EXPECT_THROW(device.save(), ServerError);
@@ -210,11 +211,7 @@ TEST(ResponseFaults, WatchlistSavesUnderFaultsLandOnceAndCreationsAreNeverRepeat
     server.set_faults({});
     for (const auto& id : ids) EXPECT_EQ(cb.fetch<response::Watchlist>(id).name(), "Renamed " + id);
     // A creation (POST) that fails is reported once, never sent again.
-    testing::FaultOptions always;
-    always.error_rate = 1.0;
-    always.methods = {"POST"};
-    server.set_faults(always);
-    server.clear_requests();
+    fail_every(server, "POST");
     auto created = cb.create<response::Watchlist>();
     created.set_name("Under faults").set_index_type("events").set_query("process_name:cmd.exe");
     EXPECT_THROW(created.save(), ServerError);
