@@ -390,15 +390,6 @@ public:
         return a + sep + b;
     }
 
-    /// A registry value's JSON as the text `reg set value` sends. @throws ApiError for text that is not UTF-8
-    static std::string registry_text(const nlohmann::json& value) {
-        try {
-            return value.dump();
-        } catch (const nlohmann::json::type_error&) {
-            throw ApiError("Cannot send a registry value holding text that is not valid UTF-8");
-        }
-    }
-
     /// A fresh temporary file name on the endpoint: `c:\\windows\\temp\\cblr.<12 chars>.tmp` or `/tmp/...`.
     std::string temp_file_name() const {
         const std::string name = "cblr." + random_token(12) + ".tmp";
@@ -450,6 +441,14 @@ public:
     }
 
 private:
+    /// A registry value's JSON as the text `reg set value` sends. @throws ApiError for text that is not UTF-8
+    static std::string registry_text(const nlohmann::json& value) {
+        try {
+            return value.dump();
+        } catch (const nlohmann::json::type_error&) {
+            throw ApiError("Cannot send a registry value holding text that is not valid UTF-8");
+        }
+    }
     static constexpr int kMaxRetries = 5;
 
     detail::SessionCore& core() const { return *lease_->core; }
