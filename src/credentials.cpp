@@ -276,6 +276,23 @@ bool is_known_key(std::string_view key) {
     return false;
 }
 
+// A token, URL or proxy holding a control character would inject text into a request's header block (CR/LF makes
+// a second header): refused wherever credentials come from. The message names the field, never its value.
+void refuse_control_characters(const Credentials& credentials, const std::string& where) {
+    const auto check = [&](std::string_view field, std::string_view value) {
+        for (const char c : value) {
+            const auto b = static_cast<unsigned char>(c);
+            if (b < 0x20 || b == 0x7F)
+                throw CredentialError("The " + std::string(field) + " in " + where +
+                                      " contains a control character (such as a line break); refusing it, since it "
+                                      "would be sent in a request header");
+        }
+    };
+    check("token", credentials.token);
+    check("url", credentials.url);
+    if (credentials.proxy) check("proxy", *credentials.proxy);
+}
+
 // Turns the merged raw values of one profile into Credentials.
 Credentials build_credentials(const Section& values, const std::string& profile) {
     Credentials creds;
@@ -412,10 +429,13 @@ Credentials load_credentials(Product product, const CredentialOptions& options) 
             values["token"] = std::string(trim(key->second)) + "/" + std::string(trim(connector->second));
     }
 
-    return build_credentials(values, profile);
+    Credentials credentials = build_credentials(values, profile);
+    refuse_control_characters(credentials, "credential profile '" + printable(profile, credentials.token) + "'");
+    return credentials;
 }
 
 void validate(const Credentials& credentials) {
+    refuse_control_characters(credentials, "the credentials");
     if (!istarts_with(credentials.url, "http://") && !istarts_with(credentials.url, "https://")) {
         throw CredentialError("Server URL must be a URL: eg. https://localhost (got '" +
                               printable(credentials.url, credentials.token) + "')");

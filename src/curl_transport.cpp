@@ -4,6 +4,7 @@
 
 #include <array>
 #include <atomic>
+#include <cstdint>
 #include <cstdlib>
 #include <cstring>
 #include <functional>
@@ -61,13 +62,19 @@ std::string server_of(const std::string& url) {
     return url.substr(0, end);
 }
 
-[[noreturn]] void throw_for_curl_code(CURLcode code, const char* error_buffer, const std::string& url) {
+// `sent`: whether any of the request reached the wire. For a request that may not be repeated (a POST, a PATCH, a
+// consuming GET), the message then says that its outcome is unknown.
+[[noreturn]] void throw_for_curl_code(CURLcode code, const char* error_buffer, const std::string& url,
+                                      bool repeatable, bool sent) {
     const CurlCodeInfo info = lookup(code);
     std::string detail = curl_easy_strerror(code);
     if (error_buffer[0] != '\0') detail += std::string(" (") + error_buffer + ")";
+    const bool unknown = sent && !repeatable;
+    if (unknown)
+        detail += ". The request was sent, so the server may or may not have carried it out; it was not sent again";
     if (info.failure == Failure::timeout) throw TimeoutError(url, detail, std::nullopt, static_cast<int>(code));
     throw ConnectionError("Received a network connection error from " + server_of(url) + ": " + detail, url,
-                          static_cast<int>(code), info.retryable);
+                          static_cast<int>(code), info.retryable, unknown);
 }
 
 // --- process-wide initialisation and the shared cache -------------------------------------------------------------
@@ -118,16 +125,57 @@ struct Exchange {
     const std::function<bool(std::string_view)>* sink = nullptr;
     int status = 0;
     std::vector<std::string> secrets;  // values that must not reach the trace log
+    // The caps of the request (0 = none), what has arrived so far (after decompression), and the cap that stopped
+    // the transfer, if one did.
+    std::uint64_t max_body = 0;
+    std::uint64_t max_sink = 0;
+    std::uint64_t body_bytes = 0;
+    std::uint64_t sink_bytes = 0;
+    std::uint64_t exceeded = 0;
+    const char* exceeded_option = nullptr;
+
+    bool to_sink() const { return sink != nullptr && *sink && status >= 200 && status < 300; }
+
+    bool head = false;  // a HEAD reply declares a length but has no body
+
+    // Whether `more` bytes still fit under the cap of where they go (counting them); records the cap when not.
+    bool admit(std::uint64_t more) {
+        std::uint64_t& count = to_sink() ? sink_bytes : body_bytes;
+        count += more;
+        return fits(count);
+    }
+    // Whether a body of `total` bytes fits under the cap of where it goes; records the cap when not.
+    bool fits(std::uint64_t total) {
+        const bool sinking = to_sink();
+        const std::uint64_t cap = sinking ? max_sink : max_body;
+        if (cap == 0 || total <= cap) return true;
+        exceeded = cap;
+        exceeded_option = sinking ? "ConnectionOptions::max_download_bytes" : "ConnectionOptions::max_response_bytes";
+        return false;
+    }
 };
 
 size_t on_body(char* data, size_t size, size_t count, void* user) {
     auto* ex = static_cast<Exchange*>(user);
-    if (ex->sink != nullptr && *ex->sink && ex->status >= 200 && ex->status < 300) {
+    const std::size_t bytes = size * count;
+    if (!ex->admit(bytes)) return 0;  // aborts the transfer (CURLE_WRITE_ERROR)
+    if (ex->to_sink()) {
         // A successful body goes to the sink as it arrives; false from the sink aborts the transfer.
-        return (*ex->sink)(std::string_view(data, size * count)) ? size * count : 0;
+        return (*ex->sink)(std::string_view(data, bytes)) ? bytes : 0;
     }
-    ex->response.body.append(data, size * count);
-    return size * count;
+    ex->response.body.append(data, bytes);
+    return bytes;
+}
+
+// The value of a Content-Length header line, when it is a plain number.
+std::optional<std::uint64_t> content_length(std::string_view value) {
+    if (value.empty() || value.size() > 19) return std::nullopt;
+    std::uint64_t n = 0;
+    for (const char c : value) {
+        if (c < '0' || c > '9') return std::nullopt;
+        n = n * 10 + static_cast<std::uint64_t>(c - '0');
+    }
+    return n;
 }
 
 size_t on_header(char* data, size_t size, size_t count, void* user) {
@@ -141,7 +189,12 @@ size_t on_header(char* data, size_t size, size_t count, void* user) {
     } else if (const auto colon = line.find(':'); colon != std::string_view::npos) {
         auto value = line.substr(colon + 1);
         while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.remove_prefix(1);
-        ex->response.headers.add(std::string(line.substr(0, colon)), std::string(value));
+        while (!value.empty() && (value.back() == ' ' || value.back() == '\t')) value.remove_suffix(1);
+        const auto name = line.substr(0, colon);
+        // A declared length past the cap stops the transfer before the body (a compressed body can only grow).
+        if (header_name_equals(name, "Content-Length") && ex->status >= 200 && !ex->head)
+            if (const auto declared = content_length(value); declared && !ex->fits(*declared)) return 0;
+        ex->response.headers.add(std::string(name), std::string(value));
     }
     return size * count;
 }
@@ -236,6 +289,9 @@ public:
         Exchange ex;
         ex.cancel = request.cancel.get();
         ex.sink = &request.body_sink;
+        ex.max_body = request.max_body_bytes;
+        ex.max_sink = request.max_sink_bytes;
+        ex.head = request.method == HttpMethod::head;
         if (!proxy_password_.empty()) ex.secrets.push_back(proxy_password_);
         if (request.digest_auth && !request.digest_auth->password.empty())
             ex.secrets.push_back(request.digest_auth->password);
@@ -259,9 +315,17 @@ public:
             release(std::move(slot));
             throw RequestCancelled();
         }
-        if (*rc != CURLE_OK) {
+        if (ex.exceeded_option != nullptr) {
             release(std::move(slot));
-            throw_for_curl_code(*rc, error_buffer, request.url);
+            throw ResponseTooLargeError("The reply to " + request.url + " exceeded the limit of " +
+                                            std::to_string(ex.exceeded) + " bytes (" + ex.exceeded_option + ")",
+                                        request.url, ex.exceeded);
+        }
+        if (*rc != CURLE_OK) {
+            long request_size = 0;
+            curl_easy_getinfo(h, CURLINFO_REQUEST_SIZE, &request_size);
+            release(std::move(slot));
+            throw_for_curl_code(*rc, error_buffer, request.url, may_repeat(request), request_size > 0);
         }
         long status = 0;
         curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
@@ -290,6 +354,10 @@ private:
         // libcurl has: brotli costs a server far more CPU for large pages, for no gain on these JSON replies.)
         curl_easy_setopt(h, CURLOPT_ACCEPT_ENCODING, "gzip, deflate");
         curl_easy_setopt(h, CURLOPT_TCP_KEEPALIVE, 1L);
+        // libcurl silently sends a request again on a new connection when a reused one turns out dead after the
+        // request was written ("Connection died, retrying a fresh connect"). A request that must reach the server
+        // at most once therefore never goes out on a reused connection.
+        if (!may_repeat(request)) curl_easy_setopt(h, CURLOPT_FRESH_CONNECT, 1L);
         curl_easy_setopt(h, CURLOPT_ERRORBUFFER, error_buffer);
         curl_easy_setopt(h, CURLOPT_HTTPHEADER, headers);
         curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, &on_body);
@@ -331,9 +399,9 @@ private:
 
         if (options_.connect_timeout.count() > 0)
             curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(options_.connect_timeout.count()));
-        if (options_.timeout.count() > 0)
-            curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, static_cast<long>(options_.timeout.count()));
-        if (options_.low_speed_time.count() > 0) {
+        const auto deadline = request.timeout.count() > 0 ? request.timeout : options_.timeout;
+        if (deadline.count() > 0) curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, static_cast<long>(deadline.count()));
+        if (options_.low_speed_time.count() > 0 && options_.low_speed_limit > 0) {
             curl_easy_setopt(h, CURLOPT_LOW_SPEED_TIME, static_cast<long>(options_.low_speed_time.count()));
             curl_easy_setopt(h, CURLOPT_LOW_SPEED_LIMIT, options_.low_speed_limit);
         }

@@ -3,7 +3,9 @@
 /// The connection layer: base URL, authentication headers, JSON helpers, retries, status → exception mapping and
 /// request logging, on top of a Transport.
 
+#include <atomic>
 #include <chrono>
+#include <cstdint>
 #include <exception>
 #include <functional>
 #include <memory>
@@ -31,13 +33,41 @@
 
 namespace cbapi {
 
-/// Options of a Connection beyond its credentials. Defaults suit an interactive tool; the product APIs set their
-/// own (Cb Response: a 120 s request timeout, like cbapi-python).
+/// The read cache of a connection (and so of an API object): GET replies for objects read by id are reused for a
+/// short time, as cbapi-python keeps fetched objects for 60 s, so that no workflow asks for the same object twice in
+/// a row. Reads that exist to observe change never use it.
+struct CacheOptions {
+    /// How long a reply is reused; 0 = no cache.
+    std::chrono::milliseconds ttl{60'000};
+    /// At most this many replies are kept, and at most this many bytes of them (as received); the oldest go first.
+    std::size_t max_entries = 1024;
+    std::uint64_t max_bytes = std::uint64_t{64} << 20;
+    /// The clock the TTL is measured on; unset = std::chrono::steady_clock. Tests inject one.
+    std::function<std::chrono::steady_clock::time_point()> clock;
+};
+
+/// Options of a Connection beyond its credentials. The defaults hold for every product: a careful client of a
+/// production server, bounded in time and memory whatever the server does (docs/transport.md).
 struct ConnectionOptions {
-    /// Time allowed for a whole request (0 = no limit).
-    std::chrono::milliseconds timeout{0};
+    /// Deadline for a whole API call (0 = no limit). 120 s, as cbapi-python has for Cb Response.
+    std::chrono::milliseconds timeout{120'000};
+    /// Deadline for a whole download to a file or sink (Connection::download; 0 = no limit).
+    std::chrono::milliseconds download_timeout{3'600'000};
     /// Time allowed to connect (0 = libcurl's default).
     std::chrono::milliseconds connect_timeout{30'000};
+    /// Give up on a call (or download) during which fewer than `low_speed_limit` bytes/s arrive for
+    /// `low_speed_time`: a server that goes silent, or trickles a byte every few seconds, cannot hold a call. 0 for
+    /// either = off.
+    long low_speed_limit = 100;
+    std::chrono::seconds low_speed_time{120};
+    /// Most bytes of a reply kept in memory (JSON and error replies), counted after decompression as they arrive;
+    /// past it the call fails with ResponseTooLargeError. 0 = no limit.
+    std::uint64_t max_response_bytes = std::uint64_t{256} << 20;
+    /// Most bytes of a download (Connection::download: binaries, Live Response files and memory dumps), counted
+    /// after decompression. 0 = no limit.
+    std::uint64_t max_download_bytes = std::uint64_t{16} << 30;
+    /// The read cache (get_json_cached()).
+    CacheOptions cache;
     /// Which failures are retried and how often.
     RetryPolicy retry;
     /// How long to wait between retries.
@@ -46,7 +76,9 @@ struct ConnectionOptions {
     Sleeper sleeper;
     /// Appended to the User-Agent after a space (identifies the integration to the server's administrators).
     std::string integration_name;
-    /// The transport; unset = libcurl, configured from the credentials' TLS and proxy settings.
+    /// The transport; unset = libcurl, configured from the credentials' TLS and proxy settings and the timeouts
+    /// above. A transport given here keeps its own timeouts; the size caps and deadlines above still travel with
+    /// every request (Request::max_body_bytes, Request::timeout).
     std::shared_ptr<Transport> transport;
     /// Idle keep-alive connections kept by the libcurl transport.
     std::size_t max_idle_connections = 16;
@@ -57,6 +89,9 @@ struct ConnectionOptions {
 /// Cheap to copy (copies share one state) and safe to use from many threads at once: its state is immutable after
 /// construction and the transport is thread-safe.
 ///
+/// While a connection (or a copy) lives, its token and the URL and proxy passwords are known to the redaction step
+/// of exception texts and log lines (cbapi/errors.hpp).
+///
 /// @code
 /// cbapi::Connection conn(cbapi::load_credentials(cbapi::Product::response));
 /// nlohmann::json info = conn.get_json("/api/info");
@@ -64,19 +99,23 @@ struct ConnectionOptions {
 class Connection {
 public:
     /// @param credentials url, token, TLS and proxy settings (validated here)
-    /// @param options timeouts, retries, transport
-    /// @throws CredentialError when the url is not http(s) or the token is empty
-    explicit Connection(const Credentials& credentials, ConnectionOptions options = {})
-        : state_(std::make_shared<State>(make_state(credentials, std::move(options)))) {}
+    /// @param options timeouts, caps, retries, transport
+    /// @throws CredentialError when the url is not http(s), the token is empty, or either (or the integration name)
+    ///         holds control characters
+    explicit Connection(const Credentials& credentials, ConnectionOptions options = {});
 
     /// The server URL (no trailing '/').
-    const std::string& url() const noexcept { return state_->url; }
+    const std::string& url() const noexcept;
     /// The User-Agent sent with every request.
-    const std::string& user_agent() const noexcept { return state_->user_agent; }
+    const std::string& user_agent() const noexcept;
     /// The options in force.
-    const ConnectionOptions& options() const noexcept { return state_->options; }
+    const ConnectionOptions& options() const noexcept;
 
     /// Sends a request to `url() + path` with the authentication headers, retrying as the policy allows.
+    ///
+    /// A POST or PATCH (unless `read_only`) is sent at most once, by every layer: when its connection fails after
+    /// it was sent, the ConnectionError says that its outcome is unknown (ConnectionError::outcome_unknown()).
+    /// The reply body is capped at ConnectionOptions::max_response_bytes.
     /// @param method HTTP method
     /// @param path absolute path on the server, starting with '/'
     /// @param params query parameters (sorted and encoded like cbapi-python)
@@ -86,22 +125,10 @@ public:
     /// @param cancel optional flag that aborts the request (throws RequestCancelled) when set
     /// @return the response, with a status below 400
     /// @throws ObjectNotFoundError (404), UnauthorizedError (401), ServerError (other >= 400), ConnectionError,
-    ///         TimeoutError
+    ///         ResponseTooLargeError, TimeoutError
     Response request(HttpMethod method, std::string_view path, const QueryParams& params = {}, std::string body = {},
                      Headers headers = {}, bool read_only = false,
-                     std::shared_ptr<const std::atomic<bool>> cancel = nullptr) const {
-        Request req;
-        req.cancel = std::move(cancel);
-        req.method = method;
-        const std::string target = make_target(path, params);
-        req.url = state_->url + target;
-        req.headers = std::move(headers);
-        req.headers.set("X-Auth-Token", state_->token);
-        req.headers.set("User-Agent", state_->user_agent);
-        req.body = std::move(body);
-        req.read_only = read_only;
-        return send_with_retries(req, target);
-    }
+                     std::shared_ptr<const std::atomic<bool>> cancel = nullptr) const;
 
     /// GET a JSON document, like cbapi-python's `get_object`.
     /// @param path absolute path on the server @param params query parameters
@@ -112,53 +139,41 @@ public:
     /// @param cancel optional flag that aborts the request (throws RequestCancelled) when set
     nlohmann::json get_json(std::string_view path, const QueryParams& params = {},
                             nlohmann::json default_value = nullptr,
-                            std::shared_ptr<const std::atomic<bool>> cancel = nullptr) const {
-        const Response resp = request(HttpMethod::get, path, params, {}, {}, false, std::move(cancel));
-        if (resp.status == 204) return default_value;
-        if (resp.status != 200) unexpected_status(HttpMethod::get, path, resp);
-        return parse_json(resp, HttpMethod::get, path);
-    }
+                            std::shared_ptr<const std::atomic<bool>> cancel = nullptr) const;
 
-    /// GETs `path` and hands the body of a successful reply to `sink` piece by piece as it arrives, so that a large
-    /// download never sits in memory. Retries as request() does, but only while nothing has reached the sink yet.
+    /// GET a JSON document through the read cache (CacheOptions): a reply to the same path and parameters younger
+    /// than the TTL is reused without a request, concurrent identical requests are sent once, and any write through
+    /// this connection (POST, PUT, PATCH, DELETE) to the path, or to a path above or below it, forgets it. For
+    /// objects read by id; reads that observe change (polling, an explicit refresh, search pages and counts) use
+    /// get_json(). The caller gets its own copy of the document.
+    /// @throws as get_json()
+    nlohmann::json get_json_cached(std::string_view path, const QueryParams& params = {},
+                                   nlohmann::json default_value = nullptr) const;
+
+    /// Forgets the cached replies for `path`, for the paths below it and above it (e.g. after a change made in a
+    /// way the connection cannot see).
+    void invalidate(std::string_view path) const;
+
+    /// GET a JSON document that the server hands out only once (it dequeues what it returns, like Cb Defense
+    /// notifications). The request is sent once, on a fresh connection, and never repeated by any layer.
+    /// @param path absolute path on the server @param params query parameters
+    /// @param what what the reply carries, for the error message (e.g. "notifications")
+    /// @return the parsed body; null for 204
+    /// @throws ConnectionError, TimeoutError or ServerError whose message says that the `what` the reply carried
+    ///         may be lost; the HTTP status exceptions of request()
+    nlohmann::json consume_json(std::string_view path, const QueryParams& params, std::string_view what) const;
+
+    /// GETs `path` and hands the body of a successful (2xx) reply to `sink` piece by piece as it arrives, so that a
+    /// large download never sits in memory. Nothing but a 2xx body ever reaches the sink: any other status (a
+    /// redirect included) is an error before the first byte. Retries as request() does, but only while nothing has
+    /// reached the sink yet. Capped at ConnectionOptions::max_download_bytes, with the download deadline.
     /// @param path absolute path on the server @param params query parameters
     /// @param sink receives the body in order; an exception it throws aborts the transfer and is rethrown
     /// @return the response (status and headers; its body is empty)
-    /// @throws the exceptions of request(), and whatever `sink` throws
+    /// @throws ServerError "Unexpected HTTP status" for a status other than 2xx; the exceptions of request(), and
+    ///         whatever `sink` throws
     Response download(std::string_view path, const std::function<void(std::string_view)>& sink,
-                      const QueryParams& params = {}) const {
-        bool delivered = false;
-        std::exception_ptr sink_error;
-        Request req;
-        req.method = HttpMethod::get;
-        const std::string target = make_target(path, params);
-        req.url = state_->url + target;
-        req.headers.set("X-Auth-Token", state_->token);
-        req.headers.set("User-Agent", state_->user_agent);
-        req.body_sink = [&](std::string_view chunk) {
-            try {
-                delivered = true;
-                sink(chunk);
-                return true;
-            } catch (...) {
-                sink_error = std::current_exception();
-                return false;
-            }
-        };
-        Response resp;
-        try {
-            resp = send_with_retries(req, target, &delivered);
-        } catch (...) {
-            if (sink_error) std::rethrow_exception(sink_error);
-            throw;
-        }
-        if (sink_error) std::rethrow_exception(sink_error);
-        if (!resp.body.empty()) {  // a transport that does not stream
-            sink(resp.body);
-            resp.body.clear();
-        }
-        return resp;
-    }
+                      const QueryParams& params = {}) const;
 
     /// POST a JSON body (sorted keys, `Content-Type: application/json`).
     /// @param path absolute path on the server @param body the JSON body
@@ -167,179 +182,38 @@ public:
     /// @return the parsed reply; `default_value` for 204 or an empty body
     /// @throws ServerError for a reply that is not JSON; the exceptions of request()
     nlohmann::json post_json(std::string_view path, const nlohmann::json& body, bool read_only = false,
-                             nlohmann::json default_value = nullptr) const {
-        return send_json(HttpMethod::post, path, body, read_only, std::move(default_value));
-    }
+                             nlohmann::json default_value = nullptr) const;
     /// PUT a JSON body; see post_json().
     nlohmann::json put_json(std::string_view path, const nlohmann::json& body,
-                            nlohmann::json default_value = nullptr) const {
-        return send_json(HttpMethod::put, path, body, false, std::move(default_value));
-    }
+                            nlohmann::json default_value = nullptr) const;
     /// PATCH a JSON body; see post_json().
     nlohmann::json patch_json(std::string_view path, const nlohmann::json& body,
-                              nlohmann::json default_value = nullptr) const {
-        return send_json(HttpMethod::patch, path, body, false, std::move(default_value));
-    }
+                              nlohmann::json default_value = nullptr) const;
     /// DELETE; the reply parsed as JSON when there is one, else `default_value`.
-    nlohmann::json delete_json(std::string_view path, nlohmann::json default_value = nullptr) const {
-        const Response resp = request(HttpMethod::del, path);
-        return reply_json(resp, HttpMethod::del, path, std::move(default_value));
-    }
+    nlohmann::json delete_json(std::string_view path, nlohmann::json default_value = nullptr) const;
 
     /// Sends `body` serialised as JSON with sorted keys and `Content-Type: application/json`; returns the raw
     /// response (for callers that must inspect a reply that may not be JSON).
     Response send_json_raw(HttpMethod method, std::string_view path, const nlohmann::json& body,
-                           bool read_only = false) const {
-        Headers headers;
-        headers.set("Content-Type", "application/json");
-        std::string text;
-        try {
-            text = body.dump();
-        } catch (const nlohmann::json::type_error&) {
-            // Only text the caller put in the document can be invalid UTF-8 (replies are checked when parsed).
-            throw ApiError("Cannot send a request body holding text that is not valid UTF-8 to " + std::string(path));
-        }
-        return request(method, path, {}, std::move(text), std::move(headers), read_only);
-    }
+                           bool read_only = false) const;
 
     /// Parses a response body as JSON.
-    /// @throws ServerError "Cannot parse response as JSON: ..." (token redacted) for a body that is not JSON, is
+    /// @throws ServerError "Cannot parse response as JSON: ..." (secrets redacted) for a body that is not JSON, is
     ///         not valid UTF-8 or nests arrays/objects deeper than detail::max_json_depth levels
-    nlohmann::json parse_json(const Response& resp, HttpMethod method, std::string_view path) const {
-        auto parsed = detail::parse_json_body(resp.body);
-        if (parsed.is_discarded()) {
-            const std::string body = detail::redact(resp.body, state_->token);
-            throw ServerError(resp.status, "Cannot parse response as JSON: " + detail::truncate_for_log(body, 256),
-                              std::string(to_string(method)), state_->url + std::string(path), body);
-        }
-        return parsed;
-    }
+    nlohmann::json parse_json(const Response& resp, HttpMethod method, std::string_view path) const;
 
 private:
-    struct State {
-        std::string url;
-        std::string token;
-        std::string user_agent;
-        ConnectionOptions options;
-    };
+    struct State;
 
-    static State make_state(const Credentials& credentials, ConnectionOptions options) {
-        validate(credentials);
-        State s;
-        s.url = credentials.url;
-        while (!s.url.empty() && s.url.back() == '/') s.url.pop_back();
-        s.token = credentials.token;
-        s.user_agent = std::string("cbapi-cpp/") + version_string + " " + curl_version_string();
-        if (!options.integration_name.empty()) s.user_agent += " " + options.integration_name;
-        if (!options.sleeper) options.sleeper = real_sleeper();
-
-        auto log = logger();
-        if (s.url.size() >= 7 && header_name_equals(std::string_view(s.url).substr(0, 7), "http://"))
-            log->warn("Connecting to Cb server on unencrypted HTTP: {} (the API token travels in clear text)", s.url);
-        if (!credentials.ssl_verify)
-            log->warn("TLS certificate verification is disabled for {}", s.url);
-        else if (!credentials.ssl_verify_hostname)
-            log->warn("TLS host name verification is disabled for {}", s.url);
-
-        if (!options.transport) {
-            TransportOptions t;
-            t.verify_peer = credentials.ssl_verify;
-            t.verify_hostname = credentials.ssl_verify && credentials.ssl_verify_hostname;
-            t.ca_bundle = credentials.ssl_cert_file.value_or("");
-            t.force_tls_1_2 = credentials.ssl_force_tls_1_2;
-            t.proxy = credentials.proxy;
-            t.ignore_system_proxy = credentials.ignore_system_proxy;
-            t.connect_timeout = options.connect_timeout;
-            t.timeout = options.timeout;
-            t.max_idle_connections = options.max_idle_connections;
-            options.transport = make_curl_transport(std::move(t));
-        }
-        s.options = std::move(options);
-        return s;
-    }
-
-    static std::string make_target(std::string_view path, const QueryParams& params) {
-        std::string target(path);
-        if (target.empty() || target.front() != '/') target.insert(target.begin(), '/');
-        if (!params.empty()) target += "?" + detail::encode_query(params);
-        return target;
-    }
-
+    Request make_request(HttpMethod method, const std::string& target) const;
     nlohmann::json send_json(HttpMethod method, std::string_view path, const nlohmann::json& body, bool read_only,
-                             nlohmann::json default_value) const {
-        const Response resp = send_json_raw(method, path, body, read_only);
-        return reply_json(resp, method, path, std::move(default_value));
-    }
-
+                             nlohmann::json default_value) const;
     nlohmann::json reply_json(const Response& resp, HttpMethod method, std::string_view path,
-                              nlohmann::json default_value) const {
-        if (resp.status == 204 || resp.body.empty()) return default_value;
-        if (resp.status < 200 || resp.status >= 300) unexpected_status(method, path, resp);
-        return parse_json(resp, method, path);
-    }
-
-    [[noreturn]] void unexpected_status(HttpMethod method, std::string_view path, const Response& resp) const {
-        const std::string body = detail::redact(resp.body, state_->token);
-        throw ServerError(resp.status, "Unknown error: " + detail::truncate_for_log(body, 256),
-                          std::string(to_string(method)), state_->url + std::string(path), body);
-    }
-
-    // `no_retry` (downloads): once it is true, failures are not retried (part of the body was already delivered).
-    Response send_with_retries(const Request& req, const std::string& target, const bool* no_retry = nullptr) const {
-        const auto& opts = state_->options;
-        const auto log = logger();
-        const std::string_view method = to_string(req.method);
-        if (!req.body.empty() && log->should_log(spdlog::level::debug))
-            log->debug("Sending HTTP {} {} with {}", method, target,
-                       detail::truncate_for_log(detail::redact(req.body, state_->token)));
-
-        const bool may_retry = RetryPolicy::may_retry(req);
-        for (int attempt = 0;; ++attempt) {
-            if (req.cancel && req.cancel->load()) throw RequestCancelled();
-            bool can_retry = may_retry && attempt < opts.retry.max_retries;
-            const auto started = std::chrono::steady_clock::now();
-            Response resp;
-            try {
-                resp = opts.transport->send(req);
-            } catch (const ConnectionError& e) {
-                if (req.cancel && req.cancel->load()) throw RequestCancelled();
-                if (no_retry != nullptr && *no_retry) can_retry = false;
-                if (!can_retry || !opts.retry.retry_connection_errors || !e.retryable()) throw;
-                wait_before_retry(attempt, std::nullopt, method, target, e.what());
-                continue;
-            }
-            if (log->should_log(spdlog::level::debug)) {
-                const std::chrono::duration<double> took = std::chrono::steady_clock::now() - started;
-                log->debug("HTTP {} {} took {:.3f}s (response {})", method, target, took.count(), resp.status);
-            }
-            if (can_retry && opts.retry.is_retryable_status(resp.status)) {
-                wait_before_retry(attempt, resp.headers.get("Retry-After"), method, target,
-                                  "response " + std::to_string(resp.status));
-                continue;
-            }
-            if (resp.status >= 400) {
-                const std::string note =
-                    attempt > 0 ? fmt::format("Gave up after {} retr{}.", attempt, attempt == 1 ? "y" : "ies")
-                                : std::string();
-                detail::throw_for_status(resp.status, std::string(method), req.url,
-                                         detail::redact(resp.body, state_->token), note);
-            }
-            return resp;
-        }
-    }
-
+                              nlohmann::json default_value) const;
+    [[noreturn]] void unexpected_status(HttpMethod method, std::string_view path, const Response& resp) const;
+    Response send_with_retries(const Request& req, const std::string& target, const bool* no_retry = nullptr) const;
     void wait_before_retry(int attempt, const std::optional<std::string>& retry_after, std::string_view method,
-                           const std::string& target, const std::string& reason) const {
-        const auto& opts = state_->options;
-        std::chrono::milliseconds delay = opts.backoff.delay(attempt);
-        if (retry_after) {
-            if (auto server_delay = detail::parse_retry_after(*retry_after, std::chrono::system_clock::now()))
-                delay = std::min(*server_delay, opts.backoff.max_retry_after);
-        }
-        logger()->info("Retrying HTTP {} {} in {} ms (retry {} of {}): {}", method, target, delay.count(),
-                       attempt + 1, opts.retry.max_retries, reason);
-        opts.sleeper(delay);
-    }
+                           const std::string& target, const std::string& reason) const;
 
     std::shared_ptr<const State> state_;
 };

@@ -10,25 +10,34 @@
 ///     │   ├── ObjectNotFoundError   404
 ///     │   └── UnauthorizedError     401
 ///     ├── ConnectionError           no usable HTTP exchange (libcurl failure: refused, reset, TLS, proxy ...)
+///     │   └── ResponseTooLargeError a reply exceeded a size cap
 ///     ├── TimeoutError              a request or a wait ran out of time
 ///     ├── CredentialError           missing/invalid credentials or configuration
 ///     ├── InvalidObjectError        a model failed validation before save
 ///     ├── MoreThanOneResultError    one() found zero or several results
 ///     └── LiveResponseError         a Live Response command or session failed on the endpoint
 /// ```
-/// No message ever contains the API token.
+/// No message ever contains a secret: every text an exception carries (message, URI, body, details) passes through
+/// one redaction step that knows the API token of every live connection in every form a server may echo it in
+/// (as is, JSON-escaped, percent-encoded; a Cb Defense token's API key half), proxy and URL passwords.
 
+#include <cstdint>
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <utility>
 
 namespace cbapi {
+namespace detail {
+/// `text` with every known secret replaced by "<redacted>" (see cbapi/detail/secrets.hpp).
+std::string redact_secrets(std::string_view text);
+}  // namespace detail
 
-/// Base of every exception the SDK throws.
+/// Base of every exception the SDK throws. The message is redacted (detail::redact_secrets) when it is made.
 class ApiError : public std::runtime_error {
 public:
-    explicit ApiError(const std::string& message) : std::runtime_error(message) {}
+    explicit ApiError(const std::string& message) : std::runtime_error(detail::redact_secrets(message)) {}
 };
 
 /// The server answered with an HTTP status the call cannot accept.
@@ -40,7 +49,11 @@ public:
     /// @param uri the full request URI (server URL, path and query)
     /// @param body the response body as received (the token, if echoed, is redacted)
     HttpError(const std::string& message, int status, std::string method, std::string uri, std::string body)
-        : ApiError(message), status_(status), method_(std::move(method)), uri_(std::move(uri)), body_(std::move(body)) {}
+        : ApiError(message),
+          status_(status),
+          method_(std::move(method)),
+          uri_(detail::redact_secrets(uri)),
+          body_(detail::redact_secrets(body)) {}
 
     /// The HTTP status code.
     int status() const noexcept { return status_; }
@@ -116,8 +129,19 @@ public:
     /// @param uri the full request URI (may be empty for configuration errors)
     /// @param curl_code the libcurl error code (CURLcode), 0 if none
     /// @param retryable whether repeating an idempotent request may succeed
-    ConnectionError(const std::string& message, std::string uri = {}, int curl_code = 0, bool retryable = false)
-        : ApiError(message), uri_(std::move(uri)), curl_code_(curl_code), retryable_(retryable) {}
+    /// @param outcome_unknown whether the request may have reached the server (see outcome_unknown())
+    ConnectionError(const std::string& message, std::string uri = {}, int curl_code = 0, bool retryable = false,
+                    bool outcome_unknown = false)
+        : ApiError(message),
+          uri_(detail::redact_secrets(uri)),
+          curl_code_(curl_code),
+          retryable_(retryable),
+          outcome_unknown_(outcome_unknown) {}
+
+    /// Whether the request was (at least partly) sent before the exchange failed, so that the server may or may not
+    /// have carried it out. For a request that changes state (a POST or PATCH) the SDK never sends it again: check
+    /// on the server before repeating it.
+    bool outcome_unknown() const noexcept { return outcome_unknown_; }
 
     /// The full request URI.
     const std::string& uri() const noexcept { return uri_; }
@@ -130,6 +154,23 @@ private:
     std::string uri_;
     int curl_code_;
     bool retryable_;
+    bool outcome_unknown_;
+};
+
+/// A reply was larger than the cap the call allows (ConnectionOptions::max_response_bytes for replies kept in
+/// memory, ConnectionOptions::max_download_bytes for downloads), counted after decompression as it arrived; the
+/// transfer was stopped there. Message: "The reply to <uri> exceeded the limit of <limit> bytes (<which option>)".
+class ResponseTooLargeError : public ConnectionError {
+public:
+    /// @param message the full message @param uri the request URI @param limit the cap in bytes
+    ResponseTooLargeError(const std::string& message, std::string uri, std::uint64_t limit)
+        : ConnectionError(message, std::move(uri), 0, false, false), limit_(limit) {}
+
+    /// The cap that was exceeded, in bytes.
+    std::uint64_t limit() const noexcept { return limit_; }
+
+private:
+    std::uint64_t limit_;
 };
 
 /// A request, or a wait for a server-side state (e.g. a Live Response command), ran out of time.
@@ -143,7 +184,10 @@ public:
     /// @param curl_code the libcurl code, 0 if the timeout did not come from libcurl
     TimeoutError(std::string uri, const std::string& message, std::optional<int> status = std::nullopt,
                  int curl_code = 0)
-        : ApiError(format(uri, message, status)), uri_(std::move(uri)), status_(status), curl_code_(curl_code) {}
+        : ApiError(format(uri, message, status)),
+          uri_(detail::redact_secrets(uri)),
+          status_(status),
+          curl_code_(curl_code) {}
 
     /// The URI that timed out (may be empty).
     const std::string& uri() const noexcept { return uri_; }
@@ -194,7 +238,7 @@ public:
     /// @param decoded_win32_error the name of the Win32 error (e.g. "ERROR_FILE_NOT_FOUND"), empty if unknown
     LiveResponseError(const std::string& message, std::string details, std::optional<long long> win32_error = {},
                       std::string decoded_win32_error = {})
-        : ApiError(message), details_(std::move(details)), win32_error_(win32_error),
+        : ApiError(message), details_(detail::redact_secrets(details)), win32_error_(win32_error),
           decoded_win32_error_(std::move(decoded_win32_error)) {}
 
     /// The server's command or session document (JSON text).

@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <atomic>
 #include <cctype>
+#include <chrono>
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -100,6 +102,18 @@ struct Request {
     std::string body;
     /// Marks a non-idempotent request (e.g. a POST search) as a read, so that it may be retried.
     bool read_only = false;
+    /// Marks a request whose reply the server hands out only once (Cb Defense notifications are dequeued when
+    /// read): like a POST, it is never sent twice by any layer, even though it is a GET.
+    bool consuming = false;
+    /// Most bytes of body (counted after decompression, as they arrive) the transport keeps in Response::body;
+    /// 0 = no limit. Past it the transfer is aborted with ResponseTooLargeError.
+    std::uint64_t max_body_bytes = 0;
+    /// Most bytes the transport hands to body_sink; 0 = no limit. Past it the transfer is aborted with
+    /// ResponseTooLargeError.
+    std::uint64_t max_sink_bytes = 0;
+    /// Deadline for the whole request, replacing the transport's own (TransportOptions::timeout); 0 = the
+    /// transport's.
+    std::chrono::milliseconds timeout{0};
     /// When set and true, the transfer is aborted as soon as possible (an abandoned iteration's prefetch).
     std::shared_ptr<const std::atomic<bool>> cancel;
     /// When set, a transport may hand the body of a successful (2xx) response to it piece by piece as it arrives,
@@ -109,6 +123,13 @@ struct Request {
     /// Authenticate with HTTP digest (the transport answers the server's challenge); the password is never logged.
     std::optional<DigestAuth> digest_auth;
 };
+
+/// Whether a layer may send this request again after a failure: idempotent methods and reads marked `read_only`,
+/// never a consuming request. A transport must not re-send any other request on its own (libcurl does so on a
+/// reused connection that died, unless told not to).
+inline bool may_repeat(const Request& request) noexcept {
+    return (is_idempotent(request.method) || request.read_only) && !request.consuming;
+}
 
 /// Thrown when a request was aborted through its cancel flag.
 class RequestCancelled : public std::exception {

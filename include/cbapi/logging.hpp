@@ -15,6 +15,10 @@ namespace cbapi {
 std::shared_ptr<spdlog::logger> logger();
 
 /// Replaces the SDK's logger (e.g. with one that writes to the application's sinks).
+///
+/// Each sink the logger has at this call is wrapped so that every line reaching it is redacted like exception texts
+/// (the API token in any form, URL and proxy passwords). Add sinks before calling set_logger(): a sink added to
+/// the logger afterwards receives lines unredacted.
 /// @param replacement the new logger; `nullptr` restores the default stderr logger.
 void set_logger(std::shared_ptr<spdlog::logger> replacement);
 

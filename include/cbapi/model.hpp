@@ -225,10 +225,11 @@ public:
     /// Whether the whole document has been loaded.
     bool is_full() const noexcept { return full_; }
 
-    /// Loads the object from the server (GET of its URL), replacing the local document.
+    /// Loads the object from the server (GET of its URL), replacing the local document. Always asks the server (the
+    /// lazy load of a partial object may reuse a reply of the last CacheOptions::ttl instead).
     /// @throws InvalidObjectError for an object without id; ObjectNotFoundError and the request's exceptions
     void refresh() {
-        load();
+        load(false);
         on_refreshed();
     }
 
@@ -266,7 +267,7 @@ protected:
     /// Loads the object if it is partial and has an id. (Loading fills in what the object is; it does not change
     /// what the caller set, which is why a const object may do it.)
     void ensure_loaded() const {
-        if (!full_ && !id().empty()) load();
+        if (!full_ && !id().empty()) load(true);
     }
 
     /// Called after the document was replaced by the server's.
@@ -277,11 +278,13 @@ protected:
     void mark_full(bool full) noexcept { full_ = full; }
 
 private:
-    void load() const {
+    // `cached`: a lazy load may reuse a recent reply (Connection::get_json_cached); refresh() always asks the server.
+    void load(bool cached) const {
         const std::string key = id();
         if (key.empty())
             throw InvalidObjectError("Cannot load a " + info_->type_name + " that has no " + info_->primary_key);
-        nlohmann::json loaded = api_->connection.get_json(info_->path_for(doc_));
+        const std::string path = info_->path_for(doc_);
+        nlohmann::json loaded = cached ? api_->connection.get_json_cached(path) : api_->connection.get_json(path);
         if (info_->unwrap) loaded = info_->unwrap(std::move(loaded));
         if (!loaded.is_object())
             throw ServerError(200, fmt::format("Expected a JSON object for {} {}, got {}", info_->type_name, key,

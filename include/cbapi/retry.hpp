@@ -18,7 +18,7 @@ namespace cbapi {
 /// Which failed requests are repeated, and how often.
 ///
 /// Only idempotent requests (GET, HEAD, PUT, DELETE) and requests marked `read_only` are ever retried; a POST or
-/// PATCH that changes state is sent exactly once.
+/// PATCH that changes state, and a GET whose reply the server consumes (Request::consuming), is sent at most once.
 struct RetryPolicy {
     /// Retries after the first attempt (0 disables retrying).
     int max_retries = 5;
@@ -33,9 +33,7 @@ struct RetryPolicy {
         return std::find(retry_statuses.begin(), retry_statuses.end(), status) != retry_statuses.end();
     }
     /// Whether a request may be retried at all.
-    static bool may_retry(const Request& request) noexcept {
-        return is_idempotent(request.method) || request.read_only;
-    }
+    static bool may_retry(const Request& request) noexcept { return may_repeat(request); }
 };
 
 /// How long to wait before each retry: exponential with jitter.

@@ -28,11 +28,12 @@ struct TransportOptions {
     bool ignore_system_proxy = false;
     /// Time allowed to establish the connection (TCP + TLS + proxy); 0 = libcurl's default (300 s).
     std::chrono::milliseconds connect_timeout{30'000};
-    /// Time allowed for the whole request; 0 = no limit.
-    std::chrono::milliseconds timeout{0};
-    /// Abort when the transfer stays below `low_speed_limit` bytes/s for `low_speed_time`; 0 = off.
-    std::chrono::seconds low_speed_time{0};
-    long low_speed_limit = 0;
+    /// Time allowed for the whole request, unless the request sets its own (Request::timeout); 0 = no limit.
+    std::chrono::milliseconds timeout{120'000};
+    /// Abort when fewer than `low_speed_limit` bytes/s arrive (or leave) for `low_speed_time`: a server that stops
+    /// sending, or trickles a byte every few seconds, cannot hold a call beyond that. 0 for either = off.
+    std::chrono::seconds low_speed_time{120};
+    long low_speed_limit = 100;
     /// Idle connections (easy handles) kept for reuse.
     std::size_t max_idle_connections = 16;
 };
@@ -43,8 +44,11 @@ public:
     virtual ~Transport() = default;
 
     /// Sends the request and returns the server's response, whatever its status.
-    /// @throws ConnectionError when no HTTP response was obtained (with the libcurl code and whether it is
-    ///         retryable), TimeoutError when the request ran out of time.
+    /// Must never send the request twice unless may_repeat(request) is true; must enforce the request's body caps
+    /// and deadline.
+    /// @throws ConnectionError when no HTTP response was obtained (with the libcurl code, whether it is retryable
+    ///         and whether the request may have reached the server), ResponseTooLargeError when the body exceeds a
+    ///         cap of the request, TimeoutError when the request ran out of time.
     virtual Response send(const Request& request) = 0;
 };
 

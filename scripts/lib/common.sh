@@ -7,7 +7,7 @@ CBAPI_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 CBAPI_PACKAGES=(
   cmake ninja-build g++ pkg-config
   libcurl4-openssl-dev nlohmann-json3-dev libfmt-dev libspdlog-dev
-  libgtest-dev libgmock-dev libcpp-httplib-dev libssl-dev libcli11-dev
+  libgtest-dev libgmock-dev libcpp-httplib-dev libssl-dev libcli11-dev zlib1g-dev
 )
 
 # Extra packages of the test command only: clang and its runtime for the libFuzzer targets, doxygen for the API

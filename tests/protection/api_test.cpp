@@ -43,9 +43,9 @@ TEST_F(CbProtectionApiTest, UrlAndTokenConstructor) {
     EXPECT_TRUE(cb.server_version());
 }
 
-TEST_F(CbProtectionApiTest, NoDefaultRequestTimeoutButAConnectTimeout) {
+TEST_F(CbProtectionApiTest, ARequestTimeoutAndAConnectTimeoutByDefault) {
     const ApiOptions options;
-    EXPECT_EQ(options.connection.timeout.count(), 0);
+    EXPECT_EQ(options.connection.timeout, std::chrono::seconds(120));
     EXPECT_GT(options.connection.connect_timeout.count(), 0);
 }
 

@@ -4,6 +4,7 @@
 // simulator received ("METHOD path?query body"). Exits non-zero when an example's exit code is not the expected one.
 #include <cstdio>
 #include <iostream>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -79,8 +80,15 @@ int main(int argc, char** argv) {
         }
     }
     std::cout << "--- requests ---" << std::endl;
-    for (const auto& r : server.requests())
-        std::cout << r.method << " " << r.path << (r.query.empty() ? "" : "?" + r.query)
-                  << (r.body.empty() ? "" : " " + r.body) << std::endl;
+    std::map<std::string, int> gets;
+    for (const auto& r : server.requests()) {
+        const std::string target = r.path + (r.query.empty() ? "" : "?" + r.query);
+        std::cout << r.method << " " << target << (r.body.empty() ? "" : " " + r.body) << std::endl;
+        if (r.method == "GET") ++gets[target];
+    }
+    // The same object asked for twice in one run (the read cache should have answered): a test that sets
+    // NO_REPEATED_GETS fails on these lines.
+    for (const auto& [target, n] : gets)
+        if (n > 1) std::cout << "repeated GET (" << n << " times): " << target << std::endl;
     return result;
 }

@@ -1,7 +1,13 @@
 // Secrets never reach logs: replacement, header allow-list, truncation.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <string>
+#include <vector>
+
 #include "cbapi/detail/redact.hpp"
+#include "cbapi/detail/secrets.hpp"
+#include "cbapi/errors.hpp"
 
 namespace cbapi {
 namespace {
@@ -51,3 +57,40 @@ TEST(Redaction, TruncatesLongText) {
 
 }  // namespace
 }  // namespace cbapi
+
+// --- the process-wide secret registry behind every exception text and log line -------------------------------------
+
+TEST(SecretRegistry, EveryFormAServerMayEchoIsKnown) {
+    const auto forms = cbapi::detail::secret_forms("KEY12345/CONN 6\"7");
+    const auto has = [&](const std::string& f) { return std::find(forms.begin(), forms.end(), f) != forms.end(); };
+    EXPECT_TRUE(has("KEY12345/CONN 6\"7"));
+    EXPECT_TRUE(has("KEY12345\\/CONN 6\\\"7"));   // JSON with an escaped slash
+    EXPECT_TRUE(has("KEY12345/CONN 6\\\"7"));     // JSON without
+    EXPECT_TRUE(has("KEY12345%2FCONN%206%227"));  // percent-encoded
+    EXPECT_TRUE(has("KEY12345%2fCONN%206%227"));  // ... with lower-case hex
+    EXPECT_TRUE(has("KEY12345%2FCONN+6%227"));    // ... as a query value
+    EXPECT_TRUE(has("KEY12345"));                 // the API key half of a Cb Defense token
+    EXPECT_TRUE(cbapi::detail::secret_forms("abc").empty());  // too short to redact without garbling text
+}
+
+TEST(SecretRegistry, UrlPasswordsAreFoundAsWrittenAndDecoded) {
+    EXPECT_EQ(cbapi::detail::url_passwords("https://user:p%40ss-word@host:8443/path?a=b@c"),
+              (std::vector<std::string>{"p%40ss-word", "p@ss-word"}));
+    EXPECT_TRUE(cbapi::detail::url_passwords("https://host/path?user:x@y").empty());
+    EXPECT_TRUE(cbapi::detail::url_passwords("https://user@host").empty());
+}
+
+TEST(SecretRegistry, ASecretIsRedactedWhileARegistrationHoldsItAndForgottenAfter) {
+    const std::string secret = "registry-secret-42";
+    EXPECT_EQ(cbapi::detail::redact_secrets("x " + secret), "x " + secret);
+    {
+        cbapi::detail::SecretRegistration one({secret});
+        {
+            cbapi::detail::SecretRegistration two({secret});
+            EXPECT_EQ(cbapi::detail::redact_secrets("x " + secret), "x <redacted>");
+        }
+        EXPECT_EQ(cbapi::detail::redact_secrets("x " + secret), "x <redacted>");  // still held by `one`
+        EXPECT_STREQ(cbapi::ApiError("got " + secret).what(), "got <redacted>");
+    }
+    EXPECT_EQ(cbapi::detail::redact_secrets("x " + secret), "x " + secret);
+}

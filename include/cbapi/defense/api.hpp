@@ -29,7 +29,8 @@ namespace cbapi::defense {
 
 /// Options of a CbDefenseAPI.
 struct ApiOptions {
-    /// Connection settings (no request timeout by default, as in cbapi-python).
+    /// Connection settings: the defaults of ConnectionOptions, as for every product (a 120 s request timeout, a
+    /// low-speed limit and reply caps; docs/transport.md). cbapi-python sets no timeout for Defense.
     ConnectionOptions connection;
     /// Where credentials come from when the API is made from a profile.
     CredentialOptions credentials;
@@ -132,18 +133,24 @@ public:
 
     /// The queued notifications: `GET /integrationServices/v3/notification` → `notifications` (needs a SIEM key).
     /// A 204 or a reply without the array gives an empty list (cbapi-python fails on a 204).
+    ///
+    /// The server dequeues what it returns, so the request is sent once and never repeated (not even by libcurl on
+    /// a dead keep-alive connection): a broken reply would otherwise be retried into an empty one and its
+    /// notifications silently lost. Such a failure is an error that says they may be lost.
     /// @return the notifications
-    /// @throws ServerError for `"success": false` (with the server's message) or a malformed reply; the request's
-    ///         exceptions
+    /// @throws ServerError for `"success": false` (with the server's message) or a malformed reply ("... may be
+    ///         lost"); ConnectionError or TimeoutError saying the notifications may be lost; the request's HTTP
+    ///         status exceptions
     std::vector<Notification> get_notifications() const {
-        const auto body = state_->connection.get_json("/integrationServices/v3/notification", {},
-                                                      nlohmann::json::object());
+        auto body = state_->connection.consume_json("/integrationServices/v3/notification", {}, "notifications");
+        if (body.is_null()) body = nlohmann::json::object();
         DefensePaging::check_reply(body);
         std::vector<Notification> out;
         const auto it = body.find("notifications");
         if (it == body.end() || it->is_null()) return out;
         if (!it->is_array())
-            throw ServerError(200, "Expected 'notifications' to be an array, got " + std::string(it->type_name()));
+            throw ServerError(200, "Expected 'notifications' to be an array, got " + std::string(it->type_name()) +
+                                       "; the notifications this reply carried may be lost");
         for (const auto& n : *it) out.emplace_back(n);
         return out;
     }

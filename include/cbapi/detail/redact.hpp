@@ -76,10 +76,16 @@ inline nlohmann::json redact_secret_fields(nlohmann::json doc) {
     return doc;
 }
 
-/// At most `limit` bytes of `text`, with a marker saying how much was cut.
+std::string redact_secrets(std::string_view text);  // cbapi/errors.hpp
+
+/// At most `limit` bytes of `text` with every known secret redacted first (so that no part of a secret survives the
+/// cut), with a marker saying how much was cut.
 inline std::string truncate_for_log(std::string_view text, std::size_t limit = 1024) {
-    if (text.size() <= limit) return std::string(text);
-    return std::string(text.substr(0, limit)) + "... (" + std::to_string(text.size() - limit) + " more bytes)";
+    std::string redacted = redact_secrets(text);
+    if (redacted.size() <= limit) return redacted;
+    const std::size_t more = redacted.size() - limit;
+    redacted.resize(limit);
+    return redacted + "... (" + std::to_string(more) + " more bytes)";
 }
 
 }  // namespace cbapi::detail

@@ -6,6 +6,7 @@
 #include <chrono>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <utility>
 
@@ -123,16 +124,42 @@ inline std::pair<nlohmann::json, nlohmann::json> establish(const Wire& wire, lon
     const auto& conn = wire.connection;
     nlohmann::json session_id;
     if (wire.product == Product::defense) {
-        const auto reply = conn.post_json(wire.base + "/session/" + std::to_string(sensor_id),
-                                          {{"sensor_id", sensor_id}}, false, nlohmann::json::object());
-        session_id = parse_id(reply, "Live Response session request for device " + std::to_string(sensor_id));
+        try {
+            const auto reply = conn.post_json(wire.base + "/session/" + std::to_string(sensor_id),
+                                              {{"sensor_id", sensor_id}}, false, nlohmann::json::object());
+            session_id = parse_id(reply, "Live Response session request for device " + std::to_string(sensor_id));
+        } catch (const ConnectionError& e) {
+            // The request is never sent twice; Cb Defense has no session list to find out what became of it.
+            if (!e.outcome_unknown()) throw;
+            throw ConnectionError(std::string(e.what()) + "; a session with device " + std::to_string(sensor_id) +
+                                      " may have been created on the server (it expires on its own)",
+                                  e.uri(), e.curl_code(), false, true);
+        }
     } else {
         const auto sessions = conn.get_json(wire.base + "/session", {}, nlohmann::json::array());
         if (auto open = find_open_session(sessions, sensor_id)) session_id = std::move(*open);
         if (session_id.is_null()) {
-            const auto reply =
-                conn.post_json(wire.base + "/session", {{"sensor_id", sensor_id}}, false, nlohmann::json::object());
-            session_id = parse_id(reply, "Live Response session request for sensor " + std::to_string(sensor_id));
+            try {
+                const auto reply = conn.post_json(wire.base + "/session", {{"sensor_id", sensor_id}}, false,
+                                                  nlohmann::json::object());
+                session_id = parse_id(reply, "Live Response session request for sensor " + std::to_string(sensor_id));
+            } catch (const ConnectionError& e) {
+                // The request reached the server but its reply was lost, and it is never sent twice: the session it
+                // created (if any) is the sensor's open session now. Take it, so that it is used and closed rather
+                // than left pending on the server.
+                if (!e.outcome_unknown()) throw;
+                std::optional<nlohmann::json> created;
+                try {
+                    created = find_open_session(conn.get_json(wire.base + "/session", {}, nlohmann::json::array()),
+                                                sensor_id);
+                } catch (const ApiError&) {
+                }
+                if (!created) throw;
+                logger()->info("The reply to the Live Response session request for sensor {} was lost; using the "
+                               "session it created ({})",
+                               sensor_id, id_text(*created));
+                session_id = std::move(*created);
+            }
         }
     }
 

@@ -24,8 +24,9 @@ namespace cbapi::protection {
 
 /// Options of a CbProtectionAPI.
 struct ApiOptions {
-    /// Connection settings. No request timeout by default (cbapi-python sets none for Protection); connecting is
-    /// limited to ConnectionOptions' default (30 s).
+    /// Connection settings: the defaults of ConnectionOptions, as for every product (a 120 s request timeout, a
+    /// 30 s connect timeout, a low-speed limit and reply caps; docs/transport.md). cbapi-python sets no timeout for
+    /// Protection, so a stalled server held its calls for ever.
     ConnectionOptions connection;
     /// Where credentials come from (profile, files, environment) when the API is made from a profile.
     CredentialOptions credentials;

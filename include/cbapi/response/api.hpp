@@ -29,16 +29,14 @@ namespace cbapi::response {
 
 /// Options of a CbResponseAPI.
 struct ApiOptions {
-    /// Connection settings; the request timeout defaults to 120 s, as in cbapi-python.
+    /// Connection settings: the defaults of ConnectionOptions (a 120 s request timeout, as in cbapi-python, a
+    /// low-speed limit and reply caps; docs/transport.md).
     ConnectionOptions connection = default_connection();
     /// Where credentials come from (profile, files, environment) when the API is made from a profile.
     CredentialOptions credentials;
 
-    static ConnectionOptions default_connection() {
-        ConnectionOptions o;
-        o.timeout = std::chrono::seconds(120);
-        return o;
-    }
+    /// The default connection settings (ConnectionOptions' own).
+    static ConnectionOptions default_connection() { return ConnectionOptions{}; }
 };
 
 /// What a console link points to: an object, or a search as a query.

@@ -26,6 +26,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cbapi/detail/json_number.hpp"
+#include "cbapi/detail/redact.hpp"
 #include "cbapi/detail/json_text.hpp"
 #include "cbapi/errors.hpp"
 #include "cbapi/server_version.hpp"
@@ -187,14 +188,14 @@ inline void need_fields(const std::vector<std::string_view>& parts, std::size_t 
                         std::string_view record) {
     if (parts.size() < n)
         throw ApiError(std::string("Malformed ") + what + " event (needs " + std::to_string(n) + " '|'-separated fields, has " +
-                       std::to_string(parts.size()) + "): " + std::string(record.substr(0, 128)));
+                       std::to_string(parts.size()) + "): " + cbapi::detail::truncate_for_log(record, 128));
 }
 
 inline std::optional<long long> to_integer(std::string_view text) { return cbapi::detail::integer_text(text); }
 
 inline long long integer_field(std::string_view text, const char* what) {
     const auto v = to_integer(text);
-    if (!v) throw ApiError(std::string("Malformed ") + what + ": '" + std::string(text.substr(0, 64)) + "' is not an integer");
+    if (!v) throw ApiError(std::string("Malformed ") + what + ": '" + cbapi::detail::truncate_for_log(text, 64) + "' is not an integer");
     return *v;
 }
 

@@ -9,6 +9,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "cbapi/detail/redact.hpp"
 #include "cbapi/errors.hpp"
 #include "cbapi/model.hpp"
 #include "cbapi/query.hpp"
@@ -82,7 +83,7 @@ protected:
         if (!created) return MutableModel::apply_reply(reply, method, path, created);
         const auto parsed = nlohmann::json::parse(reply.body, nullptr, false);
         if (!parsed.is_array() || parsed.empty() || !(parsed[0].is_string() || parsed[0].is_number()))
-            throw ServerError(reply.status, "Expected an array of ingress filter ids, got " + reply.body.substr(0, 128),
+            throw ServerError(reply.status, "Expected an array of ingress filter ids, got " + cbapi::detail::truncate_for_log(reply.body, 128),
                               std::string(cbapi::to_string(method)), path, reply.body,
                               "Did not create IngressFilter record.");
         mutable_document()["id"] = parsed[0];

@@ -641,7 +641,7 @@ private:
         if (max_children_ > 0) params.emplace_back("children", std::to_string(max_children_));
         const std::string path = "/api/v1/process/" + cbapi::detail::encode_path_segment(guid()) + "/" +
                                  std::to_string(default_segment());
-        adopt_summary(api()->connection.get_json(path, params, nlohmann::json::object()));
+        adopt_summary(api()->connection.get_json_cached(path, params, nlohmann::json::object()));
     }
 
     void adopt_summary(nlohmann::json reply) const {
@@ -688,7 +688,7 @@ private:
         const EventApiVersion version = event_api_for(*api()->server_version);
         const std::string path = "/api/v" + std::to_string(static_cast<int>(version)) + "/process/" +
                                  cbapi::detail::encode_path_segment(guid()) + "/" + std::to_string(seg) + "/event";
-        nlohmann::json body = api()->connection.get_json(path, {}, nlohmann::json::object());
+        nlohmann::json body = api()->connection.get_json_cached(path, {}, nlohmann::json::object());
         if (!body.is_object() || !body.contains("process") || !body["process"].is_object())
             throw ServerError(200, "Expected {\"process\": {...}} from " + path);
         nlohmann::json& proc = body["process"];
@@ -887,7 +887,7 @@ inline std::vector<long long> Process::segments() const {
     if (!can_request()) return {segment_};
     if (six_x()) {
         const std::string path = "/api/v1/process/" + cbapi::detail::encode_path_segment(guid()) + "/segment";
-        const auto body = api()->connection.get_json(path, {}, nlohmann::json::object());
+        const auto body = api()->connection.get_json_cached(path, {}, nlohmann::json::object());
         const auto proc = body.find("process");
         if (proc == body.end() || !proc->is_object() || !proc->contains("segments") || !(*proc)["segments"].is_array())
             throw ServerError(200, "Expected {\"process\": {\"segments\": [...]}} from " + path);

@@ -1,0 +1,259 @@
+// The one paging engine (declared in cbapi/detail/page_cursor.hpp).
+#include "cbapi/detail/page_cursor.hpp"
+
+#include "cbapi/detail/json_number.hpp"
+
+namespace cbapi::detail {
+
+// Reading a page reply back, shared by the products' PagingStrategy implementations.
+
+std::size_t count_field(const nlohmann::json& body, const std::string& field) {
+    const auto it = body.find(field);
+    if (it == body.end() || it->is_null()) return 0;
+    if (it->is_number_unsigned()) return it->get<std::size_t>();
+    if (it->is_number_integer() && it->get<long long>() >= 0) return static_cast<std::size_t>(it->get<long long>());
+    if (it->is_string()) {  // real servers send some counts as text ("total_hits": "308")
+        const auto n = integer_text(it->get_ref<const std::string&>());
+        if (n && *n >= 0) return static_cast<std::size_t>(*n);
+    }
+    throw ServerError(200, "Expected '" + field + "' to be a non-negative integer, got " + json_text(*it, 64));
+}
+
+std::vector<nlohmann::json> take_items(nlohmann::json& results, const char* not_an_object) {
+    std::vector<nlohmann::json> items;
+    items.reserve(results.size());
+    for (auto& item : results) {
+        if (not_an_object != nullptr && !item.is_object())
+            throw ServerError(200, std::string(not_an_object) + ", got " + std::string(item.type_name()));
+        items.push_back(std::move(item));
+    }
+    return items;
+}
+
+std::vector<nlohmann::json> take_field_items(nlohmann::json& body, const std::string& field,
+                                                    const char* not_an_object) {
+    const auto results = body.find(field);
+    if (results == body.end() || results->is_null()) return {};
+    if (!results->is_array())
+        throw ServerError(200, "Expected '" + field + "' to be an array, got " + std::string(results->type_name()));
+    return take_items(*results, not_an_object);
+}
+
+/// A few threads that run page fetches for one iteration (created once, instead of a thread per page).
+class PageWorkers {
+public:
+    explicit PageWorkers(std::size_t threads) {
+        for (std::size_t i = 0; i < threads; ++i) threads_.emplace_back([this] { run(); });
+    }
+    ~PageWorkers() {
+        {
+            std::lock_guard<std::mutex> lock(mutex_);
+            stopping_ = true;
+        }
+        wake_.notify_all();
+        for (auto& t : threads_) t.join();
+    }
+    PageWorkers(const PageWorkers&) = delete;
+    PageWorkers& operator=(const PageWorkers&) = delete;
+
+    /// Runs `task` on a worker; its result or exception arrives through the returned future.
+    template <typename Task>
+    auto submit(Task task) -> std::future<decltype(task())> {
+        auto packaged = std::make_shared<std::packaged_task<decltype(task())()>>(std::move(task));
+        auto future = packaged->get_future();
+        {
+            std::lock_guard<std::mutex> lock(mutex_);
+            tasks_.emplace_back([packaged] { (*packaged)(); });
+        }
+        wake_.notify_one();
+        return future;
+    }
+
+private:
+    void run() {
+        for (;;) {
+            std::function<void()> task;
+            {
+                std::unique_lock<std::mutex> lock(mutex_);
+                wake_.wait(lock, [this] { return stopping_ || !tasks_.empty(); });
+                if (tasks_.empty()) return;  // stopping, nothing left
+                task = std::move(tasks_.front());
+                tasks_.pop_front();
+            }
+            task();
+        }
+    }
+
+    std::mutex mutex_;
+    std::condition_variable wake_;
+    std::deque<std::function<void()>> tasks_;
+    bool stopping_ = false;
+    std::vector<std::thread> threads_;
+};
+
+
+PageCursor::PageCursor(ApiHandle api, std::string path, QuerySpec spec, std::shared_ptr<const PagingStrategy> paging,
+                       std::size_t start, std::optional<std::size_t> limit, std::shared_ptr<CountCache> count)
+    : api_(std::move(api)),
+      path_(std::move(path)),
+      spec_(std::move(spec)),
+      paging_(std::move(paging)),
+      count_(std::move(count)),
+      next_start_(start),
+      position_(start),
+      position_at_start_(start),
+      end_(limit ? std::optional<std::size_t>(start + *limit) : std::nullopt),
+      cancel_(std::make_shared<std::atomic<bool>>(false)) {
+    if (spec_.batch_size == 0) throw ApiError("batch_size must be at least 1");
+}
+
+PageCursor::~PageCursor() { abandon_inflight(); }
+
+std::optional<nlohmann::json> PageCursor::next() {
+    for (;;) {
+        if (index_ < items_.size()) {
+            ++position_;
+            return std::move(items_[index_++]);
+        }
+        if (done_) return std::nullopt;
+        if (inflight_.empty()) {
+            if (!can_schedule()) {
+                done_ = true;
+                return std::nullopt;
+            }
+            launch();
+        }
+        receive();
+        fill();
+    }
+}
+
+// Where the result set ends as far as we know.
+std::optional<std::size_t> PageCursor::known_end() const {
+    if (total_ && end_) return std::min(*total_, *end_);
+    if (total_) return total_;
+    return end_;
+}
+
+bool PageCursor::can_schedule() const {
+    if (!total_) {
+        // Until the first page tells the total, one page at a time; without any total, continue while pages
+        // come back full.
+        if (!inflight_.empty()) return false;
+        if (received_any_ && !last_page_full_) return false;
+    }
+    const auto end = known_end();
+    return !end || next_start_ < *end;
+}
+
+// Every page asks for the same number of rows, as cbapi-python does: the batch size, or the caller's limit when
+// that is smaller. Items past the end are dropped on arrival.
+void PageCursor::launch() {
+    const std::size_t ask = end_ ? std::min(spec_.batch_size, *end_ - position_at_start_) : spec_.batch_size;
+    std::size_t rows = spec_.batch_size;
+    if (const auto end = known_end()) rows = std::min(rows, *end - next_start_);
+    QueryParams params = paging_->page_params(spec_, next_start_, std::max<std::size_t>(ask, 1));
+    auto api = api_;
+    auto paging = paging_;
+    auto cancel = cancel_;
+    std::string path = path_;
+    auto fetch = [api, paging, cancel, path, params]() {
+        return paging->parse_page(api->connection.get_json(path, params, nlohmann::json::object(), cancel));
+    };
+    if (spec_.lookahead == 0) {
+        // Without lookahead the page is fetched on the consumer's thread when it is needed (deferred): no thread
+        // hand-off, and the page's memory is allocated and freed by the same thread.
+        inflight_.push_back(Pending{next_start_, rows, std::async(std::launch::deferred, std::move(fetch))});
+    } else {
+        if (!workers_) workers_ = std::make_unique<PageWorkers>(spec_.lookahead);
+        inflight_.push_back(Pending{next_start_, rows, workers_->submit(std::move(fetch))});
+    }
+    next_start_ += rows;
+}
+
+void PageCursor::fill() {
+    while (!done_ && inflight_.size() < spec_.lookahead && can_schedule()) launch();
+}
+
+void PageCursor::stop(const std::string& why) {
+    done_ = true;
+    abandon_inflight();
+    throw ApiError(why + "; stopping instead of repeating results");
+}
+
+// The loop guards: a server that ignores the start parameter, repeats a page, or never stops growing cannot keep an
+// iteration going for ever.
+void PageCursor::check_progress(const Pending& pending, const Page& page) {
+    if (page.start && *page.start != pending.start)
+        stop("The server returned the page at position " + std::to_string(*page.start) + " when asked for position " +
+             std::to_string(pending.start) + " of " + path_);
+    if (page.total && !first_total_) first_total_ = page.total;
+    if (page.items.empty()) return;
+    if (received_any_ && pending.start > position_at_start_ && page.items.front() == previous_first_ &&
+        page.items.back() == previous_last_)
+        stop("The server returned the same page for position " + std::to_string(pending.start) + " of " + path_ +
+             " as for the previous one (it does not honour the start of a page)");
+    if (first_total_ && pending.start + page.items.size() > *first_total_ + paging_growth_margin(*first_total_))
+        stop("The server returned more than " + std::to_string(*first_total_ + paging_growth_margin(*first_total_)) +
+             " results for " + path_ + ", although it announced " + std::to_string(*first_total_) +
+             " (the margin for results added during an iteration is " +
+             std::to_string(paging_growth_margin(*first_total_)) + ")");
+}
+
+void PageCursor::receive() {
+    Pending pending = std::move(inflight_.front());
+    inflight_.pop_front();
+    Page page;
+    try {
+        page = pending.page.get();
+    } catch (...) {
+        done_ = true;
+        abandon_inflight();
+        throw;
+    }
+    if (page.items.size() > pending.rows) page.items.resize(pending.rows);
+    check_progress(pending, page);
+    received_any_ = true;
+    if (page.total) {
+        total_ = page.total;
+        count_->set(*page.total);
+    }
+    const std::size_t got = page.items.size();
+    last_page_full_ = got == pending.rows;
+    if (got > 0) {
+        previous_first_ = page.items.front();
+        previous_last_ = page.items.back();
+    }
+
+    const auto end = known_end();
+    if (got == 0) {
+        if (end && pending.start < *end && total_) {
+            logger()->debug("total_results overestimated for {}: reported {}, ended at {}", path_, *total_,
+                            pending.start);
+            total_ = pending.start;
+            count_->set(pending.start);
+        }
+        done_ = true;
+        abandon_inflight();
+    } else if (got < pending.rows && (!end || pending.start + got < *end)) {
+        // A short page before the end: the pages already in flight start at the wrong place.
+        abandon_inflight();
+        next_start_ = pending.start + got;
+        if (!total_) done_ = true;  // without a total, a short page is the last one
+    }
+    items_ = std::move(page.items);
+    index_ = 0;
+}
+
+void PageCursor::abandon_inflight() noexcept {
+    if (inflight_.empty()) return;
+    cancel_->store(true);
+    for (auto& p : inflight_) {
+        // A deferred page that was never asked for never runs; an asynchronous one is waited for.
+        if (p.page.valid() && p.page.wait_for(std::chrono::seconds(0)) != std::future_status::deferred) p.page.wait();
+    }
+    inflight_.clear();
+    cancel_ = std::make_shared<std::atomic<bool>>(false);
+}
+
+}  // namespace cbapi::detail
