@@ -330,7 +330,7 @@ public:
                                      "; it cannot be loaded");
         events_.clear();
         segments_.reset();
-        load_summary();
+        load_summary(false);
     }
 
     /// Sets how many children the summary requests ask for (`children=<n>`; the server's default is 15). Applies to
@@ -636,12 +636,14 @@ private:
     // The document is mutable inside Model (lazy loading); these writes only fill in what the server says.
     nlohmann::json& doc_for_loading() const { return const_cast<Process*>(this)->mutable_document(); }
 
-    void load_summary() const {
+    // `cached`: the lazy load may reuse a recent reply (the read cache); refresh() always asks the server.
+    void load_summary(bool cached = true) const {
         QueryParams params;
         if (max_children_ > 0) params.emplace_back("children", std::to_string(max_children_));
         const std::string path = "/api/v1/process/" + cbapi::detail::encode_path_segment(guid()) + "/" +
                                  std::to_string(default_segment());
-        adopt_summary(api()->connection.get_json_cached(path, params, nlohmann::json::object()));
+        adopt_summary(cached ? api()->connection.get_json_cached(path, params, nlohmann::json::object())
+                             : api()->connection.get_json(path, params, nlohmann::json::object()));
     }
 
     void adopt_summary(nlohmann::json reply) const {
