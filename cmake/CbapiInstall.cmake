@@ -7,8 +7,11 @@ set(CBAPI_CMAKE_DIR "${CMAKE_INSTALL_LIBDIR}/cmake/cbapi")
 file(RELATIVE_PATH CBAPI_PC_TO_PREFIX "/prefix/${CMAKE_INSTALL_LIBDIR}/pkgconfig" "/prefix")
 string(REGEX REPLACE "/$" "" CBAPI_PC_TO_PREFIX "${CBAPI_PC_TO_PREFIX}")
 
+# Components (also the Debian packages): `dev` is the SDK (headers, libcbapi.a, the CMake package and cbapi.pc), needing
+# only the core's dependencies; `testing` is the simulator (cbapi::testing, cbapi-testing.pc, cbapi-mock-server), which
+# adds cpp-httplib and OpenSSL; `programs` are the example programs.
 install(DIRECTORY include/cbapi DESTINATION "${CMAKE_INSTALL_INCLUDEDIR}" COMPONENT dev
-        FILES_MATCHING PATTERN "*.hpp")
+        FILES_MATCHING PATTERN "*.hpp" PATTERN "testing" EXCLUDE)
 install(FILES "${CMAKE_CURRENT_BINARY_DIR}/generated/include/cbapi/version.hpp"
         DESTINATION "${CMAKE_INSTALL_INCLUDEDIR}/cbapi" COMPONENT dev)
 
@@ -19,15 +22,17 @@ install(TARGETS cbapi EXPORT cbapiTargets
 install(EXPORT cbapiTargets NAMESPACE cbapi:: DESTINATION "${CBAPI_CMAKE_DIR}" COMPONENT dev)
 
 if(TARGET cbapi_testing)
+  install(DIRECTORY include/cbapi/testing DESTINATION "${CMAKE_INSTALL_INCLUDEDIR}/cbapi" COMPONENT testing
+          FILES_MATCHING PATTERN "*.hpp")
   install(TARGETS cbapi_testing EXPORT cbapiTestingTargets
-          ARCHIVE DESTINATION "${CMAKE_INSTALL_LIBDIR}" COMPONENT dev
-          LIBRARY DESTINATION "${CMAKE_INSTALL_LIBDIR}" COMPONENT dev
-          RUNTIME DESTINATION "${CMAKE_INSTALL_BINDIR}" COMPONENT dev)
-  install(EXPORT cbapiTestingTargets NAMESPACE cbapi:: DESTINATION "${CBAPI_CMAKE_DIR}" COMPONENT dev)
-  install(TARGETS cbapi-mock-server RUNTIME DESTINATION "${CMAKE_INSTALL_BINDIR}" COMPONENT programs)
+          ARCHIVE DESTINATION "${CMAKE_INSTALL_LIBDIR}" COMPONENT testing
+          LIBRARY DESTINATION "${CMAKE_INSTALL_LIBDIR}" COMPONENT testing
+          RUNTIME DESTINATION "${CMAKE_INSTALL_BINDIR}" COMPONENT testing)
+  install(EXPORT cbapiTestingTargets NAMESPACE cbapi:: DESTINATION "${CBAPI_CMAKE_DIR}" COMPONENT testing)
+  install(TARGETS cbapi-mock-server RUNTIME DESTINATION "${CMAKE_INSTALL_BINDIR}" COMPONENT testing)
   configure_file(cmake/cbapi-testing.pc.in "${CMAKE_CURRENT_BINARY_DIR}/cbapi-testing.pc" @ONLY)
   install(FILES "${CMAKE_CURRENT_BINARY_DIR}/cbapi-testing.pc" DESTINATION "${CMAKE_INSTALL_LIBDIR}/pkgconfig"
-          COMPONENT dev)
+          COMPONENT testing)
 endif()
 
 configure_package_config_file(cmake/cbapiConfig.cmake.in "${CMAKE_CURRENT_BINARY_DIR}/cbapiConfig.cmake"
@@ -43,20 +48,40 @@ install(FILES "${CMAKE_CURRENT_BINARY_DIR}/cbapi.pc" DESTINATION "${CMAKE_INSTAL
 install(FILES README.md CHANGELOG.md DESTINATION "${CMAKE_INSTALL_DOCDIR}" COMPONENT dev)
 install(DIRECTORY docs/ DESTINATION "${CMAKE_INSTALL_DOCDIR}" COMPONENT dev FILES_MATCHING PATTERN "*.md")
 
-# --- Debian package: cpack -G DEB ---------------------------------------------------------------------------------
+# --- Debian packages: cpack -G DEB --------------------------------------------------------------------------------
+# One package per component: cbapi-cpp (the SDK: `dev`), cbapi-cpp-testing (the simulator) and cbapi-cpp-programs
+# (the example programs), so that installing the SDK does not pull in the simulator's dependencies.
 set(CPACK_PACKAGE_NAME "cbapi-cpp")
 set(CPACK_PACKAGE_VENDOR "cbapi-cpp")
 set(CPACK_PACKAGE_VERSION "${PROJECT_VERSION}")
 set(CPACK_PACKAGE_DESCRIPTION_SUMMARY "${PROJECT_DESCRIPTION}")
 set(CPACK_PACKAGE_CONTACT "cbapi-cpp maintainers <maintainers@cbapi-cpp.invalid>")
 set(CPACK_PACKAGE_INSTALL_DIRECTORY "cbapi")
+set(CPACK_DEB_COMPONENT_INSTALL ON)
+set(CPACK_COMPONENTS_ALL dev)
+if(TARGET cbapi_testing)
+  list(APPEND CPACK_COMPONENTS_ALL testing)
+endif()
+if(CBAPI_BUILD_EXAMPLES)
+  list(APPEND CPACK_COMPONENTS_ALL programs)
+endif()
 set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
 set(CPACK_DEBIAN_PACKAGE_SECTION "libdevel")
 set(CPACK_DEBIAN_PACKAGE_HOMEPAGE "${PROJECT_HOMEPAGE_URL}")
-# The static libraries and headers need the dependencies' development packages; the programs their runtimes.
-set(CPACK_DEBIAN_PACKAGE_DEPENDS
-    "libcurl4-openssl-dev, nlohmann-json3-dev (>= 3.9), libfmt-dev, libspdlog-dev, libcpp-httplib-dev, libssl-dev")
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS OFF)
+# The static libraries and headers need the dependencies' development packages.
+set(CPACK_DEBIAN_DEV_PACKAGE_NAME "cbapi-cpp")
+set(CPACK_DEBIAN_DEV_PACKAGE_DEPENDS "libcurl4-openssl-dev, nlohmann-json3-dev (>= 3.9), libfmt-dev, libspdlog-dev")
+set(CPACK_DEBIAN_TESTING_PACKAGE_NAME "cbapi-cpp-testing")
+set(CPACK_DEBIAN_TESTING_PACKAGE_DEPENDS "cbapi-cpp (= ${PROJECT_VERSION}), libcpp-httplib-dev, libssl-dev")
+set(CPACK_DEBIAN_PROGRAMS_PACKAGE_NAME "cbapi-cpp-programs")
+set(CPACK_DEBIAN_PROGRAMS_PACKAGE_SECTION "utils")
+# The examples link the SDK statically; their shared libraries come with the SDK's dependencies.
+set(CPACK_DEBIAN_PROGRAMS_PACKAGE_DEPENDS "cbapi-cpp (= ${PROJECT_VERSION})")
 set(CPACK_GENERATOR "DEB")
 set(CPACK_PACKAGING_INSTALL_PREFIX "/usr")
 include(CPack)
+cpack_add_component(dev DISPLAY_NAME "cbapi SDK" DESCRIPTION "Headers, libcbapi, CMake package and cbapi.pc")
+cpack_add_component(testing DISPLAY_NAME "cbapi simulator" DEPENDS dev
+                    DESCRIPTION "cbapi::testing (MockServer and simulators), cbapi-testing.pc, cbapi-mock-server")
+cpack_add_component(programs DISPLAY_NAME "cbapi example programs" DEPENDS dev)

@@ -264,7 +264,7 @@ private:
         need(args, 1, "connect <sensor id or hostname>");
         detach();
         session_ = connect_(args[0]);
-        cwd_ = windows() ? "C:" : "/";
+        cwd_ = windows() ? "c:" : "/";  // cbapi-python starts in "c:"
         out_ << "Session: " << live_response::detail::id_text(session_->session_id()) << "\n";
         std::string drives, commands;
         for (const auto& d : session_->drives()) drives += (drives.empty() ? "" : " ") + d;
@@ -276,7 +276,7 @@ private:
 
     void detach() {
         session_.reset();
-        cwd_ = "C:";
+        cwd_ = "c:";
     }
 
     // Whether a path is a directory (false: a file), by listing the path itself.
@@ -301,7 +301,9 @@ private:
 
     void dir(const std::vector<std::string>& args) {
         if (args.size() > 1) throw ShellUsageError("usage: dir [path]");
-        std::string path = args.empty() ? display_cwd() : resolve(args[0]);
+        // The working directory is known to be one (cd checked it): list it without asking again, like cbapi-python.
+        std::string path = args.empty() ? display_cwd() + (display_cwd().back() == sep() ? "" : std::string(1, sep()))
+                                        : resolve(args[0]);
         if (path.back() != sep() && path.find_first_of("*?") == std::string::npos) {
             const auto is_dir = stat(path);
             if (is_dir && *is_dir) path += sep();
@@ -532,7 +534,7 @@ private:
     Connector connect_;
     std::ostream& out_;
     std::optional<live_response::Session> session_;
-    std::string cwd_ = "C:";
+    std::string cwd_ = "c:";
 };
 
 /// Options of a cblr_cli program: the shared ones, `--log FILE`, `-c "cmd; cmd"` and an optional script file.

@@ -2,6 +2,7 @@
 // cbapi-python's event_export.py.
 #include <fstream>
 #include <iostream>
+#include <map>
 #include <string>
 #include <variant>
 #include <vector>
@@ -19,8 +20,26 @@ using namespace cbapi::response;
 using cbapi::examples::csv_field;
 using cbapi::examples::python_time;
 
+// A child's command line, as cbapi-python's `event.process.cmdline`: from the record's process data when the summary
+// listed the child, else from the child's own summary (one request per child, remembered in `known`); "<unknown>"
+// when the server does not know the child.
+std::string child_cmdline(const Process& proc, const ChildProcEvent& e, std::map<std::string, std::string>& known) {
+    if (e.proc_data.is_object()) {
+        if (const auto it = e.proc_data.find("cmdline"); it != e.proc_data.end() && it->is_string() && !it->empty())
+            return it->get<std::string>();
+    }
+    auto [it, inserted] = known.try_emplace(e.procguid);
+    if (inserted) {
+        try {
+            it->second = proc.childproc_process(e).cmdline();
+        } catch (const cbapi::ObjectNotFoundError&) {
+        }
+    }
+    return it->second.empty() ? "<unknown>" : it->second;
+}
+
 // The CSV row of one event: ProcessPath, Timestamp, Event, Path/IP/Domain, Comments.
-std::vector<std::string> row(const Process& proc, const ProcessEvent& event) {
+std::vector<std::string> row(const Process& proc, const ProcessEvent& event, std::map<std::string, std::string>& known) {
     const std::string path = proc.path();
     return std::visit(
         [&](const auto& e) -> std::vector<std::string> {
@@ -34,8 +53,7 @@ std::vector<std::string> row(const Process& proc, const ProcessEvent& event) {
             } else if constexpr (std::is_same_v<E, RegModEvent>) {
                 return {path, ts, e.type, e.path, ""};
             } else if constexpr (std::is_same_v<E, ChildProcEvent>) {
-                std::string cmdline = e.proc_data.is_object() ? e.proc_data.value("cmdline", std::string()) : std::string();
-                return {path, ts, "childproc", e.path, cmdline.empty() ? "<unknown>" : cmdline};
+                return {path, ts, "childproc", e.path, child_cmdline(proc, e, known)};
             } else if constexpr (std::is_same_v<E, ModLoadEvent>) {
                 return {path, ts, "modload", e.path, e.md5};
             } else {
@@ -54,8 +72,9 @@ void export_process(const Process& proc, const std::string& directory) {
     out << "ProcessPath,Timestamp,Event,Path/IP/Domain,Comments\r\n";
     const auto events = proc.all_events();
     std::size_t written = 0;
+    std::map<std::string, std::string> known;
     for (const auto& e : events) {
-        const auto fields = row(proc, e);
+        const auto fields = row(proc, e, known);
         for (std::size_t i = 0; i < fields.size(); ++i) out << (i ? "," : "") << csv_field(fields[i]);
         out << "\r\n";
         ++written;

@@ -12,6 +12,18 @@
 #include "cbapi/response.hpp"
 #include "common/cli.hpp"
 
+namespace {
+
+// A facet ratio as cbapi-python prints it (`str()` of the float the server sent): the shortest text that reads back
+// as the same number, with ".0" kept on whole numbers ("50.0", "33.3", "1e+16").
+std::string python_float(double value) {
+    std::string text = fmt::format("{}", value);
+    if (text.find_first_of(".eni") == std::string::npos) text += ".0";
+    return text;
+}
+
+}  // namespace
+
 int main(int argc, char** argv) {
     CLI::App app{"Find rare child processes of the given parent processes"};
     cbapi::examples::CommonOptions common;
@@ -69,7 +81,7 @@ int main(int argc, char** argv) {
                     });
                     std::string tail = cmdline ? fmt::format("{}", fmt::join(descendants, ",")) : std::to_string(n);
                     std::cout << fmt::format("{},{},{},{},{},{},{},{},{},{}\n", parent, entry->name, entry->value,
-                                             entry->ratio, q, proc.hostname(), proc.username(), proc.webui_link(),
+                                             python_float(entry->ratio), q, proc.hostname(), proc.username(), proc.webui_link(),
                                              proc.cmdline(), tail);
                 }
             }

@@ -144,15 +144,46 @@ inline std::string id_text(const nlohmann::json& value) {
 
 inline const char* json_type_name(const nlohmann::json& v) { return v.type_name(); }
 
+/// Whether get<T> reads a field of type T from the server's textual form too (numbers and booleans).
+template <typename T>
+inline constexpr bool reads_text_form_v = std::is_arithmetic_v<T>;
+
+/// Whether `value` is the empty text that real servers send for an unset number or boolean (read as absent).
+template <typename T>
+bool is_empty_text_form(const nlohmann::json& value) {
+    return reads_text_form_v<T> && value.is_string() && value.get_ref<const std::string&>().empty();
+}
+
 /// Converts a field value to T, with a clear error naming the field and its owner (described only on error).
+/// Integers, floating-point numbers and booleans are also read from the text real servers send
+/// (`"total_hits": "308"`, `"clock_delta": "-11"`, `"true"`), under the same range checks as numbers; other text
+/// is refused.
 template <typename T, typename Describe>
 T convert_field(const nlohmann::json& value, std::string_view field, const Describe& describe_owner) {
     try {
         if constexpr (std::is_same_v<T, TimePoint>) {
             if (value.is_number()) return from_epoch_seconds(value.get<double>());
             return parse_cb_time(value.get<std::string>());
-        } else if constexpr (std::is_integral_v<T> && !std::is_same_v<T, bool>) {
+        } else if constexpr (std::is_same_v<T, bool>) {
+            if (value.is_string()) {
+                const auto& text = value.get_ref<const std::string&>();
+                if (text == "true") return true;
+                if (text == "false") return false;
+            }
+            return value.get<bool>();
+        } else if constexpr (std::is_integral_v<T>) {
+            if (value.is_string())
+                if (auto n = integer_text_json(value.get_ref<const std::string&>())) return checked_integer<T>(*n);
             return checked_integer<T>(value);
+        } else if constexpr (std::is_floating_point_v<T>) {
+            if (value.is_string()) {
+                if (auto n = number_text_json(value.get_ref<const std::string&>())) {
+                    const T v = n->get<T>();
+                    if (!std::isfinite(v)) throw ApiError("the number " + value.dump() + " is out of range");
+                    return v;
+                }
+            }
+            return value.get<T>();
         } else {
             return value.get<T>();
         }
@@ -198,11 +229,18 @@ public:
 
     /// The value of a field converted to T; `std::nullopt` when absent or null. Reading a field that a partially
     /// loaded object lacks loads the object once (GET of its URL) first.
+    ///
+    /// Integer, floating-point and `bool` T also accept the text real servers send (`"total_hits": "308"`,
+    /// `"clock_delta": "-11"`, `"true"`/`"false"`; empty text reads as absent), with the same range checks as a
+    /// number: `"12abc"`, `"1.5"` for an integer, or a value T cannot hold exactly is an error.
+    /// @code
+    /// auto hits = watchlist.get<long long>("total_hits");  // 308 from {"total_hits": "308"}
+    /// @endcode
     /// @throws ApiError when the value cannot be converted to T; the request's exceptions when loading
     template <typename T>
     std::optional<T> get(std::string_view name) const {
         const nlohmann::json* value = find(name);
-        if (value == nullptr || value->is_null()) return std::nullopt;
+        if (value == nullptr || value->is_null() || detail::is_empty_text_form<T>(*value)) return std::nullopt;
         return detail::convert_field<T>(*value, name, [this] { return describe(); });
     }
 

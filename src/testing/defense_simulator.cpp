@@ -69,10 +69,13 @@ std::optional<long long> to_number(const std::string& text) {
     return std::stoll(text);
 }
 
-// Query parameters as a map; a repeated or unknown parameter is an error.
+// Query parameters as a map; a repeated or unknown parameter is an error (an assumption: docs/simulator.md).
+// `limit` is accepted and ignored, as the real server does: it is not a Defense paging parameter, yet cbapi-python
+// sent `limit=0` with every count for years and the server answered with its first page and `totalResults`.
 std::map<std::string, std::string> params_of(const RecordedRequest& r, const std::set<std::string>& filters) {
     std::map<std::string, std::string> out;
     for (const auto& [key, value] : r.params) {
+        if (key == "limit") continue;
         if (key != "start" && key != "rows" && filters.count(key) == 0)
             throw Failure{400, "Unknown search parameter: " + key};
         if (!out.emplace(key, value).second) throw Failure{400, "Parameter given more than once: " + key};

@@ -136,6 +136,28 @@ TEST_F(DefenseSimulatorTest, UnknownFilterIsA400WithTheServersMessage) {
     }
 }
 
+TEST_F(DefenseSimulatorTest, LimitIsAcceptedAndIgnoredLikeTheRealServer) {
+    // cbapi-python 1.3.2 counted with `limit=0` (no rows): the real server answers with its first page and the total.
+    const auto devices = cb.connection().get_json("/integrationServices/v3/device", {{"limit", "0"}});
+    EXPECT_EQ(devices.at("totalResults"), 23);
+    EXPECT_FALSE(devices.at("results").empty());
+    const auto events =
+        cb.connection().get_json("/integrationServices/v3/event", {{"limit", "0"}, {"rows", "5"}, {"start", "3"}});
+    EXPECT_EQ(events.at("totalResults"), 57);
+    ASSERT_EQ(events.at("results").size(), 5u);  // limit does not change the page either
+    const auto paged = cb.connection().get_json("/integrationServices/v3/event", {{"rows", "5"}, {"start", "3"}});
+    EXPECT_EQ(events.at("results"), paged.at("results"));
+    const auto policies = cb.connection().get_json("/integrationServices/v3/policy", {{"limit", "-1"}});
+    EXPECT_EQ(policies.at("totalResults"), 5);
+    // The server received the limit parameters as sent (and answered them: get_json throws on an error status).
+    std::vector<std::string> limits;
+    for (const auto& r : server.requests())
+        if (const auto limit = r.param("limit")) limits.push_back(r.path + " limit=" + *limit);
+    EXPECT_EQ(limits, (std::vector<std::string>{"/integrationServices/v3/device limit=0",
+                                                "/integrationServices/v3/event limit=0",
+                                                "/integrationServices/v3/policy limit=-1"}));
+}
+
 TEST_F(DefenseSimulatorTest, MovingADevicePersists) {
     auto d = cb.select<Device>(1003);
     d.move_to_policy(std::string("Advanced"));

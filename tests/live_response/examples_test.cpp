@@ -8,6 +8,7 @@
 #include <iterator>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "live_response/lr_fixture.hpp"
 #include "support/run_program.hpp"
@@ -57,6 +58,20 @@ protected:
     CliRun cli(const std::string& args) { return run(CBAPI_RESPONSE_CBLR_CLI, server, server.token(), args, dir); }
 };
 
+TEST_F(ResponseCblrCliTest, PathsStartAtLowerCaseDriveAndCdThenDirListsTheDirectoryOnce) {
+    const auto r = cli("-c " + quote("connect 1; dir; cd Windows; dir; exit"));
+    ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+    // cbapi-python's working directory starts as "c:", so the root listing asks for c:\* (not C:\*).
+    EXPECT_NE(r.out.find("  Working Directory: c:\\\n\nc:\\> dir\nDirectory: c:\\*\n\n"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("c:\\> cd Windows\nc:\\Windows\\> dir\nDirectory: c:\\Windows\\*\n\n"), std::string::npos)
+        << r.out;
+    std::vector<std::string> listed;
+    for (const auto& c : test::requests(server, "POST", "/api/v1/cblr/session/1/command"))
+        if (c.json().at("name") == "directory list") listed.push_back(c.json().at("object").get<std::string>());
+    // cd checks the directory once; dir then lists its contents without checking it again.
+    EXPECT_EQ(listed, (std::vector<std::string>{"c:\\*", "c:\\Windows", "c:\\Windows\\*"}));
+}
+
 TEST_F(ResponseCblrCliTest, CommandsRunInOrderWithReadableOutput) {
     const auto r = cli("-c " + quote("connect 1; cd Windows; pwd; dir; cat win.ini; exec -w cmd.exe /c echo hello; "
                                      "ps; kill 3104; mkdir Temp\\ir; del Temp\\ir; exit"));
@@ -66,15 +81,15 @@ TEST_F(ResponseCblrCliTest, CommandsRunInOrderWithReadableOutput) {
                    "put file"),
         std::string::npos)
         << r.out;
-    EXPECT_NE(r.out.find("C:\\> cd Windows\nC:\\Windows\\> pwd\nC:\\Windows\n"), std::string::npos) << r.out;
-    EXPECT_NE(r.out.find("Directory: C:\\Windows\\*\n\n"), std::string::npos);
+    EXPECT_NE(r.out.find("c:\\> cd Windows\nc:\\Windows\\> pwd\nc:\\Windows\n"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("Directory: c:\\Windows\\*\n\n"), std::string::npos);
     EXPECT_NE(r.out.find("06/26/2018 08:00:00 AM\t<DIR>                System32\n"), std::string::npos) << r.out;
     EXPECT_NE(r.out.find("06/26/2018 09:00:00 AM\t                  49 win.ini\n"), std::string::npos) << r.out;
     EXPECT_NE(r.out.find("[fonts]"), std::string::npos);
     EXPECT_NE(r.out.find("hello\r\n"), std::string::npos);
     EXPECT_NE(r.out.find(" 3104  notepad.exe                    WIN-DEV-01\\user1"), std::string::npos) << r.out;
     EXPECT_NE(r.out.find("Killed process 3104\n"), std::string::npos);
-    EXPECT_NE(r.out.find("Created C:\\Windows\\Temp\\ir\nC:\\Windows\\> del Temp\\ir\nDeleted C:\\Windows\\Temp\\ir"),
+    EXPECT_NE(r.out.find("Created c:\\Windows\\Temp\\ir\nc:\\Windows\\> del Temp\\ir\nDeleted c:\\Windows\\Temp\\ir"),
               std::string::npos)
         << r.out;
     const auto exec = test::requests(server, "POST", "/api/v1/cblr/session/1/command");
@@ -82,7 +97,7 @@ TEST_F(ResponseCblrCliTest, CommandsRunInOrderWithReadableOutput) {
     for (const auto& c : exec)
         if (c.json().at("name") == "create process") {
             saw_exec = true;
-            EXPECT_EQ(c.json().at("working_directory"), "C:\\Windows");
+            EXPECT_EQ(c.json().at("working_directory"), "c:\\Windows");
         }
     EXPECT_TRUE(saw_exec);
     EXPECT_EQ(test::requests(server, "PUT", "/api/v1/cblr/session/1").size(), 1u);
@@ -154,7 +169,7 @@ TEST_F(ResponseCblrCliTest, BadArgumentsAndUnattachedCommands) {
     r = cli("-c " + quote("frobnicate"));
     EXPECT_NE(r.err.find("unknown command 'frobnicate'"), std::string::npos);
     r = cli("-c " + quote("connect 1; cd NoSuchDir"));
-    EXPECT_NE(r.err.find("Error: Path C:\\NoSuchDir does not exist or is not a directory"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("Error: Path c:\\NoSuchDir does not exist or is not a directory"), std::string::npos) << r.err;
     r = cli("-c " + quote("connect 99"));
     EXPECT_EQ(r.exit_code, 1);
     EXPECT_NE(r.err.find("Error: Received 404"), std::string::npos) << r.err;
@@ -191,7 +206,7 @@ TEST_F(DefenseCblrCliTest, ConnectsByIdOrHostNameAndRunsCommands) {
     auto r = cli("-c " + quote("connect " + id + "; dir; exec -w cmd.exe /c hostname; detach"));
     ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
     EXPECT_NE(r.out.find("Session: " + id + ":1\n"), std::string::npos) << r.out;
-    EXPECT_NE(r.out.find("Directory: C:\\*"), std::string::npos);
+    EXPECT_NE(r.out.find("Directory: c:\\*"), std::string::npos);
     EXPECT_NE(r.out.find("DEVICE-" + id + "\r\n"), std::string::npos);
     const auto closes = test::requests(server, "PUT", "/integrationServices/v3/cblr/session");
     ASSERT_EQ(closes.size(), 1u);

@@ -102,6 +102,43 @@ TEST_F(ModelTest, WrongTypeIsApiErrorNamingTheField) {
     EXPECT_THROW((void)item.get_or<std::string>("count", "x"), ApiError);
 }
 
+TEST_F(ModelTest, NumbersThatRealServersSendAsTextAreReadByGet) {
+    // The watchlist of a Cb Response 5.1.1 server (reference wire sample): total_hits and total_tags are text.
+    {
+        std::lock_guard<std::mutex> lock(docs_mutex);
+        docs["5"] = nlohmann::json::parse(R"({"id": "5", "name": "Non-System Filemods to system32",
+            "index_type": "events", "search_query": "cb.urlver=1&q=-path%3Ac%3A%5Cwindows%5C%2A", "enabled": true,
+            "search_timestamp": "2016-06-10T19:00:05.094133Z", "date_added": "2016-05-20 02:10:07.923340-05:00",
+            "last_hit": "2016-06-07 23:40:03.887094-05:00", "total_hits": "11", "total_tags": "11",
+            "last_hit_count": 1, "group_id": -1, "readonly": false, "alliance_id": null, "from_alliance": false})");
+    }
+    const auto w = cb.select<ListItem>(5);
+    const std::optional<long long> hits = w.get<long long>("total_hits");  // the docs/models.md call
+    EXPECT_EQ(hits, 11);
+    EXPECT_EQ(w.get<int>("total_tags"), 11);
+    EXPECT_EQ(w.get<double>("total_hits"), 11.0);
+    EXPECT_EQ(w.get_or<unsigned>("total_tags", 0), 11u);
+    EXPECT_EQ(w.get<long long>("alliance_id"), std::nullopt);
+    EXPECT_EQ(calls(), std::vector<std::string>{"GET /api/v1/watchlist/5"});
+
+    // A 5.1.1 sensor: clock_delta and the system volume sizes are text too.
+    const auto sensor = make({{"id", 3},
+                              {"clock_delta", "-11"},
+                              {"systemvolume_total_size", "42939584512"},
+                              {"systemvolume_free_size", "32925663232"},
+                              {"build_version_string", "005.001.001.60415"},
+                              {"uninstall", "false"},
+                              {"display", "true"}},
+                             true);
+    EXPECT_EQ(sensor.get<int>("clock_delta"), -11);
+    EXPECT_EQ(sensor.get<long long>("systemvolume_total_size"), 42939584512LL);
+    EXPECT_EQ(sensor.get<unsigned long long>("systemvolume_free_size"), 32925663232ULL);
+    EXPECT_EQ(sensor.get<double>("clock_delta"), -11.0);
+    EXPECT_EQ(sensor.get<bool>("uninstall"), false);
+    EXPECT_EQ(sensor.get<bool>("display"), true);
+    EXPECT_EQ(sensor.get<std::string>("clock_delta"), "-11");  // the text itself stays readable
+}
+
 TEST_F(ModelTest, TimesAreConvertedAndAMalformedTimeNamesTheField) {
     const auto item = make({{"id", 1}, {"at", "2017-05-21T18:41:58Z"}, {"epoch", 0}, {"when", "yesterday"}}, true);
     EXPECT_EQ(item.get<TimePoint>("at"), parse_cb_time("2017-05-21T18:41:58Z"));

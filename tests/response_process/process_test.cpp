@@ -352,17 +352,27 @@ TEST_F(ProcessTest, EventsAreCachedPerSegmentAndCrossProcSidesFilledIn) {
     EXPECT_EQ(p.process_md5(), "OWNMD5");  // fields the event call brought are kept
 }
 
-TEST_F(ProcessTest, AllEventsSpansEverySegmentInTimeOrderWithChildrenOnce) {
+TEST_F(ProcessTest, AllEventsSpansEverySegmentInTimeOrderWithEveryChildprocRecord) {
     auto cb = connect();
     server.on("GET", "/api/v1/process/" + G + "/segment", [](const testing::RecordedRequest&) {
         return MockResponse::json({{"process", {{"segments", {{{"unique_id", G + "-000000000002"}}, {{"unique_id", G + "-000000000001"}}}}}}});
     });
+    // The child starts in segment 1 and ends in segment 2: both records are events of the process.
     server.on("GET", "/api/v4/process/" + G + "/1/event", [](const testing::RecordedRequest&) {
         return MockResponse::json({{"process", {{"modload_complete", {"2017-05-21 18:42:05|AA|a.dll"}},
-                                                {"regmod_complete", {"2|2017-05-21 18:42:01|k"}}}}});
+                                                {"regmod_complete", {"2|2017-05-21 18:42:01|k"}},
+                                                {"childproc_complete", {{{"processId", C1 + "-000000000001"},
+                                                                         {"md5", "BB"}, {"path", "net.exe"},
+                                                                         {"pid", 5}, {"type", "start"},
+                                                                         {"start", "2017-05-21 18:42:04"}}}}}}});
     });
     server.on("GET", "/api/v4/process/" + G + "/2/event", [](const testing::RecordedRequest&) {
-        return MockResponse::json({{"process", {{"filemod_complete", {"1|2017-05-21 18:42:03|f"}}}}});
+        return MockResponse::json({{"process", {{"filemod_complete", {"1|2017-05-21 18:42:03|f"}},
+                                                {"childproc_complete", {{{"processId", C1 + "-000000000001"},
+                                                                         {"md5", "BB"}, {"path", "net.exe"},
+                                                                         {"pid", 5}, {"type", "end"},
+                                                                         {"start", "2017-05-21 18:42:04"},
+                                                                         {"end", "2017-05-21 18:42:06"}}}}}}});
     });
     summary(G, proc_doc(G, "cmd.exe"), json::object(),
             json::array({proc_doc(C1, "net.exe", {{"start", "2017-05-21T18:42:04Z"}})}));
@@ -372,9 +382,45 @@ TEST_F(ProcessTest, AllEventsSpansEverySegmentInTimeOrderWithChildrenOnce) {
     std::vector<std::string> kinds;
     for (const auto& e : all) kinds.push_back(event_type_name(e));
     EXPECT_EQ(kinds, (std::vector<std::string>{"Cb Registry Modification event", "Cb File Modification event",
-                                               "Cb Child Process event", "Cb Module Load event"}));
+                                               "Cb Child Process event", "Cb Module Load event",
+                                               "Cb Child Process event"}));
+    const auto& spawn = std::get<ChildProcEvent>(all[2]);
+    const auto& exit = std::get<ChildProcEvent>(all[4]);
+    EXPECT_FALSE(spawn.terminated);
+    EXPECT_TRUE(exit.terminated);
+    // The summary listed the child: its document rides along, so its command line needs no request.
+    EXPECT_EQ(spawn.proc_data.value("cmdline", ""), "net.exe /arg");
+    EXPECT_EQ(exit.proc_data.value("cmdline", ""), "net.exe /arg");
     EXPECT_EQ(p.segment(), 2);  // unchanged (cbapi-python left the object on the last segment)
     EXPECT_EQ(count("/api/v1/process/" + G + "/segment"), 1u);
+}
+
+TEST_F(ProcessTest, AllEventsKeepsChildrenTheSummaryCutOff) {
+    auto cb = connect();
+    // The summary lists one child (the server cuts its list at `children=<n>`); the events name two.
+    server.on("GET", "/api/v1/process/" + G + "/segment", [](const testing::RecordedRequest&) {
+        return MockResponse::json({{"process", {{"segments", {{{"unique_id", G + "-000000000001"}}}}}}});
+    });
+    server.on("GET", "/api/v4/process/" + G + "/1/event", [](const testing::RecordedRequest&) {
+        const json first = {{"processId", C1 + "-000000000001"}, {"md5", "BB"}, {"path", "net.exe"}, {"pid", 5},
+                            {"type", "start"}, {"start", "2017-05-21 18:42:04"}};
+        const json second = {{"processId", C2 + "-000000000001"}, {"md5", "CC"}, {"path", "ping.exe"}, {"pid", 6},
+                             {"type", "start"}, {"start", "2017-05-21 18:42:07"}};
+        return MockResponse::json({{"process", {{"childproc_complete", {first, second}}}}});
+    });
+    summary(G, proc_doc(G, "cmd.exe"), json::object(), json::array({proc_doc(C1, "net.exe")}));
+    const Process p = cb.select<Process>(G);
+    EXPECT_EQ(p.children().size(), 1u);
+    const auto all = p.all_events();
+    ASSERT_EQ(all.size(), 2u);
+    EXPECT_EQ(std::get<ChildProcEvent>(all[0]).path, "net.exe");
+    EXPECT_EQ(std::get<ChildProcEvent>(all[1]).path, "ping.exe");
+    EXPECT_EQ(std::get<ChildProcEvent>(all[1]).procguid, C2 + "-000000000001");
+    EXPECT_TRUE(std::get<ChildProcEvent>(all[1]).proc_data.is_null() || std::get<ChildProcEvent>(all[1]).proc_data.empty());
+    // One summary request, sent without children= (the server's default cut applies).
+    const auto summaries = test::requests_to(server, "/api/v1/process/" + G + "/0");
+    ASSERT_EQ(summaries.size(), 1u);
+    EXPECT_FALSE(summaries[0].param("children"));
 }
 
 TEST_F(ProcessTest, SegmentsBefore60ComeFromASearch) {

@@ -7,6 +7,7 @@
 #include <fstream>
 #include <sstream>
 #include <utility>
+#include <variant>
 #include <vector>
 
 #include "cbapi/response/process.hpp"
@@ -79,11 +80,13 @@ TEST_F(Simulated, FiveOneServerIgnoresGroupingAndServesV2Events) {
     const Process whole = api.select<Process>(first.guid());
     EXPECT_EQ(whole.segments(), (std::vector<long long>{1, 2, 3}));
     EXPECT_EQ(count("/api/v1/process/" + first.guid() + "/segment"), 0u);
-    std::size_t expected = whole.children().size();
+    std::size_t expected = 0;
     for (long long s : whole.segments()) {
         const auto& e = whole.events(s);
-        expected += e.modloads.size() + e.netconns.size() + e.regmods.size() + e.crossprocs.size() + e.filemods.size();
+        expected += e.modloads.size() + e.netconns.size() + e.regmods.size() + e.crossprocs.size() + e.filemods.size() +
+                    e.childprocs.size();
     }
+    (void)whole.children();  // the summary (all_events() adds the summary's child documents to the records)
     const auto before = server.request_count();
     EXPECT_EQ(whole.all_events().size(), expected);
     EXPECT_EQ(server.request_count(), before);  // segments, events and summary were all cached
@@ -129,6 +132,32 @@ TEST_F(Simulated, SummaryListsFifteenChildrenUnlessMoreAreAsked) {
     EXPECT_EQ(powershell.parents().size(), 2u);
     EXPECT_EQ(powershell.depth(), 2);
     EXPECT_EQ(powershell.siblings().size(), 2u);
+}
+
+TEST_F(Simulated, AllEventsKeepsEveryChildRecordThatTheSummaryCutsAtFifteen) {
+    auto& api = start();
+    const Process root = *api.select<Process>().where("process_name:services.exe sensor_id:1").group_by("id").begin();
+    const Process whole = api.select<Process>(root.guid());
+    std::size_t records = 0;
+    for (const auto& e : whole.all_events()) records += std::holds_alternative<ChildProcEvent>(e) ? 1u : 0u;
+    EXPECT_EQ(whole.children().size(), 15u);  // the summary's default cut
+    EXPECT_EQ(records, 18u);                  // 17 services and explorer.exe, none ended
+    const auto summaries = test::requests_to(server, "/api/v1/process/" + root.guid() + "/0");
+    ASSERT_EQ(summaries.size(), 1u);
+    EXPECT_FALSE(summaries[0].param("children"));
+
+    // A process whose children ended (cmd.exe runs net.exe and ping.exe): a start and an end record per child.
+    const Process shell = *api.select<Process>().where("process_name:cmd.exe sensor_id:1").group_by("id").begin();
+    const Process shell_whole = api.select<Process>(shell.guid());
+    std::size_t starts = 0, ends = 0, per_segment = 0;
+    for (const auto& e : shell_whole.all_events()) {
+        if (const auto* c = std::get_if<ChildProcEvent>(&e)) (c->terminated ? ends : starts) += 1;
+    }
+    for (long long s : shell_whole.segments()) per_segment += shell_whole.events(s).childprocs.size();
+    EXPECT_EQ(shell_whole.children().size(), 2u);
+    EXPECT_EQ(starts, 2u);
+    EXPECT_EQ(ends, 2u);
+    EXPECT_EQ(starts + ends, per_segment);
 }
 
 TEST_F(Simulated, FacetsCountChildNames) {

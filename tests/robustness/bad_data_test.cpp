@@ -114,6 +114,36 @@ TEST_F(BadFieldTest, NumbersInRangeConvertExactly) {
     EXPECT_EQ(item({{"id", "1"}, {"n", 7}}).get<double>("n"), 7.0);
 }
 
+TEST_F(BadFieldTest, TextNumbersFollowTheSameRulesAsNumbers) {
+    const auto n = [this](json value) { return item({{"id", "1"}, {"n", std::move(value)}}); };
+    // Accepted: the whole text is an integer the type holds (as real servers send "total_hits": "308").
+    EXPECT_EQ(n("308").get<long long>("n"), 308);
+    EXPECT_EQ(n("+7").get<int>("n"), 7);
+    EXPECT_EQ(n("-9223372036854775808").get<long long>("n"), std::numeric_limits<long long>::min());
+    EXPECT_EQ(n("18446744073709551615").get<unsigned long long>("n"), std::numeric_limits<unsigned long long>::max());
+    EXPECT_EQ(n("0.5").get<double>("n"), 0.5);
+    EXPECT_EQ(n("-1e3").get<double>("n"), -1000.0);
+    EXPECT_EQ(n("").get<long long>("n"), std::nullopt);  // empty text: no value, as the typed accessors read it
+    EXPECT_EQ(n("").get<bool>("n"), std::nullopt);
+    // Refused, naming the field: not exactly an integer, or one the type cannot hold.
+    for (const char* text : {"12abc", "seven", "1.5", "1e3", " 12", "12 ", "0x10", "--1", "+", "-"}) {
+        try {
+            (void)n(text).get<long long>("n");
+            ADD_FAILURE() << text << " was accepted";
+        } catch (const ApiError& e) {
+            EXPECT_NE(std::string(e.what()).find("Field 'n'"), std::string::npos) << e.what();
+        }
+    }
+    EXPECT_THROW((void)n("4294967296").get<int>("n"), ApiError);
+    EXPECT_THROW((void)n("-1").get<unsigned>("n"), ApiError);
+    EXPECT_THROW((void)n("9223372036854775808").get<long long>("n"), ApiError);
+    EXPECT_THROW((void)n("18446744073709551616").get<unsigned long long>("n"), ApiError);
+    for (const char* text : {"nan", "inf", "-inf", "1e400", "0.5x", ".5", "1.", " 1"})
+        EXPECT_THROW((void)n(text).get<double>("n"), ApiError) << text;
+    for (const char* text : {"TRUE", "True", "1", "yes", "false "})
+        EXPECT_THROW((void)n(text).get<bool>("n"), ApiError) << text;
+}
+
 TEST_F(BadFieldTest, TimesOutOfRangeAreAnApiError) {
     EXPECT_THROW((void)item({{"id", "1"}, {"t", 1e300}}).get<TimePoint>("t"), ApiError);
     EXPECT_THROW((void)item({{"id", "1"}, {"t", "not a time"}}).get<TimePoint>("t"), ApiError);

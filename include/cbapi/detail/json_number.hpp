@@ -74,6 +74,35 @@ inline std::optional<long long> integer_text(std::string_view text) {
     return negative ? -v : v;
 }
 
+/// Decimal integer text ("308", "-11", "+7", "18446744073709551615") as a JSON integer, so that checked_integer can
+/// apply the target type's range; nullopt when the text is not exactly an integer or exceeds 64 bits.
+inline std::optional<nlohmann::json> integer_text_json(std::string_view text) {
+    if (const auto n = integer_text(text)) return nlohmann::json(*n);
+    if (text.empty() || text[0] == '-') return std::nullopt;
+    const std::string_view digits = text[0] == '+' ? text.substr(1) : text;
+    if (digits.empty() || digits.size() > 20) return std::nullopt;
+    std::uint64_t value = 0;
+    for (const char c : digits) {
+        if (c < '0' || c > '9') return std::nullopt;
+        const auto d = static_cast<std::uint64_t>(c - '0');
+        if (value > (std::numeric_limits<std::uint64_t>::max() - d) / 10) return std::nullopt;
+        value = value * 10 + d;
+    }
+    return nlohmann::json(value);
+}
+
+/// Number text in JSON syntax ("0.5", "-11", "1e3") as a JSON number; nullopt for anything else (no surrounding
+/// space, no "nan", "inf" or trailing characters).
+inline std::optional<nlohmann::json> number_text_json(std::string_view text) {
+    if (auto n = integer_text_json(text)) return n;
+    if (text.empty() || !(text[0] == '-' || (text[0] >= '0' && text[0] <= '9'))) return std::nullopt;
+    const char last = text.back();
+    if (last < '0' || last > '9') return std::nullopt;
+    nlohmann::json value = nlohmann::json::parse(text.begin(), text.end(), nullptr, false);
+    if (value.is_discarded() || !value.is_number()) return std::nullopt;
+    return value;
+}
+
 /// A field the server sends as a number or as numeric text (`"clock_delta": "-11"`), as an integer.
 /// @return nullopt for null and for empty text
 /// @throws ApiError naming `field` for other text, other types, and numbers that are not integers in range

@@ -15,7 +15,8 @@
 /// - segments: `GET /api/v1/process/<guid>/segment` (6.0+) or a `process_id:<guid>` search (before 6.0).
 ///
 /// Differences from cbapi-python 1.3.2 (its bugs, fixed): the summary's relatives are used even when events were
-/// loaded first; all_events() does not repeat the children once per segment nor change the object's segment;
+/// loaded first; all_events() lists every childproc record of every segment (Python took the summary's children,
+/// cut at 15 and repeated once per segment) and does not change the object's segment;
 /// `unique_id` suffixes are read whole (Python skipped the first hex digit); a child's missing start comes from its
 /// own GUID (not the parent's); process_md5()/path() fall back to the first module load; a malformed event record
 /// is skipped with a warning instead of failing the whole list; ProcessQuery filters never change the query they
@@ -528,9 +529,21 @@ public:
     /// `process_id:<guid>` search before.
     std::vector<long long> segments() const;
 
-    /// Every event of every segment, sorted by time (stable). Child processes appear once each (from the summary,
-    /// timestamp = the child's start), not once per segment; this object's segment is not changed.
+    /// Every event of every segment, sorted by time (stable); this object's segment is not changed. Child processes
+    /// are the segments' childproc records as the events API returns them (a start and, for a child that ended, an
+    /// end record each), so none is lost to the summary's cut at `children=<n>` (15 by default). A record whose child
+    /// the summary lists carries that child's document in `proc_data` (command line, user, ...), at no extra request.
     std::vector<ProcessEvent> all_events() const {
+        ensure_summary();
+        std::map<std::string, const nlohmann::json*> listed;  // the summary's children by GUID
+        if (summary_) {
+            for (const auto& child : summary_->children) {
+                if (!child.is_object()) continue;
+                std::string id = detail::text_field(child, "unique_id");
+                if (id.empty()) id = detail::text_field(child, "id");
+                listed.emplace(process_detail::strip_segment(id), &child);
+            }
+        }
         std::vector<ProcessEvent> out;
         for (long long seg : segments()) {
             const auto& e = events(seg);
@@ -539,8 +552,13 @@ public:
             out.insert(out.end(), e.filemods.begin(), e.filemods.end());
             out.insert(out.end(), e.regmods.begin(), e.regmods.end());
             out.insert(out.end(), e.crossprocs.begin(), e.crossprocs.end());
+            for (ChildProcEvent child : e.childprocs) {
+                if (!child.proc_data.is_object() || child.proc_data.empty())
+                    if (auto it = listed.find(process_detail::strip_segment(child.procguid)); it != listed.end())
+                        child.proc_data = *it->second;
+                out.emplace_back(std::move(child));
+            }
         }
-        for (auto& child : children()) out.emplace_back(std::move(child.event));
         std::stable_sort(out.begin(), out.end(),
                          [](const ProcessEvent& a, const ProcessEvent& b) { return event_time(a) < event_time(b); });
         return out;
