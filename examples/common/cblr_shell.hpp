@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdio>
 #include <ctime>
 #include <memory>
 #include <filesystem>
@@ -551,6 +552,16 @@ struct CblrOptions {
         app.add_option("script", script, "Run the commands in this file (one per line) and exit");
     }
 };
+
+/// On SIGINT or SIGTERM (the guard, made first thing in main()), closes the manager's sessions, says so on stderr
+/// and ends the program with 130 or 143.
+inline void close_sessions_on_signals(live_response::InterruptGuard& guard, const live_response::SessionManager& lr) {
+    guard.watch(lr);
+    guard.on_signal([](int signal) {
+        // stdio, not std::cerr: the main thread may be writing to std::cerr at this moment.
+        std::fprintf(stderr, "\nInterrupted (signal %d): Live Response sessions closed\n", signal);
+    });
+}
 
 /// Runs the shell as the options say: `-c`, a script file, or interactively on stdin.
 inline int run_cblr_shell(const CblrOptions& options, const CblrShell::Connector& connector) {

@@ -16,6 +16,8 @@ bool all_digits(const std::string& s) { return !s.empty() && s.find_first_not_of
 }  // namespace
 
 int main(int argc, char** argv) {
+    // First, before any thread exists: SIGINT and SIGTERM close the session and end the program with 130 or 143.
+    cbapi::live_response::InterruptGuard guard;
     CLI::App app{"Cb Defense Live Response CLI"};
     cbapi::examples::CblrOptions options;
     options.add_to(app);
@@ -25,6 +27,7 @@ int main(int argc, char** argv) {
         using cbapi::defense::Device;
         const cbapi::defense::CbDefenseAPI cb(options.common.credentials(cbapi::Product::defense));
         auto lr = cb.live_response();
+        cbapi::examples::close_sessions_on_signals(guard, lr);
         // A number is a device id; anything else an exact host name (first match).
         auto connect = [&](const std::string& target) {
             std::optional<Device> device;

@@ -15,6 +15,8 @@ bool all_digits(const std::string& s) { return !s.empty() && s.find_first_not_of
 }  // namespace
 
 int main(int argc, char** argv) {
+    // First, before any thread exists: SIGINT and SIGTERM close the session and end the program with 130 or 143.
+    cbapi::live_response::InterruptGuard guard;
     CLI::App app{"Cb Response Live Response CLI"};
     cbapi::examples::CblrOptions options;
     options.add_to(app);
@@ -23,6 +25,7 @@ int main(int argc, char** argv) {
     return cbapi::examples::run([&] {
         const cbapi::response::CbResponseAPI cb(options.common.credentials(cbapi::Product::response));
         auto lr = cb.live_response();
+        cbapi::examples::close_sessions_on_signals(guard, lr);
         // A number is a sensor id; anything else a host name (GET /api/v1/sensor?hostname=..., first match).
         auto connect = [&](const std::string& target) {
             if (all_digits(target) && target != "0") return lr.request_session(std::stoll(target));

@@ -254,4 +254,12 @@ private:
     std::string decoded_win32_error_;
 };
 
+/// Live Response work ended because its session manager was closed from another thread (SessionManager::close_all(),
+/// e.g. by an InterruptGuard on SIGINT/SIGTERM): a wait for a session or a command stopped early, or a new session
+/// was refused. The sessions involved are already closed on the server.
+class LiveResponseClosedError : public ApiError {
+public:
+    using ApiError::ApiError;
+};
+
 }  // namespace cbapi

@@ -1,13 +1,22 @@
 // The cblr_cli example programs (Cb Response and Cb Defense) run in -c and script mode against servers with the
 // Live Response simulator: their output, exit codes, the requests they made, and that they leave no session open.
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <iterator>
 #include <optional>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "live_response/lr_fixture.hpp"
@@ -45,6 +54,99 @@ CliRun run(const std::string& program, const testing::MockServer& server, const 
     std::ifstream errors(dir / "stderr.txt");
     result.err.assign(std::istreambuf_iterator<char>(errors), {});
     return result;
+}
+
+// --- interrupted runs -------------------------------------------------------------------------------------------------
+
+std::string read_file(const std::filesystem::path& p) {
+    std::ifstream in(p);
+    return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+// A cblr_cli started in the background (no shell in between, so signals reach it): its standard input is a pipe the
+// test holds open (an interactive shell waits on it), its output goes to files in `dir`.
+class Background {
+public:
+    Background(const std::string& program, const testing::MockServer& server, const std::string& token,
+               const std::vector<std::string>& args, const std::filesystem::path& dir)
+        : out_(dir / "bg-stdout.txt"), err_(dir / "bg-stderr.txt") {
+        int fds[2];
+        if (pipe(fds) != 0) return;
+        stdin_ = fds[1];
+        std::vector<std::string> words{program, "--cburl", server.url(), "--apitoken", token};
+        words.insert(words.end(), args.begin(), args.end());
+        std::vector<char*> argv;
+        for (auto& w : words) argv.push_back(w.data());
+        argv.push_back(nullptr);
+        posix_spawn_file_actions_t actions;
+        posix_spawn_file_actions_init(&actions);
+        posix_spawn_file_actions_adddup2(&actions, fds[0], 0);
+        posix_spawn_file_actions_addclose(&actions, fds[0]);
+        posix_spawn_file_actions_addclose(&actions, fds[1]);
+        posix_spawn_file_actions_addopen(&actions, 1, out_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+        posix_spawn_file_actions_addopen(&actions, 2, err_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+        if (posix_spawn(&pid_, program.c_str(), &actions, nullptr, argv.data(), environ) != 0) pid_ = -1;
+        posix_spawn_file_actions_destroy(&actions);
+        close(fds[0]);
+    }
+    ~Background() {
+        if (pid_ > 0 && !reaped_) {
+            kill(pid_, SIGKILL);
+            waitpid(pid_, nullptr, 0);
+        }
+        if (stdin_ >= 0) close(stdin_);
+    }
+    Background(const Background&) = delete;
+    Background& operator=(const Background&) = delete;
+
+    bool started() const { return pid_ > 0; }
+    void type(const std::string& line) {
+        const std::string text = line + "\n";
+        EXPECT_EQ(write(stdin_, text.data(), text.size()), static_cast<ssize_t>(text.size()));
+    }
+    void signal(int sig) { kill(pid_, sig); }
+    // The exit code (128 + n when it was killed by signal n, which is what must not happen); -1 after 30 s.
+    int wait_exit() {
+        const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+        int status = 0;
+        while (waitpid(pid_, &status, WNOHANG) == 0) {
+            if (std::chrono::steady_clock::now() > deadline) return -1;
+            std::this_thread::sleep_for(std::chrono::milliseconds(10));
+        }
+        reaped_ = true;
+        if (WIFSIGNALED(status)) return 1000 + WTERMSIG(status);
+        return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    }
+    std::string out() const { return read_file(out_); }
+    std::string err() const { return read_file(err_); }
+
+private:
+    std::filesystem::path out_, err_;
+    pid_t pid_ = -1;
+    int stdin_ = -1;
+    bool reaped_ = false;
+};
+
+// Checks `ready` every 10 ms for up to 30 s (the program gets there in real time; no fixed sleep).
+bool eventually(const std::function<bool()>& ready) {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+    while (!ready()) {
+        if (std::chrono::steady_clock::now() > deadline) return false;
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    return true;
+}
+
+bool saw(const testing::MockServer& server, const std::string& method, const std::string& path_prefix) {
+    for (const auto& r : server.requests())
+        if (r.method == method && r.path.rfind(path_prefix, 0) == 0) return true;
+    return false;
+}
+
+bool has_active_session(const testing::LiveResponseSimulator& sim) {
+    for (const auto& s : sim.open_sessions())
+        if (s.status == "active") return true;
+    return false;
 }
 
 class ResponseCblrCliTest : public test::ResponseLiveResponseTest {
@@ -184,6 +286,59 @@ TEST_F(ResponseCblrCliTest, InteractiveModeReadsStdin) {
     EXPECT_NE(r.err.find("unknown command 'bogus'"), std::string::npos);  // and the loop went on to exit
 }
 
+// A server whose commands never complete (the CLI keeps polling) and whose sensor 2 never checks in.
+class ResponseCblrCliSignalTest : public test::ResponseLiveResponseTest {
+protected:
+    response::CbResponseAPI cb = connect(slow_server());
+    std::filesystem::path dir = work_dir(server.port());
+    static testing::LiveResponseSimulatorOptions slow_server() {
+        testing::LiveResponseSimulatorOptions o;
+        o.polls_to_complete = 1'000'000;
+        o.offline = {2};
+        return o;
+    }
+    void TearDown() override {
+        ResponseLiveResponseTest::TearDown();  // no session left pending or active
+        std::filesystem::remove_all(dir);
+    }
+    std::unique_ptr<Background> start(const std::vector<std::string>& args) {
+        auto bg = std::make_unique<Background>(CBAPI_RESPONSE_CBLR_CLI, server, server.token(), args, dir);
+        EXPECT_TRUE(bg->started());
+        return bg;
+    }
+};
+
+TEST_F(ResponseCblrCliSignalTest, SigintWhileACommandRunsClosesTheSessionAndExits130) {
+    auto cli = start({"-c", "connect 1; exec -w cmd.exe /c ver"});
+    ASSERT_TRUE(eventually([&] { return saw(server, "GET", "/api/v1/cblr/session/1/command/"); })) << cli->err();
+    cli->signal(SIGINT);
+    EXPECT_EQ(cli->wait_exit(), 130) << cli->err();
+    EXPECT_NE(cli->err().find("Interrupted (signal 2): Live Response sessions closed"), std::string::npos)
+        << cli->err();
+    EXPECT_TRUE(sim->open_sessions().empty());
+    EXPECT_EQ(test::requests(server, "PUT", "/api/v1/cblr/session/1").size(), 1u);
+}
+
+TEST_F(ResponseCblrCliSignalTest, SigtermWhileWaitingForTheSessionClosesItAndExits143) {
+    auto cli = start({"-c", "connect 2; dir"});
+    ASSERT_TRUE(eventually([&] { return saw(server, "GET", "/api/v1/cblr/session/1"); })) << cli->err();
+    cli->signal(SIGTERM);
+    EXPECT_EQ(cli->wait_exit(), 143) << cli->err();
+    EXPECT_TRUE(sim->open_sessions().empty());
+    ASSERT_EQ(sim->sessions().size(), 1u);
+    EXPECT_EQ(sim->sessions()[0].status, "close");
+}
+
+TEST_F(ResponseCblrCliSignalTest, SigintAtTheInteractivePromptClosesTheSession) {
+    auto cli = start({});
+    cli->type("connect 1");
+    ASSERT_TRUE(eventually([&] { return has_active_session(*sim); })) << cli->err();
+    cli->signal(SIGINT);
+    EXPECT_EQ(cli->wait_exit(), 130) << cli->err();
+    EXPECT_TRUE(sim->open_sessions().empty());
+    EXPECT_EQ(test::requests(server, "PUT", "/api/v1/cblr/session/1").size(), 1u);
+}
+
 class DefenseCblrCliTest : public test::DefenseLiveResponseTest {
 protected:
     defense::CbDefenseAPI cb = connect();
@@ -222,6 +377,56 @@ TEST_F(DefenseCblrCliTest, ConnectsByIdOrHostNameAndRunsCommands) {
     r = cli("-c " + quote("connect NO-SUCH-HOST"));
     EXPECT_EQ(r.exit_code, 1);
     EXPECT_NE(r.err.find("Error: No device with host name NO-SUCH-HOST"), std::string::npos) << r.err;
+}
+
+class DefenseCblrCliSignalTest : public test::DefenseLiveResponseTest {
+protected:
+    defense::CbDefenseAPI cb = connect(slow_server());
+    std::filesystem::path dir = work_dir(server.port());
+    static testing::LiveResponseSimulatorOptions slow_server() {
+        testing::LiveResponseSimulatorOptions o;
+        o.polls_to_complete = 1'000'000;
+        return o;
+    }
+    void TearDown() override {
+        DefenseLiveResponseTest::TearDown();  // no session left pending or active
+        std::filesystem::remove_all(dir);
+    }
+    std::unique_ptr<Background> start(const std::vector<std::string>& args) {
+        auto bg = std::make_unique<Background>(CBAPI_DEFENSE_CBLR_CLI, server, test::kDefenseToken, args, dir);
+        EXPECT_TRUE(bg->started());
+        return bg;
+    }
+    std::string windows_device() {
+        for (const auto& d : cb.select<defense::Device>())
+            if (d.device_type() == "WINDOWS") return std::to_string(d.device_id());
+        ADD_FAILURE() << "no Windows device";
+        return "1001";
+    }
+};
+
+TEST_F(DefenseCblrCliSignalTest, SigintWhileACommandRunsClosesTheSessionAndExits130) {
+    const std::string id = windows_device();
+    auto cli = start({"-c", "connect " + id + "; exec -w cmd.exe /c ver"});
+    ASSERT_TRUE(eventually([&] { return saw(server, "GET", "/integrationServices/v3/cblr/session/" + id + ":1/command/"); }))
+        << cli->err();
+    cli->signal(SIGINT);
+    EXPECT_EQ(cli->wait_exit(), 130) << cli->err();
+    EXPECT_TRUE(sim->open_sessions().empty());
+    const auto closes = test::requests(server, "PUT", "/integrationServices/v3/cblr/session");
+    ASSERT_EQ(closes.size(), 1u);
+    EXPECT_EQ(closes[0].json(), nlohmann::json({{"session_id", id + ":1"}, {"status", "CLOSE"}}));
+}
+
+TEST_F(DefenseCblrCliSignalTest, SigtermAtTheInteractivePromptClosesTheSessionAndExits143) {
+    const std::string id = windows_device();
+    auto cli = start({});
+    cli->type("connect " + id);
+    ASSERT_TRUE(eventually([&] { return has_active_session(*sim); })) << cli->err();
+    cli->signal(SIGTERM);
+    EXPECT_EQ(cli->wait_exit(), 143) << cli->err();
+    EXPECT_TRUE(sim->open_sessions().empty());
+    EXPECT_EQ(test::requests(server, "PUT", "/integrationServices/v3/cblr/session").size(), 1u);
 }
 
 }  // namespace

@@ -8,6 +8,7 @@
 /// std::cout << *lr.create_process("cmd.exe /c ver");
 /// @endcode
 
+#include "cbapi/live_response/interrupt.hpp"
 #include "cbapi/live_response/jobs.hpp"
 #include "cbapi/live_response/manager.hpp"
 #include "cbapi/live_response/session.hpp"

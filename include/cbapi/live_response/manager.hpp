@@ -3,6 +3,7 @@
 /// The Live Response session manager: requesting sessions, sharing them between handles, the optional keepalive
 /// cache, and the job pool.
 
+#include <chrono>
 #include <condition_variable>
 #include <exception>
 #include <future>
@@ -26,6 +27,8 @@
 #include "cbapi/logging.hpp"
 
 namespace cbapi::live_response {
+
+class InterruptGuard;
 
 namespace detail {
 
@@ -60,6 +63,7 @@ public:
                 keepalive->thread.join();
         }
         std::vector<std::shared_ptr<SessionCore>> idle;
+        std::optional<BusyScope> closing;  // close_all() waits for these closes
         {
             std::lock_guard<std::mutex> lock(mutex_);
             for (auto it = sessions_.begin(); it != sessions_.end();) {
@@ -70,22 +74,57 @@ public:
                     ++it;
                 }
             }
+            if (!idle.empty()) closing.emplace(*wire_->interruption);
         }
         for (auto& c : idle) close_core(*c);
     }
     ManagerCore(const ManagerCore&) = delete;
     ManagerCore& operator=(const ManagerCore&) = delete;
 
+    /// Closes every session of the manager, in use or cached, and shuts it down; safe from any thread, also while
+    /// other threads use the sessions. When it returns, every session the server opened for this manager is closed
+    /// (the program may end at once: InterruptGuard). In order:
+    /// 1. take the manager's sessions and refuse new ones (`closed_all_`);
+    /// 2. end every wait (the Interruption switch): their threads unwind and release their handles;
+    /// 3. close the sessions taken, each exactly once (close_session(): whoever comes first closes it, close_all
+    ///    waits for a close already under way);
+    /// 4. wait for the threads close_all() cannot see (BusyScope): one establishing a session closes it itself
+    ///    (establish() closes on any error; request() closes one that became active after step 1), one that took
+    ///    a session out of the manager just before step 1 is closing it;
+    /// 5. stop the job pool and the keepalive thread (their waits have ended).
+    /// Idempotent. @return the number of open sessions the manager held (all now closed)
+    std::size_t close_all() {
+        std::vector<std::shared_ptr<SessionCore>> open;
+        {
+            std::lock_guard<std::mutex> lock(mutex_);
+            closed_all_ = true;
+            for (auto& [sensor, e] : sessions_)
+                if (usable(*e.core)) open.push_back(e.core);
+            sessions_.clear();
+        }
+        wire_->interruption->trigger();
+        for (auto& c : open) close_core(*c, true);
+        if (!wire_->interruption->wait_until_idle(std::chrono::seconds(30)))
+            logger()->warn("close_all: a Live Response session request or close did not end within 30 s");
+        if (!open.empty()) logger()->info("Closed {} Live Response session(s) (close_all)", open.size());
+        shutdown();
+        return open.size();
+    }
+
     const Wire& wire() const { return *wire_; }
 
     Session request(long long sensor_id, OsType os_hint) {
         {
             std::lock_guard<std::mutex> lock(mutex_);
+            if (closed_all_) throw closed_error(sensor_id);
             if (auto it = sessions_.find(sensor_id); it != sessions_.end() && usable(*it->second.core)) {
                 ++it->second.leases;
                 return make_session(it->second.core);
             }
         }
+        // From here until the session is in sessions_ (or closed), close_all() waits for this thread.
+        BusyScope establishing(*wire_->interruption,
+                               "Live Response session request for sensor " + std::to_string(sensor_id));
         auto core = std::make_shared<SessionCore>();
         core->wire = wire_;
         core->sensor_id = sensor_id;
@@ -94,7 +133,12 @@ public:
         core->session_data = std::move(data);
         core->os = os_hint != OsType::unknown ? os_hint : lookup_os(sensor_id, core->session_data);
 
-        std::lock_guard<std::mutex> lock(mutex_);
+        std::unique_lock<std::mutex> lock(mutex_);
+        if (closed_all_) {  // close_all() ran while this session became active: it is ours to close
+            lock.unlock();
+            close_core(*core);
+            throw closed_error(sensor_id);
+        }
         auto it = sessions_.find(sensor_id);
         if (it != sessions_.end() && usable(*it->second.core)) {
             // Another thread opened one meanwhile: use it; ours is closed unless the server handed out the same one.
@@ -110,6 +154,7 @@ public:
 
     void send_keepalives() {
         std::vector<std::shared_ptr<SessionCore>> idle, busy;
+        std::optional<BusyScope> closing;  // close_all() waits for these closes
         {
             std::lock_guard<std::mutex> lock(mutex_);
             for (auto it = sessions_.begin(); it != sessions_.end();) {
@@ -121,8 +166,10 @@ public:
                     ++it;
                 }
             }
+            if (!idle.empty()) closing.emplace(*wire_->interruption);
         }
         for (auto& c : idle) close_core(*c);
+        closing.reset();
         for (auto& c : busy) {
             try {
                 logger()->debug("Sending keepalive message for session id {}", id_text(c->id()));
@@ -130,10 +177,13 @@ public:
             } catch (const std::exception& e) {
                 logger()->debug("Keepalive on session {} (sensor {}) failed, removing it from the cache: {}",
                                 id_text(c->id()), c->sensor_id, e.what());
+                std::optional<BusyScope> closing_this;
                 {
                     std::lock_guard<std::mutex> lock(mutex_);
-                    if (auto it = sessions_.find(c->sensor_id); it != sessions_.end() && it->second.core == c)
+                    if (auto it = sessions_.find(c->sensor_id); it != sessions_.end() && it->second.core == c) {
                         sessions_.erase(it);
+                        closing_this.emplace(*wire_->interruption);
+                    }
                 }
                 close_core(*c);
             }
@@ -181,15 +231,12 @@ private:
         return !c.closed;
     }
 
-    static void close_core(SessionCore& c) {
-        nlohmann::json id;
-        {
-            std::lock_guard<std::mutex> lock(c.mutex);
-            if (c.closed) return;
-            c.closed = true;
-            id = c.session_id;
-        }
-        close_on_server(*c.wire, id);
+    /// Closes a session on the server unless it is closed already (see close_session()).
+    static bool close_core(SessionCore& c, bool wait = false) { return close_session(c, wait); }
+
+    static LiveResponseClosedError closed_error(long long sensor_id) {
+        return LiveResponseClosedError("Live Response sessions were closed (close_all): no new session with sensor " +
+                                       std::to_string(sensor_id));
     }
 
     OsType lookup_os(long long sensor_id, const nlohmann::json& session_data) const {
@@ -213,25 +260,38 @@ private:
                 close_core(*c);
         };
         auto reestablish = [](SessionCore& c) {
+            BusyScope establishing(*c.wire->interruption,
+                                   "re-establishing a Live Response session with sensor " + std::to_string(c.sensor_id));
             auto [id, data] = establish(*c.wire, c.sensor_id);
-            std::lock_guard<std::mutex> lock(c.mutex);
-            c.session_id = std::move(id);
-            c.session_data = std::move(data);
+            {
+                std::lock_guard<std::mutex> lock(c.mutex);
+                if (!c.closed) {
+                    c.session_id = std::move(id);
+                    c.session_data = std::move(data);
+                    return;
+                }
+            }
+            // Closed meanwhile (close(), or close_all() from another thread): the new session must not outlive it.
+            close_on_server(*c.wire, id);
+            c.wire->check_open("re-establishing a Live Response session with sensor " + std::to_string(c.sensor_id));
+            throw ApiError("Live Response session with sensor " + std::to_string(c.sensor_id) + " is closed");
         };
         return Session(std::make_shared<Lease>(core, std::move(release), std::move(reestablish)));
     }
 
     void release(const std::shared_ptr<SessionCore>& core) {
         bool close = false;
+        std::optional<BusyScope> closing;  // close_all() waits for this close
         {
             std::lock_guard<std::mutex> lock(mutex_);
             auto it = sessions_.find(core->sensor_id);
             if (it == sessions_.end() || it->second.core != core) {
-                close = true;  // evicted meanwhile
+                close = true;  // evicted meanwhile (or taken by close_all(), which closes it)
             } else if (--it->second.leases == 0 &&
                        (!wire_->options.keepalive_sessions || shut_down_ || !usable(*core))) {
                 sessions_.erase(it);
                 close = true;
+                closing.emplace(*wire_->interruption);
             }
         }
         if (close) close_core(*core);
@@ -259,6 +319,7 @@ private:
     std::shared_ptr<Keepalive> keepalive_;
     std::unique_ptr<JobPool> jobs_;
     bool shut_down_ = false;
+    bool closed_all_ = false;  // close_all() was called: no new session
 };
 
 /// Shuts the manager down when the last user-held SessionManager copy goes away, even while internal threads still
@@ -361,7 +422,24 @@ public:
     /// The ids of the sessions this manager holds open (in use, or cached with keepalive).
     std::vector<nlohmann::json> open_sessions() const { return core_->open_session_ids(); }
 
+    /// Closes every session this manager holds open, in use or cached, and shuts the manager down: what a program does
+    /// when it is interrupted (see InterruptGuard, which calls this on SIGINT/SIGTERM).
+    ///
+    /// Safe to call from any thread while other threads use the sessions. A wait in progress for a session to become
+    /// active or for a command to complete ends at once (a sleep between polls is cut short; a poll in flight is
+    /// aborted within about 50 ms) with a LiveResponseClosedError; a session being requested is closed before that
+    /// error reaches the requester; later commands and requests throw LiveResponseClosedError. Each session is closed
+    /// on the server as Session::close() does. Then the job pool stops (queued jobs fail) and the keepalive thread
+    /// ends. An upload or download already in progress is not aborted (its session is closed on the server).
+    /// Idempotent. Not async-signal-safe: call it from a thread, not from a signal handler.
+    /// When it returns, every session the server opened for this manager is closed, also one that another thread was
+    /// requesting or releasing at that moment (it waits up to 30 s for those threads), so a program may end at once.
+    /// @return the number of open sessions the manager held (0 on later calls)
+    std::size_t close_all() { return core_->close_all(); }
+
 private:
+    friend class InterruptGuard;
+
     std::shared_ptr<detail::ManagerCore> core_;
     std::shared_ptr<detail::ManagerOwner> owner_;
 };

@@ -63,7 +63,9 @@ class Memdump;
 /// range, named in the message; see live_response/parse.hpp) and the request's exceptions. A 404 that says the session or sensor is gone
 /// re-establishes the session and resends the command (up to 5 times).
 ///
-/// A Session may be used from one thread at a time; different sessions are independent.
+/// A Session may be used from one thread at a time; different sessions are independent. The one exception:
+/// SessionManager::close_all() may close it from any thread while it is in use; a wait in progress then ends with a
+/// LiveResponseClosedError, and later commands throw it too.
 ///
 /// @code
 /// auto lr = cb.live_response().request_session(3);
@@ -98,17 +100,7 @@ public:
 
     /// Closes the session on the server now, for every copy of this handle (later commands throw ApiError).
     /// Idempotent; errors while closing are logged, not thrown.
-    void close() {
-        auto& c = core();
-        nlohmann::json id;
-        {
-            std::lock_guard<std::mutex> lock(c.mutex);
-            if (c.closed) return;
-            c.closed = true;
-            id = c.session_id;
-        }
-        detail::close_on_server(*c.wire, id);
-    }
+    void close() { detail::close_session(core()); }
 
     /// Sends a keepalive (`GET {base}/session/{id}/keepalive`).
     /// @throws the request's exceptions (ObjectNotFoundError when the session is gone)
@@ -410,6 +402,7 @@ public:
                 if (!detail::is_session_lost_reply(e.body()))
                     throw ApiError("Received 404 error from server: " + e.body());
                 if (attempt == kMaxRetries) break;
+                check_supported(name);  // not re-established once closed (close(), or close_all() on a signal)
                 logger()->info("Live Response session {} lost; re-establishing it for command '{}'",
                                detail::id_text(core().id()), name);
                 lease_->reestablish(core());
@@ -462,8 +455,12 @@ private:
         const auto data = core().data();
         {
             std::lock_guard<std::mutex> lock(core().mutex);
-            if (core().closed)
-                throw ApiError("Live Response session " + detail::id_text(core().session_id) + " is closed");
+            if (core().closed) {
+                const std::string message = "Live Response session " + detail::id_text(core().session_id) + " is closed";
+                if (wire().interruption->triggered())
+                    throw LiveResponseClosedError(message + " (close_all) for command '" + name + "'");
+                throw ApiError(message);
+            }
         }
         const auto supported = detail::parse_session_info(data).supported_commands;
         if (!supported || std::find(supported->begin(), supported->end(), name) != supported->end()) return;
