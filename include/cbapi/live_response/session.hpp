@@ -365,6 +365,8 @@ public:
     Memdump start_memdump(std::optional<std::string> remote_file = std::nullopt, bool compress = true);
 
     /// Dumps the endpoint's memory to a local file: start, wait (up to an hour), download, delete the remote file.
+    /// The local file is written like get_file() does (through a cbapi::AtomicFile); a `local` that is a symbolic
+    /// link is refused before the dump is started.
     /// @param local destination @param remote_file remote name (default: temporary) @param compress zip remotely
     void memdump(const std::filesystem::path& local, std::optional<std::string> remote_file = std::nullopt,
                  bool compress = false);
@@ -505,7 +507,8 @@ public:
         session_.wait(command_, "memdump", remote_file_, timeout, interval);
         done_ = true;
     }
-    /// Waits if needed, then downloads the dump to a local file.
+    /// Waits if needed, then downloads the dump to a local file (as Session::get_file() does: never through a
+    /// symbolic link, and an existing file is replaced only by a complete download).
     void get(const std::filesystem::path& local) {
         wait();
         session_.get_file(remote_file_, local, std::chrono::hours(1));
@@ -528,9 +531,14 @@ inline Memdump Session::start_memdump(std::optional<std::string> remote_file, bo
 
 inline void Session::memdump(const std::filesystem::path& local, std::optional<std::string> remote_file,
                              bool compress) {
+    // Opened first: a link at `local` is refused before the endpoint spends minutes dumping its memory.
+    AtomicFile out(local, AtomicFile::private_mode);
     Memdump dump = start_memdump(std::move(remote_file), compress);
     try {
-        dump.get(local);
+        dump.wait();
+        get_raw_file(
+            dump.remote_file(), [&](std::string_view piece) { out.write(piece); }, std::chrono::hours(1));
+        out.commit();
     } catch (...) {
         try {
             dump.remove();
