@@ -4,9 +4,14 @@
 // memdump/archive/detach/exit. Interactive (a prompt on a terminal), or non-interactive: `-c "cmd; cmd"` or a
 // script file with one command per line, stopping at the first error.
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <cctype>
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <ctime>
 #include <memory>
 #include <filesystem>
@@ -28,6 +33,7 @@
 
 #include "cbapi/detail/json_text.hpp"
 #include "cbapi/errors.hpp"
+#include "cbapi/files.hpp"
 #include "cbapi/live_response/live_response.hpp"
 #include "cbapi/logging.hpp"
 #include "common/cli.hpp"
@@ -525,10 +531,10 @@ private:
 
     void archive(const std::vector<std::string>& args) {
         need(args, 1, "archive <local file>");
-        std::ofstream file(args[0], std::ios::binary);
-        if (!file) throw ApiError("Cannot write local file " + args[0]);
-        session().get_session_archive(
-            [&](std::string_view piece) { file.write(piece.data(), static_cast<std::streamsize>(piece.size())); });
+        // Written like every local file: never through a link, and only a complete archive replaces the file.
+        AtomicFile file(args[0], AtomicFile::private_mode);
+        session().get_session_archive([&](std::string_view piece) { file.write(piece); });
+        file.commit();
         out_ << "Session archive written to " << args[0] << "\n";
     }
 
@@ -566,8 +572,15 @@ inline void close_sessions_on_signals(live_response::InterruptGuard& guard, cons
 /// Runs the shell as the options say: `-c`, a script file, or interactively on stdin.
 inline int run_cblr_shell(const CblrOptions& options, const CblrShell::Connector& connector) {
     if (!options.log_file.empty()) {
+        // The log is written as it goes (not through an AtomicFile), but never through a symbolic link: create or
+        // truncate it here without following one, then let spdlog append to it.
+        const int fd = ::open(options.log_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
+        if (fd < 0)
+            throw ApiError("Cannot write the log file '" + options.log_file + "': " + std::strerror(errno) +
+                           (errno == ELOOP ? " (it is a symbolic link)" : ""));
+        ::close(fd);
         auto log = std::make_shared<spdlog::logger>(
-            "cbapi", std::make_shared<spdlog::sinks::basic_file_sink_mt>(options.log_file, true));
+            "cbapi", std::make_shared<spdlog::sinks::basic_file_sink_mt>(options.log_file, false));
         log->set_level(spdlog::level::debug);
         set_logger(log);
     }

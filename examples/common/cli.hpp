@@ -10,6 +10,7 @@
 
 #include "cbapi/credentials.hpp"
 #include "cbapi/errors.hpp"
+#include "cbapi/files.hpp"
 #include "cbapi/logging.hpp"
 
 namespace cbapi::examples {
@@ -76,9 +77,12 @@ inline void add_id_or_name(CLI::App& command, std::optional<long long>& id, cons
     target->require_option(1);
 }
 
-/// Runs an example body, reporting any exception on stderr; returns the process exit code.
+/// Runs an example body, reporting any exception on stderr; returns the process exit code. Ctrl-C (and SIGTERM,
+/// SIGHUP) while a file is being written removes its temporary: the target keeps its old content, nothing partial is
+/// left (see cbapi::AtomicFile).
 template <typename Body>
 int run(Body&& body) {
+    cbapi::remove_temporary_files_on_signal();
     try {
         return body();
     } catch (const std::exception& e) {

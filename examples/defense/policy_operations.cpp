@@ -11,6 +11,7 @@
 #include <fmt/format.h>
 
 #include "cbapi/defense.hpp"
+#include "cbapi/files.hpp"
 #include "common/cli.hpp"
 
 namespace {
@@ -136,9 +137,7 @@ int main(int argc, char** argv) {
         if (app.got_subcommand("export")) {
             for (const Policy& p : find_policies(cb, ids, names, true)) {
                 const std::string file = fmt::format("policy-{}.json", p.policy_id().value_or(0));
-                std::ofstream out(file);
-                out << p.policy().dump(2) << "\n";
-                if (!out) throw cbapi::ApiError("Cannot write " + file);
+                cbapi::write_file_atomically(file, p.policy().dump(2) + "\n");
                 std::cout << "Wrote policy " << p.policy_id().value_or(0) << " " << p.name() << " to file " << file
                           << "\n";
             }

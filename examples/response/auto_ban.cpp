@@ -20,6 +20,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "cbapi/files.hpp"
 #include "cbapi/response.hpp"
 #include "common/cli.hpp"
 
@@ -145,15 +146,9 @@ private:
 
     void save_progress() const {
         std::cout << "[+]: saving progress to file " << settings_.progress_file.string() << "\n";
-        const fs::path temporary = settings_.progress_file.string() + ".tmp";
-        {
-            std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
-            out << nlohmann::json(std::vector<std::string>(processed_.begin(), processed_.end())).dump() << "\n";
-            if (!out) throw cbapi::ApiError("Cannot write " + temporary.string());
-        }
-        std::error_code ec;
-        fs::rename(temporary, settings_.progress_file, ec);
-        if (ec) throw cbapi::ApiError("Cannot write " + settings_.progress_file.string() + ": " + ec.message());
+        cbapi::write_file_atomically(
+            settings_.progress_file,
+            nlohmann::json(std::vector<std::string>(processed_.begin(), processed_.end())).dump() + "\n");
     }
 
     const CbResponseAPI& cb_;

@@ -1,8 +1,8 @@
 // event_export: writes every event of a process (or of every process a query matches) to <guid>.csv, like
 // cbapi-python's event_export.py.
-#include <fstream>
 #include <iostream>
 #include <map>
+#include <ostream>
 #include <string>
 #include <variant>
 #include <vector>
@@ -66,9 +66,11 @@ std::vector<std::string> row(const Process& proc, const ProcessEvent& event, std
 void export_process(const Process& proc, const std::string& directory) {
     // The file is named after the server's process id: safe_output_path keeps it inside `directory` whatever the
     // server sends.
+    // Written through an AtomicFile: a link planted at the (predictable) name is refused, the rows go to a temporary
+    // with an unpredictable name, and the CSV replaces an older one only once it is complete.
     const std::string file = cbapi::safe_output_path(directory, proc.guid() + ".csv").string();
-    std::ofstream out(file, std::ios::binary | std::ios::trunc);
-    if (!out) throw cbapi::ApiError("Cannot write " + file);
+    cbapi::AtomicFile csv(file);
+    std::ostream& out = csv.stream();
     out << "ProcessPath,Timestamp,Event,Path/IP/Domain,Comments\r\n";
     const auto events = proc.all_events();
     std::size_t written = 0;
@@ -79,8 +81,7 @@ void export_process(const Process& proc, const std::string& directory) {
         out << "\r\n";
         ++written;
     }
-    out.close();
-    if (!out) throw cbapi::ApiError("Cannot write " + file);
+    csv.commit();
     std::cout << fmt::format("{} events out of {} total events exported from process at {}\n", written, events.size(),
                              proc.webui_link());
 }

@@ -2,10 +2,10 @@
 // watchlist_exporter.py; the format is cbapi::response::WatchlistExport). `-f -` writes the JSON to stdout.
 //   watchlist_exporter -f <file> [-w name1,name2] [-m] [-d <description>] [-a <author>]
 #include <chrono>
-#include <fstream>
 #include <iostream>
 #include <string>
 
+#include "cbapi/files.hpp"
 #include "cbapi/response.hpp"
 #include "common/cli.hpp"
 #include "common/intel_output.hpp"
@@ -42,10 +42,7 @@ int main(int argc, char** argv) {
         if (file == "-") {
             std::cout << json;
         } else {
-            std::ofstream out(file, std::ios::binary | std::ios::trunc);
-            out << json;
-            out.close();
-            if (!out) throw cbapi::ApiError("Cannot write " + file);
+            cbapi::write_file_atomically(file, json);
         }
         console << "-> Done exporting! <-\n";
         return 0;

@@ -224,6 +224,25 @@ TEST_F(ResponseCblrCliTest, FilesRegistryAndMemdump) {
     EXPECT_TRUE(std::filesystem::exists(dir / "session.log"));
 }
 
+// get, memdump, archive and --log never write through a symbolic link planted at the local name.
+TEST_F(ResponseCblrCliTest, LocalFilesAreNeverWrittenThroughALink) {
+    std::ofstream(dir / "outside.txt") << "keep me";
+    for (const char* name : {"back.txt", "mem.dmp", "session.log", "debug.log"})
+        std::filesystem::create_symlink(dir / "outside.txt", dir / name);
+    for (const std::string& args : {std::string("-c ") + quote("connect 1; get C:\\Windows\\win.ini back.txt"),
+                                    std::string("-c ") + quote("connect 1; memdump mem.dmp"),
+                                    std::string("-c ") + quote("connect 1; archive session.log"),
+                                    std::string("--log debug.log -c ") + quote("connect 1")}) {
+        const auto r = cli(args);
+        EXPECT_EQ(r.exit_code, 1) << args << r.out << r.err;
+        EXPECT_NE(r.err.find("symbolic link"), std::string::npos) << args << r.err;
+    }
+    std::ifstream outside(dir / "outside.txt");
+    EXPECT_EQ(std::string(std::istreambuf_iterator<char>(outside), {}), "keep me");
+    for (const char* name : {"back.txt", "mem.dmp", "session.log", "debug.log"})
+        EXPECT_TRUE(std::filesystem::is_symlink(dir / name)) << name;
+}
+
 TEST_F(ResponseCblrCliTest, GetIntoTheCurrentOrAnExistingDirectoryUsesTheRemoteName) {
     std::filesystem::create_directory(dir / "into");
     const auto r = cli("-c " + quote("connect 1; get C:\\Windows\\win.ini; get C:\\Windows\\win.ini into; "

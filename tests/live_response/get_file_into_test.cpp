@@ -10,6 +10,7 @@
 #include <iterator>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "live_response/lr_fixture.hpp"
@@ -160,6 +161,104 @@ TEST_F(GetFileIntoTest, TheDirectoryMustExist) {
     }
     EXPECT_EQ(commands_sent(), 0u);
     EXPECT_FALSE(fs::exists(out / "missing"));
+}
+
+// --- files written safely: never through a link, never partial, the old file kept on any failure ------------------
+
+class SafeLiveResponseFiles : public GetFileIntoTest {
+protected:
+    const std::string content_routes = "/api/v1/cblr/session/1/file/\\d+/content";
+    // Every content download is answered with `reply` from now on.
+    void answer_content_with(const testing::MockResponse& reply) {
+        server.on("GET", content_routes, [reply](const testing::RecordedRequest&) { return reply; });
+    }
+    // Both ways of downloading into out/win.ini must fail and leave "old" there, and nothing else.
+    void expect_old_file_kept(const std::string& what) {
+        EXPECT_ANY_THROW(lr().get_file("C:\\Windows\\win.ini", out / "win.ini")) << what;
+        EXPECT_EQ(read(out / "win.ini"), "old") << what;
+        EXPECT_ANY_THROW(lr().get_file_into("C:\\Windows\\win.ini", out)) << what;
+        EXPECT_EQ(read(out / "win.ini"), "old") << what;
+        EXPECT_EQ(tree(), (std::vector<std::string>{"out", "out/win.ini"})) << what;  // no temporary left
+    }
+};
+
+TEST_F(SafeLiveResponseFiles, SymlinkAtTargetIsRefusedAndNothingIsWrittenThrough) {
+    std::ofstream(base / "outside.txt") << "keep me";
+    fs::create_symlink(base / "outside.txt", out / "win.ini");
+    fs::create_symlink(base / "nothing-here", out / "hosts");  // dangling: following it would create a file
+    lr();
+    for (const auto& [remote, local] : std::vector<std::pair<std::string, fs::path>>{
+             {"C:\\Windows\\win.ini", out / "win.ini"}, {"C:\\Windows\\System32\\drivers\\etc\\hosts", out / "hosts"}}) {
+        try {
+            lr().get_file(remote, local);
+            ADD_FAILURE() << "the link was followed: " << local;
+        } catch (const ApiError& e) {
+            EXPECT_NE(std::string(e.what()).find("is a symbolic link"), std::string::npos) << e.what();
+        }
+        EXPECT_THROW(lr().get_file_into(remote, out), ApiError);
+        EXPECT_EQ(commands_sent(), 0u);  // refused before anything was sent
+    }
+    EXPECT_EQ(read(base / "outside.txt"), "keep me");
+    EXPECT_FALSE(fs::exists(base / "nothing-here"));
+    EXPECT_EQ(tree(), (std::vector<std::string>{"out", "out/hosts", "out/win.ini", "outside.txt"}));
+}
+
+TEST_F(SafeLiveResponseFiles, LinksAndFilesAtGuessableTemporaryNamesAreNeverUsed) {
+    std::ofstream(base / "outside.txt") << "keep me";
+    for (const std::string suffix : {".tmp", ".part", ".partial", ".download"})
+        fs::create_symlink(base / "outside.txt", out / ("win.ini" + suffix));
+    std::ofstream(out / "win.ini.new") << "pre-existing";
+    const auto expected = *sim->file_content("response", 1, "C:\\Windows\\win.ini");
+    EXPECT_EQ(read(lr().get_file_into("C:\\Windows\\win.ini", out)), expected);
+    lr().get_file("C:\\Windows\\win.ini", out / "copy.ini");
+    EXPECT_EQ(read(out / "copy.ini"), expected);
+    EXPECT_EQ(read(base / "outside.txt"), "keep me");
+    EXPECT_EQ(read(out / "win.ini.new"), "pre-existing");
+    EXPECT_EQ(tree(), (std::vector<std::string>{"out", "out/copy.ini", "out/win.ini", "out/win.ini.download",
+                                                "out/win.ini.new", "out/win.ini.part", "out/win.ini.partial",
+                                                "out/win.ini.tmp", "outside.txt"}));
+}
+
+TEST_F(SafeLiveResponseFiles, ASuccessfulDownloadReplacesTheOldFileWithAPrivateOne) {
+    std::ofstream(out / "win.ini") << "old";
+    lr().get_file("C:\\Windows\\win.ini", out / "win.ini");
+    EXPECT_EQ(read(out / "win.ini"), *sim->file_content("response", 1, "C:\\Windows\\win.ini"));
+    EXPECT_EQ(fs::status(out / "win.ini").permissions() & (fs::perms::group_all | fs::perms::others_all),
+              fs::perms::none);
+    EXPECT_EQ(tree(), (std::vector<std::string>{"out", "out/win.ini"}));
+}
+
+TEST_F(SafeLiveResponseFiles, ADownloadThatFailsMidwayLeavesTheOldFileAndNoTemporary) {
+    std::ofstream(out / "win.ini") << "old";
+    testing::MockResponse cut = testing::MockResponse::text(std::string(200'000, 'n'));
+    cut.truncate_at = 100'000;  // the connection drops mid-body
+    answer_content_with(cut);
+    expect_old_file_kept("truncated body");
+    testing::MockResponse dropped;
+    dropped.drop = true;
+    answer_content_with(dropped);
+    expect_old_file_kept("dropped connection");
+}
+
+TEST_F(SafeLiveResponseFiles, AFailedCommandLeavesTheOldFile) {
+    std::ofstream(out / "nope.txt") << "old";
+    EXPECT_THROW(lr().get_file("C:\\nope.txt", out / "nope.txt"), LiveResponseError);
+    EXPECT_THROW(lr().get_file_into("C:\\nope.txt", out), LiveResponseError);
+    EXPECT_EQ(read(out / "nope.txt"), "old");  // cbapi-cpp 1.0 truncated it, then removed it
+    EXPECT_EQ(tree(), (std::vector<std::string>{"out", "out/nope.txt"}));
+}
+
+// A 302 (a proxy or an expired login sending the browser elsewhere) or any other non-2xx reply to the file-content
+// request is not the file. (With the connection change of issue 17 item 4 no byte of it reaches the sink at all.)
+TEST_F(SafeLiveResponseFiles, ARedirectOrErrorReplyIsNeverWrittenToTheFile) {
+    std::ofstream(out / "win.ini") << "old";
+    testing::MockResponse redirect = testing::MockResponse::text("<html><body>Moved: log in again</body></html>", 302);
+    redirect.headers.set("Location", "/login");
+    redirect.headers.set("Content-Type", "text/html");
+    answer_content_with(redirect);
+    expect_old_file_kept("302");
+    answer_content_with(testing::MockResponse::text("<html>forbidden</html>", 403));
+    expect_old_file_kept("403");
 }
 
 }  // namespace

@@ -5,6 +5,8 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
+#include <set>
 #include <sstream>
 #include <utility>
 #include <variant>
@@ -13,6 +15,7 @@
 #include "cbapi/response/process.hpp"
 #include "cbapi/testing/response_process_simulator.hpp"
 #include "support/response_fakes.hpp"
+#include "support/zip_writer.hpp"
 
 namespace cbapi::response {
 namespace {
@@ -327,6 +330,169 @@ TEST_F(Simulated, InvalidMd5IsRejected) {
     } catch (const ApiError& e) {
         EXPECT_STREQ(e.what(), "MD5sum ABC is not valid");
     }
+}
+
+// --- files the SDK writes: never through a link, never partial, the old file kept on any failure -----------------
+
+class SafeBinaryFiles : public Simulated {
+protected:
+    const std::string md5 = "0123456789ABCDEF0123456789ABCDEF";
+    const std::string url = "/api/v1/binary/" + md5;
+    std::filesystem::path dir;
+
+    void SetUp() override {
+        dir = tmp(std::string("safe-binary-") + ::testing::UnitTest::GetInstance()->current_test_info()->name());
+        std::filesystem::remove_all(dir);
+        std::filesystem::create_directories(dir / "out");
+    }
+    void TearDown() override { std::filesystem::remove_all(dir); }
+    static std::string read(const std::filesystem::path& p) {
+        std::ifstream in(p, std::ios::binary);
+        return std::string(std::istreambuf_iterator<char>(in), {});
+    }
+    static void write(const std::filesystem::path& p, const std::string& text) {
+        std::ofstream(p, std::ios::binary) << text;
+    }
+    std::set<std::string> names() const {
+        std::set<std::string> out;
+        for (const auto& e : std::filesystem::directory_iterator(dir / "out")) out.insert(e.path().filename().string());
+        return out;
+    }
+    // `binary.exe` holds "old content"; downloading into it must fail with an ApiError and change nothing.
+    void expect_old_file_kept(const std::string& what) {
+        const auto target = dir / "out" / "binary.exe";
+        try {
+            cb->select<Binary>(md5).file(target.string());
+            ADD_FAILURE() << what << ": no error";
+        } catch (const ApiError& e) {
+            SCOPED_TRACE(e.what());
+        }
+        EXPECT_EQ(read(target), "old content") << what;
+        EXPECT_EQ(names(), std::set<std::string>{"binary.exe"}) << what;  // no temporary, no .zip.part
+    }
+    static std::string zip_of(const std::string& data) {
+        return test::zip_archive({test::stored_member("metadata", "{}"), test::deflated_member("filedata", data)});
+    }
+};
+
+TEST_F(SafeBinaryFiles, SymlinkAtTargetIsRefusedAndNothingIsWrittenThrough) {
+    auto& api = start();
+    Binary b = *api.select<Binary>().where("os_type:Windows AND digsig_result:Signed").begin();
+    write(dir / "outside.exe", "keep me");
+    std::filesystem::create_symlink(dir / "outside.exe", dir / "out" / b.md5());
+    std::filesystem::create_symlink(dir / "outside.exe", dir / "out" / "link.zip");
+    server.clear_requests();
+    try {
+        b.file_into(dir / "out");
+        ADD_FAILURE() << "the link was followed";
+    } catch (const ApiError& e) {
+        EXPECT_NE(std::string(e.what()).find("is a symbolic link"), std::string::npos) << e.what();
+    }
+    EXPECT_THROW(b.file((dir / "out" / b.md5()).string()), ApiError);
+    EXPECT_THROW(b.download_zip((dir / "out" / "link.zip").string()), ApiError);
+    EXPECT_EQ(count("/api/v1/binary/" + b.md5()), 0u);  // refused before anything was asked
+    EXPECT_EQ(read(dir / "outside.exe"), "keep me");
+    EXPECT_TRUE(std::filesystem::is_symlink(dir / "out" / b.md5()));
+    EXPECT_EQ(names(), (std::set<std::string>{b.md5(), "link.zip"}));
+}
+
+TEST_F(SafeBinaryFiles, LinksAndFilesAtTheOldTemporaryNamesAreNeverUsed) {
+    auto& api = start();
+    Binary b = *api.select<Binary>().where("os_type:Windows AND digsig_result:Signed").begin();
+    const auto target = dir / "out" / "payload.exe";
+    write(dir / "outside.exe", "keep me");
+    // cbapi-cpp 1.0 wrote the zip to `<path>.zip.part`: a link planted there sent the download anywhere.
+    std::filesystem::create_symlink(dir / "outside.exe", dir / "out" / "payload.exe.zip.part");
+    std::filesystem::create_symlink(dir / "outside.exe", dir / "out" / "payload.exe.tmp");
+    write(dir / "out" / "payload.exe.part", "pre-existing");
+    EXPECT_EQ(b.file(target.string()), static_cast<std::uint64_t>(b.size()));
+    EXPECT_EQ(read(target).substr(0, 2), "MZ");
+    EXPECT_EQ(read(dir / "outside.exe"), "keep me");
+    EXPECT_EQ(read(dir / "out" / "payload.exe.part"), "pre-existing");
+    EXPECT_EQ(names(), (std::set<std::string>{"payload.exe", "payload.exe.zip.part", "payload.exe.tmp",
+                                              "payload.exe.part"}));
+}
+
+TEST_F(SafeBinaryFiles, ASuccessfulDownloadReplacesTheOldFileWithAPrivateOne) {
+    start();
+    write(dir / "out" / "binary.exe", "old content");
+    server.enqueue("GET", url, testing::MockResponse::text(zip_of("MZ new binary")));
+    EXPECT_EQ(cb->select<Binary>(md5).file((dir / "out" / "binary.exe").string()), 13u);
+    EXPECT_EQ(read(dir / "out" / "binary.exe"), "MZ new binary");
+    EXPECT_EQ(names(), std::set<std::string>{"binary.exe"});
+    const auto perms = std::filesystem::status(dir / "out" / "binary.exe").permissions();
+    EXPECT_EQ(perms & (std::filesystem::perms::group_all | std::filesystem::perms::others_all),
+              std::filesystem::perms::none);
+}
+
+TEST_F(SafeBinaryFiles, ADownloadThatFailsMidwayLeavesTheOldFileAndNoTemporary) {
+    start();
+    write(dir / "out" / "binary.exe", "old content");
+    const std::string zip = zip_of(std::string(300'000, 'x'));
+    testing::MockResponse cut = testing::MockResponse::text(zip);
+    cut.truncate_at = zip.size() / 2;  // the connection drops mid-body
+    server.enqueue("GET", url, cut);
+    expect_old_file_kept("truncated body");
+    testing::MockResponse dropped;
+    dropped.drop = true;
+    for (int i = 0; i < 10; ++i) server.enqueue("GET", url, dropped);  // every retry too
+    expect_old_file_kept("dropped connection");
+}
+
+TEST_F(SafeBinaryFiles, ARedirectOrErrorReplyIsNeverWrittenToTheFile) {
+    start();
+    write(dir / "out" / "binary.exe", "old content");
+    testing::MockResponse redirect = testing::MockResponse::text("<html><body>Moved: log in again</body></html>", 302);
+    redirect.headers.set("Location", "/login");
+    redirect.headers.set("Content-Type", "text/html");
+    server.enqueue("GET", url, redirect);
+    expect_old_file_kept("302");
+    server.enqueue("GET", url, testing::MockResponse::text("<html>forbidden</html>", 403));
+    expect_old_file_kept("403");
+    // A 302 whose body even is a valid zip: still not the file.
+    redirect.body = zip_of("MZ from a redirect");
+    server.enqueue("GET", url, redirect);
+    expect_old_file_kept("302 with a zip body");
+}
+
+TEST_F(SafeBinaryFiles, ACrcFailureLeavesTheOldFile) {
+    start();
+    write(dir / "out" / "binary.exe", "old content");
+    auto member = test::deflated_member("filedata", "MZ tampered");
+    member.crc ^= 1;
+    member.local_crc = member.crc;
+    server.enqueue("GET", url, testing::MockResponse::text(test::zip_archive({member})));
+    expect_old_file_kept("bad CRC");
+}
+
+TEST_F(SafeBinaryFiles, AZipBombStopsAtTheDeclaredSizeAndLeavesNothing) {
+    start();
+    write(dir / "out" / "binary.exe", "old content");
+    // 18 bytes declared, 50 MB inside: cbapi-cpp 1.0 wrote all of it (3 GB in the reported case) before checking.
+    server.enqueue("GET", url, testing::MockResponse::text(test::zip_archive({test::bomb_member("filedata", 50'000'000, 18)})));
+    try {
+        cb->select<Binary>(md5).file((dir / "out" / "binary.exe").string());
+        ADD_FAILURE() << "no error";
+    } catch (const ApiError& e) {
+        EXPECT_NE(std::string(e.what()).find("Zip member 'filedata' inflates to more than its declared 18 bytes"),
+                  std::string::npos)
+            << e.what();
+    }
+    EXPECT_EQ(read(dir / "out" / "binary.exe"), "old content");
+    EXPECT_EQ(names(), std::set<std::string>{"binary.exe"});
+}
+
+TEST_F(SafeBinaryFiles, MaxSizeCapsTheExtraction) {
+    start();
+    server.enqueue("GET", url, testing::MockResponse::text(zip_of(std::string(5000, 'x'))));
+    try {
+        cb->select<Binary>(md5).file((dir / "out" / "big.exe").string(), 1000);
+        ADD_FAILURE() << "no error";
+    } catch (const ApiError& e) {
+        EXPECT_NE(std::string(e.what()).find("declares 5000 bytes, more than the limit of 1000 bytes"), std::string::npos)
+            << e.what();
+    }
+    EXPECT_TRUE(names().empty());
 }
 
 }  // namespace

@@ -2,13 +2,19 @@
 // Reading one member of a zip archive on disk, streamed: stored (method 0) and deflated (method 8) members, CRC-32
 // checked. Used for Cb Response binary downloads (a zip with the member `filedata`). Memory stays bounded (a 32 KiB
 // window) whatever the member's size. No zip64, no encryption (the server uses neither).
+//
+// Output is bounded: a member may not declare more than the caller's cap, inflating stops with an error as soon as
+// the output would exceed the declared size (a zip bomb writes at most that many bytes), and the local header must
+// agree with the central directory on the sizes and the CRC.
 
 #include <array>
 #include <cstdint>
 #include <fstream>
 #include <istream>
+#include <limits>
 #include <ostream>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "cbapi/errors.hpp"
@@ -41,8 +47,11 @@ private:
 class Inflater {
 public:
     /// @param in positioned at the start of the deflate data; at most `limit` bytes are read
-    Inflater(std::istream& in, std::uint64_t limit, std::ostream& out, Crc32& crc)
-        : in_(in), left_(limit), out_(out), crc_(crc) {}
+    /// @param max_output the most bytes the data may inflate to (the member's declared size): decoding stops with an
+    ///        ApiError before byte `max_output + 1` is written @param member the member's name, for error messages
+    Inflater(std::istream& in, std::uint64_t limit, std::ostream& out, Crc32& crc,
+             std::uint64_t max_output = std::numeric_limits<std::uint64_t>::max(), std::string_view member = {})
+        : in_(in), left_(limit), out_(out), crc_(crc), max_output_(max_output), member_(member) {}
 
     /// Decodes every block. @return the number of bytes written @throws ApiError for corrupt data
     std::uint64_t run() {
@@ -90,6 +99,12 @@ private:
     }
 
     void put(unsigned char c) {
+        if (total_ >= max_output_) {
+            flush();
+            throw ApiError("Zip member '" + member_ + "' inflates to more than its declared " +
+                           std::to_string(max_output_) + " bytes (stopped after writing " + std::to_string(total_) +
+                           " bytes)");
+        }
         window_[static_cast<std::size_t>(total_ & (window_size - 1))] = c;
         ++total_;
         pending_.push_back(static_cast<char>(c));
@@ -240,6 +255,8 @@ private:
     std::uint64_t total_ = 0;
     std::array<unsigned char, window_size> window_{};
     std::string pending_;
+    std::uint64_t max_output_;
+    std::string member_;
     Huffman fixed_len_, fixed_dist_;
     bool fixed_ready_ = false;
 };
@@ -250,14 +267,21 @@ inline std::uint32_t read_le(const unsigned char* p, int n) {
     return v;
 }
 
-/// Extracts the member `name` of the zip file `zip_path` into `out`.
+/// The default cap on an extracted member (Binary::file()): the server keeps at most 25 MB of a binary.
+inline constexpr std::uint64_t default_max_extracted_bytes = std::uint64_t(1) << 30;
+
+/// Extracts the member `name` of a zip archive read from `in` (seekable, positioned anywhere) into `out`.
+/// @param max_bytes the most bytes the member may declare (and so write)
 /// @return the number of bytes written
-/// @throws ApiError when the file is not a zip, lacks the member, uses an unsupported feature, or fails its CRC
-inline std::uint64_t extract_zip_member(const std::string& zip_path, const std::string& name, std::ostream& out) {
-    std::ifstream in(zip_path, std::ios::binary);
-    if (!in) throw ApiError("Cannot open " + zip_path);
+/// @throws ApiError when the data is not a zip, lacks the member, uses an unsupported feature, declares more than
+///         `max_bytes`, inflates to more than it declares (nothing beyond the declared size is written), has a local
+///         header that disagrees with the central directory, or fails its CRC
+inline std::uint64_t extract_zip_member(std::istream& in, const std::string& name, std::ostream& out,
+                                        std::uint64_t max_bytes = default_max_extracted_bytes) {
     in.seekg(0, std::ios::end);
-    const auto size = static_cast<std::uint64_t>(in.tellg());
+    const auto end = in.tellg();
+    if (!in || end < 0) throw ApiError("Cannot read the zip archive");
+    const auto size = static_cast<std::uint64_t>(end);
     const std::uint64_t tail = std::min<std::uint64_t>(size, 65535 + 22);
     std::vector<unsigned char> buf(static_cast<std::size_t>(tail));
     in.seekg(static_cast<std::streamoff>(size - tail));
@@ -288,13 +312,37 @@ inline std::uint64_t extract_zip_member(const std::string& zip_path, const std::
         if (entry_name != name) continue;
         if ((flags & 1) != 0) throw ApiError("Zip member '" + name + "' is encrypted");
         if (csize == 0xFFFFFFFFu || usize == 0xFFFFFFFFu) throw ApiError("Unsupported zip archive (zip64)");
+        if (usize > max_bytes)
+            throw ApiError("Zip member '" + name + "' declares " + std::to_string(usize) +
+                           " bytes, more than the limit of " + std::to_string(max_bytes) + " bytes");
         unsigned char lh[30];
         in.seekg(local);
         if (!in.read(reinterpret_cast<char*>(lh), 30) || read_le(lh, 4) != 0x04034b50) throw ApiError("Corrupt zip local header");
-        in.seekg(read_le(lh + 26, 2) + read_le(lh + 28, 2), std::ios::cur);
+        // The local header must describe the same member as the central directory: a bomb may declare a small size
+        // in one and a large one in the other. With a data descriptor (flag bit 3) the local fields may be zero.
+        const bool descriptor = (read_le(lh + 6, 2) & 8) != 0;
+        const auto agrees = [&](std::uint32_t local_value, std::uint32_t central_value) {
+            return local_value == central_value || (descriptor && local_value == 0);
+        };
+        const std::uint32_t local_crc = read_le(lh + 14, 4), local_csize = read_le(lh + 18, 4), local_usize = read_le(lh + 22, 4);
+        if (read_le(lh + 8, 2) != method || !agrees(local_crc, crc) || !agrees(local_csize, csize) || !agrees(local_usize, usize))
+            throw ApiError("Zip member '" + name + "' is corrupt: its local header (" + std::to_string(local_usize) +
+                           " bytes, " + std::to_string(local_csize) + " compressed) disagrees with the central directory (" +
+                           std::to_string(usize) + " bytes, " + std::to_string(csize) + " compressed)");
+        const std::uint32_t local_name_len = read_le(lh + 26, 2);
+        std::string local_name(local_name_len, '\0');
+        in.read(local_name.data(), local_name_len);
+        if (!in || local_name != name) throw ApiError("Zip member '" + name + "' is corrupt: its local header names another member");
+        in.seekg(read_le(lh + 28, 2), std::ios::cur);
+        const auto data_start = in.tellg();
+        if (!in || data_start < 0 || static_cast<std::uint64_t>(data_start) + csize > size)
+            throw ApiError("Truncated zip member '" + name + "'");
         Crc32 check;
         std::uint64_t written = 0;
         if (method == 0) {
+            if (csize != usize)
+                throw ApiError("Zip member '" + name + "' is corrupt: stored with " + std::to_string(csize) +
+                               " bytes but declares " + std::to_string(usize));
             std::vector<char> chunk(65536);
             std::uint64_t left = csize;
             while (left > 0) {
@@ -307,15 +355,24 @@ inline std::uint64_t extract_zip_member(const std::string& zip_path, const std::
                 written += n;
             }
         } else if (method == 8) {
-            written = Inflater(in, csize, out, check).run();
+            written = Inflater(in, csize, out, check, usize, name).run();
         } else {
             throw ApiError("Zip member '" + name + "' uses unsupported compression method " + std::to_string(method));
         }
         if (written != usize || check.value() != crc)
-            throw ApiError("Zip member '" + name + "' is corrupt (size or CRC-32 mismatch)");
+            throw ApiError("Zip member '" + name + "' is corrupt (size or CRC-32 mismatch: " + std::to_string(written) +
+                           " bytes, " + std::to_string(usize) + " declared)");
         return written;
     }
     throw ApiError("The zip archive has no member '" + name + "'");
+}
+
+/// Extracts the member `name` of the zip file `zip_path` into `out`; see the stream form.
+inline std::uint64_t extract_zip_member(const std::string& zip_path, const std::string& name, std::ostream& out,
+                                        std::uint64_t max_bytes = default_max_extracted_bytes) {
+    std::ifstream in(zip_path, std::ios::binary);
+    if (!in) throw ApiError("Cannot open " + zip_path);
+    return extract_zip_member(in, name, out, max_bytes);
 }
 
 }  // namespace cbapi::detail

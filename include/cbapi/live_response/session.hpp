@@ -18,6 +18,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "cbapi/detail/download_status.hpp"
 #include "cbapi/errors.hpp"
 #include "cbapi/files.hpp"
 #include "cbapi/live_response/parse.hpp"
@@ -118,30 +119,29 @@ public:
         return out;
     }
 
-    /// Downloads a file from the endpoint and streams it to a local file (never held in memory).
-    /// @param path remote path @param local local file (created or truncated) @param timeout command deadline
-    /// @throws ApiError when the local file cannot be written; the command's errors
+    /// Downloads a file from the endpoint and streams it to a local file (never held in memory), through a
+    /// cbapi::AtomicFile: the bytes go to a temporary created exclusively next to `local` (mode 0600), which replaces
+    /// `local` only when the download is complete. A failed command or download (an error status, a connection
+    /// dropped mid-body), a write error or an exception leaves an existing `local` exactly as it was and no partial
+    /// file. A `local` that is a symbolic link is refused before anything is sent.
+    /// @param path remote path @param local local file (created or replaced) @param timeout command deadline
+    /// @throws ApiError when `local` is a symbolic link or not a regular file, or cannot be written; the command's
+    ///         errors
     void get_file(const std::string& path, const std::filesystem::path& local,
                   std::optional<std::chrono::milliseconds> timeout = {}) {
-        std::ofstream out(local, std::ios::binary | std::ios::trunc);
-        if (!out) throw ApiError("Cannot write local file " + local.string());
+        AtomicFile out(local, AtomicFile::private_mode);
         get_raw_file(
-            path,
-            [&](std::string_view piece) {
-                out.write(piece.data(), static_cast<std::streamsize>(piece.size()));
-                if (!out) throw ApiError("Write error on local file " + local.string());
-            },
-            timeout);
-        out.close();
-        if (!out) throw ApiError("Write error on local file " + local.string());
+            path, [&](std::string_view piece) { out.write(piece); }, timeout);
+        out.commit();
     }
 
     /// Downloads a file from the endpoint into a local directory, named after the remote path's last component (after
     /// the last '\\' or '/'). The name goes through cbapi::safe_output_path(), so it can never leave `directory`:
     /// control characters and the characters Windows refuses become '_', and a name that is empty, "." or ".." is
-    /// refused before anything is sent. An existing regular file of that name is replaced; anything else of that name
-    /// (a directory, a symbolic link that could point elsewhere) is refused. If the download fails, no file of that
-    /// name is left behind.
+    /// refused before anything is sent. An existing regular file of that name is replaced, only by a complete
+    /// download (see the get_file() that writes a local file); anything else of that name (a directory, a symbolic
+    /// link that could point elsewhere) is refused before anything is sent. If the download fails, an existing file
+    /// of that name keeps its content and no partial file is left.
     /// @param remote_path remote path, e.g. `C:\\Windows\\win.ini` @param directory an existing local directory
     /// @param timeout command deadline (default: the manager's)
     /// @return the local file's path (`directory / name`)
@@ -156,28 +156,22 @@ public:
         std::error_code ec;
         if (!std::filesystem::is_directory(directory, ec))
             throw ApiError("Cannot write into '" + directory.string() + "': not a directory");
-        const auto existing = std::filesystem::symlink_status(local, ec);
-        if (std::filesystem::exists(existing) && !std::filesystem::is_regular_file(existing))
-            throw ApiError("Refusing to replace '" + local.string() + "': it is not a regular file");
-        try {
-            get_file(remote_path, local, timeout);
-        } catch (...) {
-            std::filesystem::remove(local, ec);
-            throw;
-        }
+        get_file(remote_path, local, timeout);
         return local;
     }
 
     /// Downloads a file from the endpoint, handing its bytes to `sink` as they arrive.
     /// @param path remote path @param sink receives the content @param timeout command deadline
     /// @param interval time between two polls of the command
+    /// @throws ServerError when the content reply is not a 2xx; the command's and the request's errors
     void get_raw_file(const std::string& path, const std::function<void(std::string_view)>& sink,
                       std::optional<std::chrono::milliseconds> timeout = {},
                       std::optional<std::chrono::milliseconds> interval = {}) {
         const auto submitted = submit({{"name", "get file"}, {"object", path}});
         const auto done = wait(submitted, "get file", path, timeout, interval);
         const nlohmann::json file_id = detail::parse_file_id(submitted, done);
-        wire().connection.download(core().path() + "/file/" + detail::id_text(file_id) + "/content", sink);
+        const std::string url = core().path() + "/file/" + detail::id_text(file_id) + "/content";
+        cbapi::detail::require_download_success(wire().connection.download(url, sink), url);
     }
 
     /// Uploads data to a file on the endpoint: a multipart upload (`POST .../file`, part `file`), then `put file`.
@@ -363,13 +357,16 @@ public:
     Memdump start_memdump(std::optional<std::string> remote_file = std::nullopt, bool compress = true);
 
     /// Dumps the endpoint's memory to a local file: start, wait (up to an hour), download, delete the remote file.
+    /// The local file is written like get_file() does (through a cbapi::AtomicFile); a `local` that is a symbolic
+    /// link is refused before the dump is started.
     /// @param local destination @param remote_file remote name (default: temporary) @param compress zip remotely
     void memdump(const std::filesystem::path& local, std::optional<std::string> remote_file = std::nullopt,
                  bool compress = false);
 
     /// Downloads the session archive (`GET {base}/session/{id}/archive`) to `sink`.
     void get_session_archive(const std::function<void(std::string_view)>& sink) {
-        wire().connection.download(core().path() + "/archive", sink);
+        const std::string url = core().path() + "/archive";
+        cbapi::detail::require_download_success(wire().connection.download(url, sink), url);
     }
 
     // --- low level -------------------------------------------------------------------------------------------------
@@ -507,7 +504,8 @@ public:
         session_.wait(command_, "memdump", remote_file_, timeout, interval);
         done_ = true;
     }
-    /// Waits if needed, then downloads the dump to a local file.
+    /// Waits if needed, then downloads the dump to a local file (as Session::get_file() does: never through a
+    /// symbolic link, and an existing file is replaced only by a complete download).
     void get(const std::filesystem::path& local) {
         wait();
         session_.get_file(remote_file_, local, std::chrono::hours(1));
@@ -530,9 +528,14 @@ inline Memdump Session::start_memdump(std::optional<std::string> remote_file, bo
 
 inline void Session::memdump(const std::filesystem::path& local, std::optional<std::string> remote_file,
                              bool compress) {
+    // Opened first: a link at `local` is refused before the endpoint spends minutes dumping its memory.
+    AtomicFile out(local, AtomicFile::private_mode);
     Memdump dump = start_memdump(std::move(remote_file), compress);
     try {
-        dump.get(local);
+        dump.wait();
+        get_raw_file(
+            dump.remote_file(), [&](std::string_view piece) { out.write(piece); }, std::chrono::hours(1));
+        out.commit();
     } catch (...) {
         try {
             dump.remove();

@@ -5,14 +5,13 @@
 
 #include <cctype>
 #include <cstdint>
-#include <cstdio>
 #include <filesystem>
-#include <fstream>
 #include <optional>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "cbapi/detail/download_status.hpp"
 #include "cbapi/detail/url.hpp"
 #include "cbapi/detail/zip.hpp"
 #include "cbapi/errors.hpp"
@@ -241,31 +240,39 @@ public:
         return record && record->value("enabled", true);
     }
 
-    /// Downloads the file (`GET /api/v1/binary/<MD5>`, a zip) and writes its member `filedata` to `path`. The
-    /// download is streamed to `<path>.zip.part` and extracted from there (stored and deflated members, CRC-32
-    /// checked), so memory stays bounded; the part file is removed afterwards, and `path` too when extraction fails.
+    /// The default of `max_size` in file() and file_into(): 1 GiB (the server keeps at most 25 MB of a binary).
+    static constexpr std::uint64_t default_max_file_size = cbapi::detail::default_max_extracted_bytes;
+
+    /// Downloads the file (`GET /api/v1/binary/<MD5>`, a zip) and writes its member `filedata` to `path`.
+    ///
+    /// The zip is streamed to a nameless scratch file in `path`'s directory (memory stays bounded, nothing can be
+    /// planted at it and nothing is left behind), then the member is extracted (stored and deflated members) into a
+    /// temporary created exclusively next to `path` (see cbapi::AtomicFile), checked (size and CRC-32), synced and
+    /// renamed over `path` only when complete. A failed request (an error status, a connection dropped mid-body), a
+    /// corrupt or oversized zip, a write error or an exception leaves an existing `path` exactly as it was and no
+    /// partial file. Inflating stops as soon as the output exceeds the member's declared size (a zip bomb writes at
+    /// most that many bytes to the temporary). The new file gets mode 0600 (before the umask).
+    /// @param path the file to write; refused when it is a symbolic link or not a regular file
+    /// @param max_size the largest member accepted (its declared size; the zip download is cut off at about that
+    ///        size too)
     /// @return the number of bytes written
-    /// @throws ObjectNotFoundError when the server does not hold the file; ApiError when the zip is unreadable or a
-    ///         file cannot be written; the request's errors
-    std::uint64_t file(const std::string& path) const {
-        const std::string part = path + ".zip.part";
-        struct Remove {
-            const std::string& p;
-            ~Remove() { std::remove(p.c_str()); }
-        } cleanup{part};
-        download_zip(part);
-        std::ofstream out(path, std::ios::binary | std::ios::trunc);
-        if (!out) throw ApiError("Cannot write " + path);
-        try {
-            const std::uint64_t n = cbapi::detail::extract_zip_member(part, "filedata", out);
-            out.close();
-            if (!out) throw ApiError("Cannot write " + path);
-            return n;
-        } catch (...) {
-            out.close();
-            std::remove(path.c_str());  // no half-written file is left behind
-            throw;
-        }
+    /// @throws ObjectNotFoundError when the server does not hold the file; ApiError when `path` is a symbolic link,
+    ///         the zip is unreadable, corrupt or too large, or the file cannot be written; the request's errors
+    std::uint64_t file(const std::string& path, std::uint64_t max_size = default_max_file_size) const {
+        AtomicFile out(path, AtomicFile::private_mode);  // refuses a link at `path` before anything is asked
+        cbapi::detail::ScratchFile zip(std::filesystem::path(path).parent_path());
+        const std::uint64_t max_zip = max_size + max_size / 64 + (std::uint64_t(1) << 20);
+        const std::string url = "/api/v1/binary/" + md5();
+        const Response reply = api()->connection.download(url, [&](std::string_view chunk) {
+            if (zip.size() + chunk.size() > max_zip)
+                throw ApiError("The download of binary " + md5() + " is larger than the limit of " +
+                               std::to_string(max_zip) + " bytes");
+            zip.write(chunk);
+        });
+        cbapi::detail::require_download_success(reply, url);
+        const std::uint64_t n = cbapi::detail::extract_zip_member(zip.reader(), "filedata", out.stream(), max_size);
+        out.commit();
+        return n;
     }
 
     /// How file_into() names the file it writes.
@@ -277,10 +284,13 @@ public:
     /// Downloads the file (as file()) into `directory`, named after server data that can never make it land
     /// elsewhere: the name's last path component only, control characters and characters Windows refuses replaced
     /// by '_' (see cbapi::safe_output_path()).
+    /// An existing file of that name is replaced only by a complete download; a symbolic link of that name is refused.
     /// @param directory an existing directory @param naming what to name the file after
+    /// @param max_size as file()
     /// @return the path written
     /// @throws ApiError when the name cannot be made safe or the file cannot be written; as file()
-    std::filesystem::path file_into(const std::filesystem::path& directory, FileName naming = FileName::md5) const {
+    std::filesystem::path file_into(const std::filesystem::path& directory, FileName naming = FileName::md5,
+                                    std::uint64_t max_size = default_max_file_size) const {
         std::string name = md5();
         if (naming == FileName::original_filename) {
             if (const std::string original = original_filename(); !original.empty()) {
@@ -290,26 +300,22 @@ public:
             }
         }
         const std::filesystem::path path = safe_output_path(directory, name);
-        file(path.string());
+        file(path.string(), max_size);
         return path;
     }
 
     /// Downloads the server's zip for this binary (the file as member `filedata` plus a metadata member) to `path`
-    /// unchanged, streamed.
+    /// unchanged, streamed, through a cbapi::AtomicFile (mode 0600): `path` is replaced only by a complete download.
     /// @return the number of bytes written
-    /// @throws ObjectNotFoundError when the server does not hold the file; ApiError when `path` cannot be written
+    /// @throws ObjectNotFoundError when the server does not hold the file; ApiError when `path` is a symbolic link or
+    ///         cannot be written; the request's errors
     std::uint64_t download_zip(const std::string& path) const {
-        std::ofstream out(path, std::ios::binary | std::ios::trunc);
-        if (!out) throw ApiError("Cannot write " + path);
-        std::uint64_t n = 0;
-        api()->connection.download("/api/v1/binary/" + md5(), [&](std::string_view chunk) {
-            out.write(chunk.data(), static_cast<std::streamsize>(chunk.size()));
-            if (!out) throw ApiError("Cannot write " + path);
-            n += chunk.size();
-        });
-        out.close();
-        if (!out) throw ApiError("Cannot write " + path);
-        return n;
+        AtomicFile out(path, AtomicFile::private_mode);
+        const std::string url = "/api/v1/binary/" + md5();
+        const Response reply = api()->connection.download(url, [&](std::string_view chunk) { out.write(chunk); });
+        cbapi::detail::require_download_success(reply, url);
+        out.commit();
+        return out.size();
     }
 
 private:
