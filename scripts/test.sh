@@ -25,7 +25,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
 # logic, no socket and no thread, nine sources to compile for nothing TSan could see.
 TSAN_TARGETS=(cbapi_connection_tests cbapi_response_tests cbapi_defense_tests cbapi_protection_tests
               cbapi_response_process_tests cbapi_response_admin_tests cbapi_response_intel_tests
-              cbapi_live_response_tests cbapi_robustness_tests)
+              cbapi_live_response_tests cbapi_robustness_tests cbapi_hostile_tests)
 
 run_suite() {
   local preset="$1"

@@ -11,6 +11,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <thread>
 #include <type_traits>
 #include <utility>
@@ -115,13 +116,31 @@ public:
 
     Session request(long long sensor_id, OsType os_hint) {
         {
-            std::lock_guard<std::mutex> lock(mutex_);
-            if (closed_all_) throw closed_error(sensor_id);
-            if (auto it = sessions_.find(sensor_id); it != sessions_.end() && usable(*it->second.core)) {
-                ++it->second.leases;
-                return make_session(it->second.core);
+            // One thread at a time establishes the session of a sensor; the others wait for it and share it. (Two
+            // establishing at once could both find the same pending session on the server, and the first to finish
+            // with it would close it under the other.)
+            std::unique_lock<std::mutex> lock(mutex_);
+            for (;;) {
+                if (closed_all_) throw closed_error(sensor_id);
+                if (auto it = sessions_.find(sensor_id); it != sessions_.end() && usable(*it->second.core)) {
+                    ++it->second.leases;
+                    return make_session(it->second.core);
+                }
+                if (establishing_.insert(sensor_id).second) break;
+                established_.wait_for(lock, std::chrono::milliseconds(50));  // also notices close_all()
             }
         }
+        struct EstablishingMark {
+            ManagerCore& self;
+            long long sensor;
+            ~EstablishingMark() {
+                {
+                    std::lock_guard<std::mutex> lock(self.mutex_);
+                    self.establishing_.erase(sensor);
+                }
+                self.established_.notify_all();
+            }
+        } mark{*this, sensor_id};
         // From here until the session is in sessions_ (or closed), close_all() waits for this thread.
         BusyScope establishing(*wire_->interruption,
                                "Live Response session request for sensor " + std::to_string(sensor_id));
@@ -316,6 +335,8 @@ private:
     std::shared_ptr<const Wire> wire_;
     mutable std::mutex mutex_;
     std::map<long long, Entry> sessions_;
+    std::set<long long> establishing_;          // sensors whose session a thread is establishing now
+    std::condition_variable established_;       // notified when one of them is done
     std::shared_ptr<Keepalive> keepalive_;
     std::unique_ptr<JobPool> jobs_;
     bool shut_down_ = false;
