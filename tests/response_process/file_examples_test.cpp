@@ -22,6 +22,7 @@
 
 #include "cbapi/testing/response_process_simulator.hpp"
 #include "cbapi/testing/response_simulator.hpp"
+#include "support/file_helpers.hpp"
 #include "support/run_program.hpp"
 
 #if defined(CBAPI_EVENT_EXPORT) && defined(CBAPI_BINARY_DOWNLOAD)
@@ -54,16 +55,10 @@ protected:
     }
     void TearDown() override { fs::remove_all(dir); }
 
-    static std::string read(const fs::path& p) {
-        std::ifstream in(p, std::ios::binary);
-        return std::string(std::istreambuf_iterator<char>(in), {});
-    }
-    static void write(const fs::path& p, const std::string& text) { std::ofstream(p, std::ios::binary) << text; }
-    std::set<std::string> names() const {
-        std::set<std::string> out;
-        for (const auto& e : fs::directory_iterator(dir / "out")) out.insert(e.path().filename().string());
-        return out;
-    }
+    static std::string read(const fs::path& p) { return test::read_file(p); }
+    static void write(const fs::path& p, const std::string& text) { test::write_file(p, text); }
+    // The names in `out`.
+    std::set<std::string> names() const { return test::names_in(dir / "out"); }
     // Runs `program --cburl ... --apitoken ... args`; stdout and stderr together.
     test::ProgramRun run(const std::string& program, const std::string& args) const {
         return test::run_program(test::shell_quote(program) + " --cburl " + server.url() + " --apitoken " +

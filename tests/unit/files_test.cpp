@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "cbapi/files.hpp"
+#include "support/file_helpers.hpp"
 
 namespace cbapi {
 namespace {
@@ -69,17 +70,10 @@ protected:
         return d;
     }
     void TearDown() override { fs::remove_all(dir); }
-    static std::string read(const fs::path& p) {
-        std::ifstream in(p, std::ios::binary);
-        return std::string(std::istreambuf_iterator<char>(in), {});
-    }
-    static void write(const fs::path& p, const std::string& text) { std::ofstream(p, std::ios::binary) << text; }
+    static std::string read(const fs::path& p) { return test::read_file(p); }
+    static void write(const fs::path& p, const std::string& text) { test::write_file(p, text); }
     // The names in `out`.
-    std::set<std::string> names() const {
-        std::set<std::string> out;
-        for (const auto& e : fs::directory_iterator(dir / "out")) out.insert(e.path().filename().string());
-        return out;
-    }
+    std::set<std::string> names() const { return test::names_in(dir / "out"); }
 };
 
 TEST_F(SafeFiles, CommitReplacesTheOldFileOnlyWhenComplete) {
