@@ -158,21 +158,24 @@ nlohmann::json Connection::consume_json(std::string_view path, const QueryParams
     const std::string lost = fmt::format(
         "; the {} this reply carried may be lost (the server hands them out once, so the request was not repeated)",
         what);
+    Response resp;
     try {
-        const Response resp = send_with_retries(req, target);
-        if (resp.status == 204) return nullptr;
-        if (resp.status != 200) unexpected_status(HttpMethod::get, path, resp);
-        return parse_json(resp, HttpMethod::get, path);
+        resp = send_with_retries(req, target);
     } catch (const ResponseTooLargeError& e) {
         throw ResponseTooLargeError(e.what() + lost, e.uri(), e.limit());
     } catch (const ConnectionError& e) {
         throw ConnectionError(e.what() + lost, e.uri(), e.curl_code(), false, e.outcome_unknown());
     } catch (const TimeoutError& e) {
         throw TimeoutError(e.uri(), e.what() + lost, e.status(), e.curl_code());
-    } catch (const ServerError& e) {
-        if (e.status() >= 300) throw;  // an error status: the server handed nothing out
-        throw ServerError(e.status(), e.what() + lost, e.method(), e.uri(), e.body());
     }
+    // Error statuses were thrown above: the server handed nothing out. A success whose body is unusable did.
+    if (resp.status == 204) return nullptr;
+    if (resp.status != 200) unexpected_status(HttpMethod::get, path, resp);
+    auto parsed = detail::parse_json_body(resp.body);
+    if (parsed.is_discarded())
+        throw ServerError(resp.status, "Cannot parse response as JSON: " + detail::truncate_for_log(resp.body, 256) + lost,
+                          "GET", req.url, resp.body);
+    return parsed;
 }
 
 Response Connection::download(std::string_view path, const std::function<void(std::string_view)>& sink,

@@ -621,7 +621,9 @@ TEST(ConsumingRequests, ANotificationsReplyThatIsNotJsonSaysTheyMayBeLost) {
         (void)defense_api(server).get_notifications();
         ADD_FAILURE() << "no error";
     } catch (const ServerError& e) {
-        EXPECT_NE(std::string(e.what()).find("may be lost"), std::string::npos) << e.what();
+        const std::string what = e.what();
+        EXPECT_NE(what.find("may be lost"), std::string::npos) << what;
+        EXPECT_EQ(what.find("from API"), what.rfind("from API")) << "the status prefix appears once: " << what;
     }
     EXPECT_EQ(server.count("GET"), 1u);
 }
