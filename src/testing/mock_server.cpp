@@ -6,6 +6,7 @@
 #include <condition_variable>
 #include <deque>
 #include <fstream>
+#include <locale>
 #include <map>
 #include <mutex>
 #include <random>
@@ -67,6 +68,16 @@ struct Route {
     MockServer::Handler handler;
     bool needs_token = true;
 };
+
+// libstdc++'s ctype<char>::narrow() fills a per-facet cache on first use of each character, without synchronisation.
+// std::regex narrows every pattern character: a route registered by the test thread (on()) and a route matched (or a
+// multipart header parsed by cpp-httplib) on a server thread then write and read the same cache bytes, which
+// ThreadSanitizer reports (GCC bug 77704; the bytes only ever receive the same value). Filling the whole cache once,
+// before the server starts its threads, leaves nothing for later calls to write.
+void fill_narrow_cache() {
+    const auto& ctype = std::use_facet<std::ctype<char>>(std::locale());
+    for (int c = 0; c < 256; ++c) (void)ctype.narrow(static_cast<char>(c), '\0');
+}
 
 }  // namespace
 
@@ -263,6 +274,7 @@ struct MockServer::Impl {
 MockServer::MockServer() : MockServer(Options{}) {}
 
 MockServer::MockServer(Options options) : impl_(std::make_unique<Impl>()) {
+    fill_narrow_cache();
     impl_->options = std::move(options);
     auto& opts = impl_->options;
     impl_->fault_random.seed(opts.faults.seed);
