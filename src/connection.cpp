@@ -2,6 +2,22 @@
 // and deadlines every request carries, and the registration of the connection's secrets for redaction.
 #include "cbapi/connection.hpp"
 
+#include <exception>
+#include <utility>
+
+#include <fmt/format.h>
+
+#include "cbapi/curl_transport.hpp"
+#include "cbapi/detail/json_body.hpp"
+#include "cbapi/detail/json_text.hpp"
+#include "cbapi/detail/redact.hpp"
+#include "cbapi/detail/retry_after.hpp"
+#include "cbapi/detail/status_map.hpp"
+#include "cbapi/detail/url.hpp"
+#include "cbapi/errors.hpp"
+#include "cbapi/logging.hpp"
+#include "cbapi/version.hpp"
+
 #include "cbapi/detail/secrets.hpp"
 #include "reply_cache.hpp"
 

@@ -1,7 +1,22 @@
-// The one paging engine (declared in cbapi/detail/page_cursor.hpp).
+// The one paging engine: walks [start, start + limit) page by page through a product's PagingStrategy, keeping up to
+// `lookahead` pages in flight on worker threads, delivering items strictly in server order, and raising a page's
+// error at the position of its first item. Entry points declared in cbapi/detail/page_cursor.hpp.
 #include "cbapi/detail/page_cursor.hpp"
 
+#include <chrono>
+#include <condition_variable>
+#include <deque>
+#include <functional>
+#include <future>
+#include <mutex>
+#include <thread>
+#include <utility>
+
+#include "cbapi/connection.hpp"
 #include "cbapi/detail/json_number.hpp"
+#include "cbapi/detail/json_text.hpp"
+#include "cbapi/errors.hpp"
+#include "cbapi/logging.hpp"
 
 namespace cbapi::detail {
 
@@ -91,6 +106,78 @@ private:
     std::vector<std::thread> threads_;
 };
 
+
+/// Walks one iteration's pages. Stops with an ApiError, instead of going on for ever, when the server stops making
+/// progress: a page that starts elsewhere than asked, a page that repeats the previous one (a server that ignores
+/// the start parameter), or more results than the first total it announced plus paging_growth_margin().
+class PageCursor {
+public:
+    PageCursor(ApiHandle api, std::string path, QuerySpec spec, std::shared_ptr<const PagingStrategy> paging,
+               std::size_t start, std::optional<std::size_t> limit, std::shared_ptr<CountCache> count);
+
+    PageCursor(const PageCursor&) = delete;
+    PageCursor& operator=(const PageCursor&) = delete;
+
+    /// Cancels the pages in flight and waits for their threads, so nothing outlives the iteration.
+    ~PageCursor();
+
+    /// The next item, or nullopt at the end.
+    /// @throws the error of the page the next item belongs to
+    std::optional<nlohmann::json> next();
+
+    /// 0-based position of the next item.
+    std::size_t position() const noexcept { return position_; }
+
+private:
+    struct Pending {
+        std::size_t start;
+        std::size_t rows;  // items this page is expected to contribute (the request may ask for more)
+        std::future<Page> page;
+    };
+
+    std::optional<std::size_t> known_end() const;
+    bool can_schedule() const;
+    void launch();
+    void fill();
+    void receive();
+    void check_progress(const Pending& pending, const Page& page);
+    [[noreturn]] void stop(const std::string& why);
+    void abandon_inflight() noexcept;
+
+    ApiHandle api_;
+    std::string path_;
+    QuerySpec spec_;
+    std::shared_ptr<const PagingStrategy> paging_;
+    std::shared_ptr<CountCache> count_;
+    std::size_t next_start_;
+    std::size_t position_;
+    std::size_t position_at_start_;
+    std::optional<std::size_t> end_;
+    std::optional<std::size_t> total_;
+    std::optional<std::size_t> first_total_;
+    std::shared_ptr<std::atomic<bool>> cancel_;
+    std::unique_ptr<PageWorkers> workers_;  // joined after every page in flight has been waited for
+    std::deque<Pending> inflight_;
+    std::vector<nlohmann::json> items_;
+    std::size_t index_ = 0;
+    // The first and last item of the previous page, to recognise a page that repeats it.
+    nlohmann::json previous_first_;
+    nlohmann::json previous_last_;
+    bool done_ = false;
+    bool received_any_ = false;
+    bool last_page_full_ = false;
+};
+
+std::shared_ptr<PageCursor> open_cursor(ApiHandle api, std::string path, QuerySpec spec,
+                                        std::shared_ptr<const PagingStrategy> paging, std::size_t start,
+                                        std::optional<std::size_t> limit, std::shared_ptr<CountCache> count) {
+    return std::make_shared<PageCursor>(std::move(api), std::move(path), std::move(spec), std::move(paging), start,
+                                        limit, std::move(count));
+}
+
+std::optional<nlohmann::json> next_item(PageCursor& cursor) { return cursor.next(); }
+
+std::size_t cursor_position(const PageCursor& cursor) noexcept { return cursor.position(); }
 
 PageCursor::PageCursor(ApiHandle api, std::string path, QuerySpec spec, std::shared_ptr<const PagingStrategy> paging,
                        std::size_t start, std::optional<std::size_t> limit, std::shared_ptr<CountCache> count)

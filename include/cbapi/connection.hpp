@@ -5,31 +5,23 @@
 
 #include <atomic>
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
-#include <exception>
 #include <functional>
 #include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
-#include <utility>
 
-#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include "cbapi/credentials.hpp"
-#include "cbapi/curl_transport.hpp"
-#include "cbapi/detail/redact.hpp"
-#include "cbapi/detail/json_body.hpp"
-#include "cbapi/detail/retry_after.hpp"
-#include "cbapi/detail/status_map.hpp"
-#include "cbapi/detail/url.hpp"
-#include "cbapi/errors.hpp"
+#include "cbapi/detail/url.hpp"  // QueryParams
+#include "cbapi/errors.hpp"      // what its calls throw
 #include "cbapi/http.hpp"
-#include "cbapi/logging.hpp"
 #include "cbapi/retry.hpp"
 #include "cbapi/transport.hpp"
-#include "cbapi/version.hpp"
+#include "cbapi/version.hpp"     // the User-Agent names it
 
 namespace cbapi {
 

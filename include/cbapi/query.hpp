@@ -7,25 +7,63 @@
 /// unchanged. A query is a plain value owned by one thread at a time; iterating it from several threads at once
 /// needs one copy per thread.
 
-#include <algorithm>
-#include <cctype>
 #include <cstddef>
 #include <iterator>
 #include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
-#include <string_view>
 #include <utility>
 #include <vector>
 
-#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include "cbapi/detail/api_state.hpp"
 #include "cbapi/detail/page_cursor.hpp"
 #include "cbapi/errors.hpp"
 #include "cbapi/model.hpp"
+
+namespace cbapi::detail {
+// The non-template half of the queries (src/query.cpp): what does not depend on the model type.
+
+/// Adds a clause. @throws ApiError "Cannot call .where() on a raw query"
+void add_clause(QuerySpec& spec, std::string clause);
+/// Sets the sort, trimmed of surrounding white space.
+void set_sort(QuerySpec& spec, const std::string& expression);
+/// @throws ApiError "batch_size must be at least 1"
+void set_batch_size(QuerySpec& spec, std::size_t rows);
+void set_prefetch(QuerySpec& spec, bool on);
+/// @throws ApiError "parallel() needs at least 1 page"
+void set_parallel(QuerySpec& spec, std::size_t pages);
+/// Sets a product parameter, replacing any earlier value of that key.
+void set_param(QuerySpec& spec, const std::string& key, std::string value);
+/// Sends a raw query string's parameters instead of clauses; a `sort` among them becomes the sort.
+void set_raw(QuerySpec& spec, QueryParams params);
+/// The number of results: the cached count, else one request with rows=0 (then cached).
+std::size_t query_size(const ApiHandle& api, const std::string& path, const PagingStrategy& paging,
+                       const QuerySpec& spec, CountCache& count);
+/// The clauses as one readable string ("'a b'", or "raw query").
+std::string describe_query(const QuerySpec& spec);
+/// @throws MoreThanOneResultError "0 results for query <q>"
+[[noreturn]] void throw_no_result(const std::string& description);
+/// @throws MoreThanOneResultError "<n> results found for query <q>"
+[[noreturn]] void throw_several_results(std::size_t results, const std::string& description);
+
+/// A SimpleQuery filter "field:value" split at its colon. @throws ApiError when the clause has no ':'
+std::pair<std::string, std::string> parse_filter(const std::string& clause);
+/// A SimpleQuery sort "field [asc|desc]" as the field and whether it is descending.
+/// @throws ApiError for another order or an empty field
+std::pair<std::string, bool> parse_simple_sort(const std::string& expression);
+/// The documents of a list endpoint (GET `list_path`, unwrapped as `info` says), filtered (fields compared
+/// case-insensitively as text) and stably sorted by a field's JSON value.
+/// @throws ServerError when the reply is no array or holds something other than objects
+std::vector<nlohmann::json> list_documents(const ApiHandle& api, const std::string& list_path, const ModelInfo& info,
+                                           const std::vector<std::pair<std::string, std::string>>& filters,
+                                           const std::string& sort_field, bool descending);
+/// The filters as text ("'a:1 b:2'").
+std::string describe_filters(const std::vector<std::pair<std::string, std::string>>& filters);
+
+}  // namespace cbapi::detail
 
 namespace cbapi {
 
@@ -55,7 +93,7 @@ public:
     bool operator!=(const ResultIterator& other) const noexcept { return !(*this == other); }
 
     /// 0-based position (in the whole result set) of the current item; useful to resume with `slice(position)`.
-    std::size_t position() const noexcept { return cursor_ ? cursor_->position() - 1 : 0; }
+    std::size_t position() const noexcept { return cursor_ ? detail::cursor_position(*cursor_) - 1 : 0; }
 
 private:
     template <typename, typename>
@@ -67,7 +105,7 @@ private:
     }
 
     void advance() {
-        auto item = cursor_->next();
+        auto item = detail::next_item(*cursor_);
         if (!item) {
             current_.reset();
             cursor_.reset();
@@ -94,9 +132,8 @@ public:
     /// Adds a search clause; clauses are combined as the product does (Cb Response: joined by spaces, an implicit
     /// AND). @throws ApiError on a raw query
     Derived where(std::string clause) const {
-        if (spec_.raw) throw ApiError("Cannot call .where() on a raw query");
         Derived copy = fresh();
-        copy.spec_.clauses.push_back(std::move(clause));
+        detail::add_clause(copy.spec_, std::move(clause));
         return copy;
     }
     /// Same as where(): adds a clause.
@@ -105,18 +142,14 @@ public:
     /// Sets the sort expression (e.g. "last_update desc"); an empty string sends no sort.
     Derived sort(std::string expression) const {
         Derived copy = fresh();
-        auto trimmed = std::string_view(expression);
-        while (!trimmed.empty() && std::isspace(static_cast<unsigned char>(trimmed.front()))) trimmed.remove_prefix(1);
-        while (!trimmed.empty() && std::isspace(static_cast<unsigned char>(trimmed.back()))) trimmed.remove_suffix(1);
-        copy.spec_.sort = std::string(trimmed);
+        detail::set_sort(copy.spec_, expression);
         return copy;
     }
 
     /// Rows requested per page. @throws ApiError for 0
     Derived batch_size(std::size_t rows) const {
-        if (rows == 0) throw ApiError("batch_size must be at least 1");
         Derived copy = fresh();
-        copy.spec_.batch_size = rows;
+        detail::set_batch_size(copy.spec_, rows);
         return copy;
     }
 
@@ -124,30 +157,20 @@ public:
     /// QuerySpec::default_lookahead pages once the total is known); off fetches each page when it is needed.
     Derived prefetch(bool on) const {
         Derived copy = fresh();
-        if (!on)
-            copy.spec_.lookahead = 0;
-        else if (copy.spec_.lookahead == 0)
-            copy.spec_.lookahead = QuerySpec::default_lookahead;
+        detail::set_prefetch(copy.spec_, on);
         return copy;
     }
 
     /// Fetch up to `pages` pages at once once the total is known; results keep the server's order.
     /// @throws ApiError for 0
     Derived parallel(std::size_t pages) const {
-        if (pages == 0) throw ApiError("parallel() needs at least 1 page");
         Derived copy = fresh();
-        copy.spec_.lookahead = pages;
+        detail::set_parallel(copy.spec_, pages);
         return copy;
     }
 
     /// The number of results (one request with rows=0; cached on this query and corrected by iterations).
-    std::size_t size() const {
-        if (auto cached = count_->get()) return *cached;
-        const auto body = api_->connection.get_json(info().url_path, paging_->count_params(spec_), nlohmann::json::object());
-        const std::size_t n = paging_->parse_count(body);
-        count_->set(n);
-        return n;
-    }
+    std::size_t size() const { return detail::query_size(api_, info().url_path, *paging_, spec_, *count_); }
 
     /// Iterates every result from the first.
     iterator begin() const { return iterate(0, std::nullopt); }
@@ -164,9 +187,8 @@ public:
     /// The only result. @throws MoreThanOneResultError for zero or several results
     M one() const {
         std::vector<M> found = slice(0, 2);
-        if (found.empty()) throw MoreThanOneResultError("0 results for query " + describe());
-        if (found.size() > 1)
-            throw MoreThanOneResultError(std::to_string(size()) + " results found for query " + describe());
+        if (found.empty()) detail::throw_no_result(describe());
+        if (found.size() > 1) detail::throw_several_results(size(), describe());
         return std::move(found.front());
     }
 
@@ -186,7 +208,8 @@ public:
     std::vector<M> slice(std::ptrdiff_t start, std::optional<std::ptrdiff_t> stop = std::nullopt) const {
         auto resolve = [this](std::ptrdiff_t i) {
             if (i >= 0) return i;
-            return std::max<std::ptrdiff_t>(0, i + static_cast<std::ptrdiff_t>(size()));
+            i += static_cast<std::ptrdiff_t>(size());
+            return i < 0 ? std::ptrdiff_t{0} : i;
         };
         const std::ptrdiff_t from = resolve(start);
         std::optional<std::size_t> limit;
@@ -202,7 +225,7 @@ public:
 
     /// An iteration starting at 0-based `start` (to resume), over at most `limit` results.
     iterator iterate(std::size_t start, std::optional<std::size_t> limit = std::nullopt) const {
-        auto cursor = std::make_shared<detail::PageCursor>(api_, info().url_path, spec_, paging_, start, limit, count_);
+        auto cursor = detail::open_cursor(api_, info().url_path, spec_, paging_, start, limit, count_);
         return iterator(std::move(cursor), api_, info().search_returns_full);
     }
 
@@ -210,10 +233,7 @@ public:
     const QuerySpec& spec() const noexcept { return spec_; }
 
     /// The clauses as one readable string.
-    std::string describe() const {
-        if (spec_.raw) return "raw query";
-        return fmt::format("'{}'", fmt::join(spec_.clauses, " "));
-    }
+    std::string describe() const { return detail::describe_query(spec_); }
 
 protected:
     PaginatedQuery(detail::ApiHandle api, std::shared_ptr<const PagingStrategy> paging)
@@ -231,22 +251,15 @@ protected:
     /// A copy with a product parameter set (replacing any earlier value of that key).
     Derived with_param(const std::string& key, std::string value) const {
         Derived copy = fresh();
-        auto& extra = copy.spec_.extra;
-        extra.erase(std::remove_if(extra.begin(), extra.end(), [&](const auto& kv) { return kv.first == key; }),
-                    extra.end());
-        extra.emplace_back(key, std::move(value));
+        detail::set_param(copy.spec_, key, std::move(value));
         return copy;
     }
 
-    /// A copy that sends a raw query string's parameters instead of clauses.
     /// A copy that sends a raw query string's parameters instead of clauses; a `sort` in them becomes the query's
     /// sort (so a console link keeps its order unless sort() is called afterwards).
     Derived with_raw(QueryParams params) const {
         Derived copy = fresh();
-        for (const auto& [key, value] : params)
-            if (key == "sort") copy.spec_.sort = value;
-        copy.spec_.raw = std::move(params);
-        copy.spec_.clauses.clear();
+        detail::set_raw(copy.spec_, std::move(params));
         return copy;
     }
 
@@ -279,11 +292,9 @@ public:
 
     /// Adds a filter "field:value". @throws ApiError when the clause has no ':'
     SimpleQuery where(const std::string& clause) const {
-        const auto colon = clause.find(':');
-        if (colon == std::string::npos || colon == 0)
-            throw ApiError("A where clause must look like 'field:value', got '" + clause + "'");
+        auto filter = detail::parse_filter(clause);
         SimpleQuery copy = fresh();
-        copy.filters_.emplace_back(clause.substr(0, colon), clause.substr(colon + 1));
+        copy.filters_.push_back(std::move(filter));
         return copy;
     }
     /// Same as where().
@@ -291,19 +302,9 @@ public:
 
     /// Sorts by a field, ascending, or descending with a " desc" suffix. @throws ApiError for an empty field
     SimpleQuery sort(const std::string& expression) const {
-        std::string field = expression;
-        bool descending = false;
-        const auto space = field.find(' ');
-        if (space != std::string::npos) {
-            std::string order = field.substr(space + 1);
-            for (char& c : order) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-            if (order != "asc" && order != "desc") throw ApiError("Sort order must be 'asc' or 'desc', got '" + order + "'");
-            descending = order == "desc";
-            field.resize(space);
-        }
-        if (field.empty()) throw ApiError("sort() needs a field name");
+        auto [field, descending] = detail::parse_simple_sort(expression);
         SimpleQuery copy = fresh();
-        copy.sort_field_ = field;
+        copy.sort_field_ = std::move(field);
         copy.descending_ = descending;
         return copy;
     }
@@ -330,9 +331,8 @@ public:
     /// @throws MoreThanOneResultError for zero or several matches
     M one() const {
         const auto& r = results();
-        if (r.empty()) throw MoreThanOneResultError("0 results for query " + describe());
-        if (r.size() > 1)
-            throw MoreThanOneResultError(std::to_string(r.size()) + " results found for query " + describe());
+        if (r.empty()) detail::throw_no_result(describe());
+        if (r.size() > 1) detail::throw_several_results(r.size(), describe());
         return r.front();
     }
     std::optional<M> at(std::ptrdiff_t index) const {
@@ -344,7 +344,10 @@ public:
     std::vector<M> slice(std::ptrdiff_t start, std::optional<std::ptrdiff_t> stop = std::nullopt) const {
         const auto& r = results();
         const auto n = static_cast<std::ptrdiff_t>(r.size());
-        auto resolve = [n](std::ptrdiff_t i) { return std::clamp<std::ptrdiff_t>(i < 0 ? i + n : i, 0, n); };
+        auto resolve = [n](std::ptrdiff_t i) {
+            if (i < 0) i += n;
+            return i < 0 ? std::ptrdiff_t{0} : (i > n ? n : i);
+        };
         const auto from = resolve(start);
         const auto to = stop ? resolve(*stop) : n;
         if (to <= from) return {};
@@ -352,22 +355,9 @@ public:
     }
 
     /// The filters as text.
-    std::string describe() const {
-        std::vector<std::string> parts;
-        for (const auto& [f, v] : filters_) parts.push_back(f + ":" + v);
-        return "'" + fmt::format("{}", fmt::join(parts, " ")) + "'";
-    }
+    std::string describe() const { return detail::describe_filters(filters_); }
 
 private:
-    std::vector<nlohmann::json> fetch_documents() const {
-        auto body = api_->connection.get_json(list_path_, {}, nlohmann::json::array());
-        if (M::model_info.list_unwrap) body = M::model_info.list_unwrap(std::move(body));
-        if (!body.is_array())
-            throw ServerError(200,
-                              "Expected a JSON array from " + list_path_ + ", got " + std::string(body.type_name()));
-        return body.template get<std::vector<nlohmann::json>>();
-    }
-
     struct Cache {
         std::mutex mutex;
         bool loaded = false;
@@ -380,42 +370,12 @@ private:
         return copy;
     }
 
-    static std::string lower(std::string s) {
-        for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-        return s;
-    }
-    static std::optional<std::string> text_of(const nlohmann::json& doc, const std::string& field) {
-        const auto it = doc.find(field);
-        if (it == doc.end() || it->is_null()) return std::nullopt;
-        if (it->is_string()) return it->template get<std::string>();
-        return it->dump();
-    }
-
     std::vector<M> fetch() const {
+        auto documents =
+            detail::list_documents(api_, list_path_, M::model_info, filters_, sort_field_, descending_);
         std::vector<M> out;
-        for (auto& doc : fetch_documents()) {
-            if (!doc.is_object()) throw ServerError(200, "Expected JSON objects in the list from " + list_path_);
-            bool keep = true;
-            for (const auto& [field, value] : filters_) {
-                const auto text = text_of(doc, field);
-                if (!text || lower(*text) != lower(value)) {
-                    keep = false;
-                    break;
-                }
-            }
-            if (keep) out.emplace_back(M(api_, std::move(doc), M::model_info.list_returns_full));
-        }
-        if (!sort_field_.empty()) {
-            const std::string field = sort_field_;
-            const bool desc = descending_;
-            std::stable_sort(out.begin(), out.end(), [&](const M& a, const M& b) {
-                const auto& da = a.document();
-                const auto& db = b.document();
-                const nlohmann::json va = da.contains(field) ? da.at(field) : nlohmann::json();
-                const nlohmann::json vb = db.contains(field) ? db.at(field) : nlohmann::json();
-                return desc ? vb < va : va < vb;
-            });
-        }
+        out.reserve(documents.size());
+        for (auto& doc : documents) out.emplace_back(M(api_, std::move(doc), M::model_info.list_returns_full));
         return out;
     }
 

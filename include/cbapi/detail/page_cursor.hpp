@@ -1,30 +1,19 @@
 #pragma once
-// The one paging engine: walks [start, start + limit) page by page through a product's PagingStrategy, keeping up to
-// `lookahead` pages in flight on worker threads, delivering items strictly in server order, and raising a page's
-// error at the position of its first item. The bodies are in src/page_cursor.cpp.
+// What paginated queries and the products' paging share: the query's specification, a page, a product's
+// PagingStrategy, and the entry points of the one paging engine (src/page_cursor.cpp).
 
 #include <atomic>
-#include <condition_variable>
-#include <mutex>
-#include <thread>
-#include <chrono>
 #include <cstddef>
-#include <deque>
-#include <functional>
-#include <future>
 #include <memory>
 #include <optional>
 #include <string>
-#include <utility>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
 #include "cbapi/detail/api_state.hpp"
-#include "cbapi/detail/json_text.hpp"
-#include "cbapi/detail/url.hpp"
-#include "cbapi/errors.hpp"
-#include "cbapi/logging.hpp"
+#include "cbapi/detail/url.hpp"  // QueryParams
+#include "cbapi/http.hpp"
 
 namespace cbapi {
 
@@ -110,68 +99,21 @@ private:
     std::atomic<long long> value_{-1};
 };
 
-class PageWorkers;
+class PageCursor;
 
-/// Walks one iteration's pages. Stops with an ApiError, instead of going on for ever, when the server stops making
-/// progress: a page that starts elsewhere than asked, a page that repeats the previous one (a server that ignores
-/// the start parameter), or more results than the first total it announced plus paging_growth_margin().
-class PageCursor {
-public:
-    PageCursor(ApiHandle api, std::string path, QuerySpec spec, std::shared_ptr<const PagingStrategy> paging,
-               std::size_t start, std::optional<std::size_t> limit, std::shared_ptr<CountCache> count);
-
-    PageCursor(const PageCursor&) = delete;
-    PageCursor& operator=(const PageCursor&) = delete;
-
-    /// Cancels the pages in flight and waits for their threads, so nothing outlives the iteration.
-    ~PageCursor();
-
-    /// The next item, or nullopt at the end.
-    /// @throws the error of the page the next item belongs to
-    std::optional<nlohmann::json> next();
-
-    /// 0-based position of the next item.
-    std::size_t position() const noexcept { return position_; }
-
-private:
-    struct Pending {
-        std::size_t start;
-        std::size_t rows;  // items this page is expected to contribute (the request may ask for more)
-        std::future<Page> page;
-    };
-
-    std::optional<std::size_t> known_end() const;
-    bool can_schedule() const;
-    void launch();
-    void fill();
-    void receive();
-    void check_progress(const Pending& pending, const Page& page);
-    [[noreturn]] void stop(const std::string& why);
-    void abandon_inflight() noexcept;
-
-    ApiHandle api_;
-    std::string path_;
-    QuerySpec spec_;
-    std::shared_ptr<const PagingStrategy> paging_;
-    std::shared_ptr<CountCache> count_;
-    std::size_t next_start_;
-    std::size_t position_;
-    std::size_t position_at_start_;
-    std::optional<std::size_t> end_;
-    std::optional<std::size_t> total_;
-    std::optional<std::size_t> first_total_;
-    std::shared_ptr<std::atomic<bool>> cancel_;
-    std::unique_ptr<PageWorkers> workers_;  // joined after every page in flight has been waited for
-    std::deque<Pending> inflight_;
-    std::vector<nlohmann::json> items_;
-    std::size_t index_ = 0;
-    // The first and last item of the previous page, to recognise a page that repeats it.
-    nlohmann::json previous_first_;
-    nlohmann::json previous_last_;
-    bool done_ = false;
-    bool received_any_ = false;
-    bool last_page_full_ = false;
-};
+/// Opens an iteration over [start, start + limit) of a paginated query (the engine is in src/page_cursor.cpp: it
+/// keeps up to `spec.lookahead` pages in flight on threads of its own, delivers items in server order, raises a page's
+/// error at the position of its first item, and stops with an ApiError when the server stops making progress).
+/// @param api the API state @param path the search URL path @param spec what the query asks for
+/// @param paging the product's paging @param start 0-based first position @param limit most items (none: all)
+/// @param count the query's count cache, corrected as the iteration learns the total
+std::shared_ptr<PageCursor> open_cursor(ApiHandle api, std::string path, QuerySpec spec,
+                                        std::shared_ptr<const PagingStrategy> paging, std::size_t start,
+                                        std::optional<std::size_t> limit, std::shared_ptr<CountCache> count);
+/// The next item of an iteration, or nullopt at the end. @throws the error of the page the item belongs to
+std::optional<nlohmann::json> next_item(PageCursor& cursor);
+/// 0-based position of the iteration's next item.
+std::size_t cursor_position(const PageCursor& cursor) noexcept;
 
 }  // namespace detail
 }  // namespace cbapi
