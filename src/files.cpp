@@ -12,10 +12,13 @@
 #include <csignal>
 #include <cstdio>
 #include <cstring>
+#include <filesystem>
 #include <istream>
 #include <ostream>
 #include <random>
 #include <streambuf>
+#include <string>
+#include <string_view>
 #include <utility>
 
 #include "cbapi/errors.hpp"
@@ -207,6 +210,33 @@ void check_target(int dirfd, const std::string& name, const std::filesystem::pat
 }
 
 }  // namespace
+
+// --- Names a server supplied ---------------------------------------------------------------------------------------
+
+std::string safe_file_name(std::string_view server_name) {
+    const auto slash = server_name.find_last_of("/\\");
+    std::string_view last = slash == std::string_view::npos ? server_name : server_name.substr(slash + 1);
+    std::string out;
+    out.reserve(last.size());
+    for (const char c : last) {
+        const auto b = static_cast<unsigned char>(c);
+        const bool refused = b < 0x20 || b == 0x7F || std::string_view("<>:\"|?*").find(c) != std::string_view::npos;
+        out.push_back(refused ? '_' : c);
+    }
+    if (out.size() > 200) out.resize(200);
+    if (out.empty() || out == "." || out == "..")
+        throw ApiError("Refusing to write a file named '" + std::string(server_name) +
+                       "': the server-supplied name has no usable file name");
+    return out;
+}
+
+std::filesystem::path safe_output_path(const std::filesystem::path& directory, std::string_view server_name) {
+    const std::filesystem::path result = directory / safe_file_name(server_name);
+    const auto parent = result.lexically_normal().parent_path();
+    if (parent != directory.lexically_normal() && parent != (directory / "").lexically_normal().parent_path())
+        throw ApiError("Refusing to write '" + result.string() + "' outside '" + directory.string() + "'");
+    return result;
+}
 
 // --- AtomicFile ------------------------------------------------------------------------------------------------------
 

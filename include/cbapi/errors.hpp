@@ -26,7 +26,6 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
-#include <utility>
 
 namespace cbapi {
 namespace detail {
@@ -37,7 +36,8 @@ std::string redact_secrets(std::string_view text);
 /// Base of every exception the SDK throws. The message is redacted (detail::redact_secrets) when it is made.
 class ApiError : public std::runtime_error {
 public:
-    explicit ApiError(const std::string& message) : std::runtime_error(detail::redact_secrets(message)) {}
+    /// @param message the what() text (redacted here)
+    explicit ApiError(const std::string& message);
 };
 
 /// The server answered with an HTTP status the call cannot accept.
@@ -48,12 +48,7 @@ public:
     /// @param method the HTTP method of the request ("GET", ...)
     /// @param uri the full request URI (server URL, path and query)
     /// @param body the response body as received (the token, if echoed, is redacted)
-    HttpError(const std::string& message, int status, std::string method, std::string uri, std::string body)
-        : ApiError(message),
-          status_(status),
-          method_(std::move(method)),
-          uri_(detail::redact_secrets(uri)),
-          body_(detail::redact_secrets(body)) {}
+    HttpError(const std::string& message, int status, std::string method, std::string uri, std::string body);
 
     /// The HTTP status code.
     int status() const noexcept { return status_; }
@@ -80,9 +75,7 @@ public:
     /// @param method HTTP method, @param uri full URI, @param body raw body
     /// @param result an optional note on what the SDK could not do (e.g. "Did not update User record.")
     ServerError(int status, const std::string& message, std::string method = {}, std::string uri = {},
-                std::string body = {}, std::string result = {})
-        : HttpError(format(status, message, result), status, std::move(method), std::move(uri), std::move(body)),
-          result_(std::move(result)) {}
+                std::string body = {}, std::string result = {});
 
     /// The HTTP status code (alias of status(), named like cbapi-python's `error_code`).
     int error_code() const noexcept { return status(); }
@@ -90,12 +83,7 @@ public:
     const std::string& result() const noexcept { return result_; }
 
 private:
-    static std::string format(int status, const std::string& message, const std::string& result) {
-        std::string text = "Received error code " + std::to_string(status) + " from API";
-        text += message.empty() ? std::string(" (No further information provided)") : ": " + message;
-        if (!result.empty()) text += ". " + result;
-        return text;
-    }
+    static std::string format(int status, const std::string& message, const std::string& result);
     std::string result_;
 };
 
@@ -103,9 +91,7 @@ private:
 class ObjectNotFoundError : public HttpError {
 public:
     ObjectNotFoundError(const std::string& uri, const std::string& message, std::string method = "GET",
-                        std::string body = {})
-        : HttpError("Received 404 (Object Not Found) for " + uri + (message.empty() ? "" : ": " + message), 404,
-                    std::move(method), uri, std::move(body)) {}
+                        std::string body = {});
 };
 
 /// HTTP 401: the token is missing, wrong or lacks the permission.
@@ -113,9 +99,7 @@ public:
 class UnauthorizedError : public HttpError {
 public:
     UnauthorizedError(const std::string& uri, const std::string& message, const std::string& action = "read",
-                      std::string body = {})
-        : HttpError(message.empty() ? "Unauthorized: attempted to " + action + " " + uri : message, 401, action, uri,
-                    std::move(body)) {}
+                      std::string body = {});
 
     /// What was attempted: the HTTP method, or "read".
     const std::string& action() const noexcept { return method(); }
@@ -131,12 +115,7 @@ public:
     /// @param retryable whether repeating an idempotent request may succeed
     /// @param outcome_unknown whether the request may have reached the server (see outcome_unknown())
     ConnectionError(const std::string& message, std::string uri = {}, int curl_code = 0, bool retryable = false,
-                    bool outcome_unknown = false)
-        : ApiError(message),
-          uri_(detail::redact_secrets(uri)),
-          curl_code_(curl_code),
-          retryable_(retryable),
-          outcome_unknown_(outcome_unknown) {}
+                    bool outcome_unknown = false);
 
     /// Whether the request was (at least partly) sent before the exchange failed, so that the server may or may not
     /// have carried it out. For a request that changes state (a POST or PATCH) the SDK never sends it again: check
@@ -163,8 +142,7 @@ private:
 class ResponseTooLargeError : public ConnectionError {
 public:
     /// @param message the full message @param uri the request URI @param limit the cap in bytes
-    ResponseTooLargeError(const std::string& message, std::string uri, std::uint64_t limit)
-        : ConnectionError(message, std::move(uri), 0, false, false), limit_(limit) {}
+    ResponseTooLargeError(const std::string& message, std::string uri, std::uint64_t limit);
 
     /// The cap that was exceeded, in bytes.
     std::uint64_t limit() const noexcept { return limit_; }
@@ -183,11 +161,7 @@ public:
     /// @param status an HTTP status that accompanies the timeout, if any
     /// @param curl_code the libcurl code, 0 if the timeout did not come from libcurl
     TimeoutError(std::string uri, const std::string& message, std::optional<int> status = std::nullopt,
-                 int curl_code = 0)
-        : ApiError(format(uri, message, status)),
-          uri_(detail::redact_secrets(uri)),
-          status_(status),
-          curl_code_(curl_code) {}
+                 int curl_code = 0);
 
     /// The URI that timed out (may be empty).
     const std::string& uri() const noexcept { return uri_; }
@@ -197,13 +171,7 @@ public:
     int curl_code() const noexcept { return curl_code_; }
 
 private:
-    static std::string format(const std::string& uri, const std::string& message, std::optional<int> status) {
-        if (uri.empty()) return message;
-        std::string text = "Timed out when requesting " + uri + " from API";
-        if (status) text += " with HTTP status code " + std::to_string(*status);
-        if (!message.empty()) text += ": " + message;
-        return text;
-    }
+    static std::string format(const std::string& uri, const std::string& message, std::optional<int> status);
     std::string uri_;
     std::optional<int> status_;
     int curl_code_;
@@ -237,9 +205,7 @@ public:
     /// @param win32_error the HRESULT the endpoint reported (`result_code` of a `WinHresult`), if any
     /// @param decoded_win32_error the name of the Win32 error (e.g. "ERROR_FILE_NOT_FOUND"), empty if unknown
     LiveResponseError(const std::string& message, std::string details, std::optional<long long> win32_error = {},
-                      std::string decoded_win32_error = {})
-        : ApiError(message), details_(detail::redact_secrets(details)), win32_error_(win32_error),
-          decoded_win32_error_(std::move(decoded_win32_error)) {}
+                      std::string decoded_win32_error = {});
 
     /// The server's command or session document (JSON text).
     const std::string& details() const noexcept { return details_; }

@@ -2,12 +2,13 @@
 /// @file
 /// HTTP values exchanged between the connection and a transport: methods, headers, requests, responses.
 
-#include <algorithm>
 #include <atomic>
-#include <cctype>
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
+#include <exception>
 #include <functional>
+#include <initializer_list>
 #include <memory>
 #include <optional>
 #include <string>
@@ -40,11 +41,7 @@ constexpr bool is_idempotent(HttpMethod method) noexcept {
 }
 
 /// Case-insensitive ASCII comparison of header names.
-inline bool header_name_equals(std::string_view a, std::string_view b) noexcept {
-    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-               return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
-           });
-}
+bool header_name_equals(std::string_view a, std::string_view b) noexcept;
 
 /// An ordered list of header fields; names compare case-insensitively.
 class Headers {
@@ -52,29 +49,18 @@ public:
     using Field = std::pair<std::string, std::string>;
 
     Headers() = default;
-    Headers(std::initializer_list<Field> fields) : fields_(fields) {}
+    Headers(std::initializer_list<Field> fields);
 
     /// Appends a field (repeated names are kept).
-    void add(std::string name, std::string value) { fields_.emplace_back(std::move(name), std::move(value)); }
+    void add(std::string name, std::string value);
     /// Replaces every field of that name with one field.
-    void set(std::string name, std::string value) {
-        remove(name);
-        add(std::move(name), std::move(value));
-    }
+    void set(std::string name, std::string value);
     /// Removes every field of that name.
-    void remove(std::string_view name) {
-        fields_.erase(std::remove_if(fields_.begin(), fields_.end(),
-                                     [&](const Field& f) { return header_name_equals(f.first, name); }),
-                      fields_.end());
-    }
+    void remove(std::string_view name);
     /// The first value of that name, if any.
-    std::optional<std::string> get(std::string_view name) const {
-        for (const auto& f : fields_)
-            if (header_name_equals(f.first, name)) return f.second;
-        return std::nullopt;
-    }
+    std::optional<std::string> get(std::string_view name) const;
     /// Whether a field of that name exists.
-    bool contains(std::string_view name) const { return get(name).has_value(); }
+    bool contains(std::string_view name) const;
 
     auto begin() const noexcept { return fields_.begin(); }
     auto end() const noexcept { return fields_.end(); }
@@ -127,14 +113,12 @@ struct Request {
 /// Whether a layer may send this request again after a failure: idempotent methods and reads marked `read_only`,
 /// never a consuming request. A transport must not re-send any other request on its own (libcurl does so on a
 /// reused connection that died, unless told not to).
-inline bool may_repeat(const Request& request) noexcept {
-    return (is_idempotent(request.method) || request.read_only) && !request.consuming;
-}
+bool may_repeat(const Request& request) noexcept;
 
 /// Thrown when a request was aborted through its cancel flag.
 class RequestCancelled : public std::exception {
 public:
-    const char* what() const noexcept override { return "request cancelled"; }
+    const char* what() const noexcept override;
 };
 
 /// One HTTP response as returned by a Transport.

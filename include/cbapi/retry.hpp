@@ -3,12 +3,8 @@
 /// Retry policy (which failures, how many times) and backoff policy (how long to wait), kept apart; the wait itself
 /// goes through an injectable Sleeper so that tests never sleep.
 
-#include <algorithm>
 #include <chrono>
-#include <cmath>
 #include <functional>
-#include <random>
-#include <thread>
 #include <vector>
 
 #include "cbapi/http.hpp"
@@ -29,11 +25,9 @@ struct RetryPolicy {
     bool retry_connection_errors = true;
 
     /// Whether a reply with this status may be retried.
-    bool is_retryable_status(int status) const {
-        return std::find(retry_statuses.begin(), retry_statuses.end(), status) != retry_statuses.end();
-    }
-    /// Whether a request may be retried at all.
-    static bool may_retry(const Request& request) noexcept { return may_repeat(request); }
+    bool is_retryable_status(int status) const;
+    /// Whether a request may be retried at all (may_repeat()).
+    static bool may_retry(const Request& request) noexcept;
 };
 
 /// How long to wait before each retry: exponential with jitter.
@@ -49,25 +43,13 @@ struct BackoffPolicy {
     std::chrono::milliseconds max_retry_after{120'000};
 
     /// The delay before retry number `retry` (0-based).
-    std::chrono::milliseconds delay(int retry) const {
-        double base = static_cast<double>(initial_delay.count()) * std::pow(multiplier, std::max(retry, 0));
-        base = std::min(base, static_cast<double>(max_delay.count()));
-        const double j = std::clamp(jitter, 0.0, 1.0);
-        if (j > 0.0) {
-            thread_local std::mt19937_64 rng{std::random_device{}()};
-            std::uniform_real_distribution<double> fraction(0.0, j);
-            base *= 1.0 - fraction(rng);
-        }
-        return std::chrono::milliseconds(static_cast<long long>(std::llround(base)));
-    }
+    std::chrono::milliseconds delay(int retry) const;
 };
 
 /// Waits for a duration. The default sleeps the calling thread; tests inject one that records.
 using Sleeper = std::function<void(std::chrono::milliseconds)>;
 
 /// A Sleeper that really sleeps.
-inline Sleeper real_sleeper() {
-    return [](std::chrono::milliseconds d) { std::this_thread::sleep_for(d); };
-}
+Sleeper real_sleeper();
 
 }  // namespace cbapi

@@ -22,15 +22,12 @@
 /// - A number compares less than a text component (Python 2's cross-type ordering; Python 3 raises TypeError).
 /// - The text must start with a digit, numbers must fit in std::int64_t.
 
-#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <initializer_list>
-#include <limits>
-#include <ostream>
+#include <iosfwd>
 #include <string>
 #include <string_view>
-#include <utility>
 #include <variant>
 #include <vector>
 
@@ -55,24 +52,13 @@ public:
     using Component = std::variant<std::int64_t, std::string>;
 
     /// The version `0` (text "0"); lets ServerVersion be a default-constructed member before the server is asked.
-    ServerVersion() : components_{Component{std::int64_t{0}}}, text_("0") {}
+    ServerVersion();
 
     /// A version from numbers, for gates written in code: `ServerVersion{5, 1, 1}`.
     /// `to_string()` gives the numbers joined with '.' ("5.1.1").
     /// @param numbers the numeric components, most significant first; at least one, none negative
     /// @throws cbapi::ApiError if @p numbers is empty or holds a negative number
-    ServerVersion(std::initializer_list<std::int64_t> numbers) {
-        if (numbers.size() == 0) throw ApiError("Invalid server version: no components given");
-        components_.reserve(numbers.size());
-        for (const std::int64_t number : numbers) {
-            if (number < 0) {
-                throw ApiError("Invalid server version: negative component " + std::to_string(number));
-            }
-            if (!text_.empty()) text_.push_back('.');
-            text_ += std::to_string(number);
-            components_.emplace_back(number);
-        }
-    }
+    ServerVersion(std::initializer_list<std::int64_t> numbers);
 
     /// Parses a version string such as `5.1.1.160416.0935`, `8.0.0.2562` or `6.2.1-rc1`.
     ///
@@ -82,36 +68,7 @@ public:
     /// @return the parsed version; `to_string()` returns @p text unchanged
     /// @throws cbapi::ApiError if @p text is empty, does not start with a digit, or holds a number greater than
     ///         2^63-1; the message quotes @p text
-    static ServerVersion parse(std::string_view text) {
-        if (text.empty()) throw ApiError("Invalid server version '': the text is empty");
-        if (!is_digit(text.front())) {
-            throw ApiError("Invalid server version '" + std::string(text) + "': it does not start with a number");
-        }
-        ServerVersion version = ServerVersion(std::string(text));
-        std::size_t pos = 0;
-        while (pos < text.size()) {
-            const char c = text[pos];
-            if (is_digit(c)) {
-                std::uint64_t value = 0;
-                for (; pos < text.size() && is_digit(text[pos]); ++pos) {
-                    const auto digit = static_cast<std::uint64_t>(text[pos] - '0');
-                    if (value > (max_number - digit) / 10) {
-                        throw ApiError("Invalid server version '" + std::string(text) +
-                                       "': a number is greater than 2^63-1");
-                    }
-                    value = value * 10 + digit;
-                }
-                version.components_.emplace_back(static_cast<std::int64_t>(value));
-            } else if (is_letter(c)) {
-                const std::size_t start = pos;
-                while (pos < text.size() && is_letter(text[pos])) ++pos;
-                version.components_.emplace_back(std::string(text.substr(start, pos - start)));
-            } else {
-                ++pos;  // separator
-            }
-        }
-        return version;
-    }
+    static ServerVersion parse(std::string_view text);
 
     /// The text this version was parsed from, or the numbers joined with '.' when built from numbers.
     /// @return the version text (e.g. "5.1.1.160416.0935")
@@ -123,28 +80,20 @@ public:
 
     /// The first component (always a number).
     /// @return the major version, e.g. 5 for `5.1.1.160416.0935`
-    std::int64_t major() const noexcept { return number_at(0); }
+    std::int64_t major() const noexcept;
 
     /// The second component if it is a number.
     /// @return the minor version, or 0 if the version has fewer than two components or the second is text
-    std::int64_t minor() const noexcept { return number_at(1); }
+    std::int64_t minor() const noexcept;
 
     /// The third component if it is a number.
     /// @return the patch version, or 0 if the version has fewer than three components or the third is text
-    std::int64_t patch() const noexcept { return number_at(2); }
+    std::int64_t patch() const noexcept;
 
     /// Three-way comparison by the ordering rules in the class description.
     /// @param other the version to compare with
     /// @return a negative value if `*this < other`, 0 if equal, a positive value if `*this > other`
-    int compare(const ServerVersion& other) const noexcept {
-        const std::size_t common = std::min(components_.size(), other.components_.size());
-        for (std::size_t i = 0; i < common; ++i) {
-            const int result = compare_component(components_[i], other.components_[i]);
-            if (result != 0) return result;
-        }
-        if (components_.size() == other.components_.size()) return 0;
-        return components_.size() < other.components_.size() ? -1 : 1;
-    }
+    int compare(const ServerVersion& other) const noexcept;
 
     /// @param a left operand
     /// @param b right operand
@@ -175,31 +124,13 @@ public:
     /// @param out the stream
     /// @param version the version to write
     /// @return @p out
-    friend std::ostream& operator<<(std::ostream& out, const ServerVersion& version) { return out << version.text_; }
+    friend std::ostream& operator<<(std::ostream& out, const ServerVersion& version);
 
 private:
-    static constexpr std::uint64_t max_number = static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max());
+    explicit ServerVersion(std::string text);
 
-    explicit ServerVersion(std::string text) : text_(std::move(text)) {}
-
-    static bool is_digit(char c) noexcept { return c >= '0' && c <= '9'; }
-    static bool is_letter(char c) noexcept { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
-
-    static int compare_component(const Component& a, const Component& b) noexcept {
-        const auto* a_number = std::get_if<std::int64_t>(&a);
-        const auto* b_number = std::get_if<std::int64_t>(&b);
-        if (a_number && b_number) return *a_number < *b_number ? -1 : (*a_number > *b_number ? 1 : 0);
-        if (a_number) return -1;  // number < text
-        if (b_number) return 1;
-        const int result = std::get<std::string>(a).compare(std::get<std::string>(b));
-        return result < 0 ? -1 : (result > 0 ? 1 : 0);
-    }
-
-    std::int64_t number_at(std::size_t index) const noexcept {
-        if (index >= components_.size()) return 0;
-        const auto* number = std::get_if<std::int64_t>(&components_[index]);
-        return number ? *number : 0;
-    }
+    /// The component at @p index if it is a number, else 0.
+    std::int64_t number_at(std::size_t index) const noexcept;
 
     std::vector<Component> components_;
     std::string text_;

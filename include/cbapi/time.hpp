@@ -28,10 +28,8 @@
 /// @endcode
 
 #include <chrono>
-#include <cmath>
 #include <cstddef>
 #include <cstdint>
-#include <cstdio>
 #include <limits>
 #include <optional>
 #include <ratio>
@@ -168,14 +166,10 @@ constexpr bool in_range(std::int64_t micros) noexcept { return micros >= min_mic
 
 /// A TimePoint from microseconds. @param micros microseconds since the epoch, must satisfy in_range()
 /// @return the TimePoint
-inline TimePoint to_time_point(std::int64_t micros) noexcept {
-    return TimePoint{std::chrono::microseconds{micros}};
-}
+TimePoint to_time_point(std::int64_t micros) noexcept;
 
 /// Microseconds of a TimePoint, floored. @param tp any TimePoint @return microseconds since the epoch
-inline std::int64_t to_micros(TimePoint tp) noexcept {
-    return static_cast<std::int64_t>(std::chrono::floor<std::chrono::microseconds>(tp.time_since_epoch()).count());
-}
+std::int64_t to_micros(TimePoint tp) noexcept;
 
 /// A broken-down UTC time.
 struct CivilTime {
@@ -355,93 +349,32 @@ constexpr ParseOutcome parse_checked(std::string_view input, ZoneMode zone_mode)
 
 /// Writes @p count digits of @p value (zero-padded) into @p dest. @param dest output, room for count bytes
 /// @param value the number, < 10^count @param count number of digits
-inline void put_digits(char* dest, std::uint64_t value, int count) noexcept {
-    for (int i = count - 1; i >= 0; --i) {
-        dest[i] = static_cast<char>('0' + value % 10);
-        value /= 10;
-    }
-}
+void put_digits(char* dest, std::uint64_t value, int count) noexcept;
 
 /// Formats an instant in one of the module's layouts.
 /// @param micros microseconds since the epoch, must be within the civil range (years 0001..9999)
 /// @param separator between date and time ('T' or ' ') @param fraction whether to write ".ffffff"
 /// @param zulu whether to write a trailing 'Z'
 /// @return the text
-inline std::string format_micros(std::int64_t micros, char separator, bool fraction, bool zulu) {
-    const CivilTime t = civil_from_micros(micros);
-    char buffer[32];  // "YYYY-MM-DDTHH:MM:SS.ffffffZ" is 27 bytes
-    put_digits(buffer, static_cast<std::uint64_t>(t.date.year), 4);
-    buffer[4] = '-';
-    put_digits(buffer + 5, t.date.month, 2);
-    buffer[7] = '-';
-    put_digits(buffer + 8, t.date.day, 2);
-    buffer[10] = separator;
-    put_digits(buffer + 11, t.hour, 2);
-    buffer[13] = ':';
-    put_digits(buffer + 14, t.minute, 2);
-    buffer[16] = ':';
-    put_digits(buffer + 17, t.second, 2);
-    std::size_t length = 19;
-    if (fraction) {
-        buffer[length++] = '.';
-        put_digits(buffer + length, t.microsecond, 6);
-        length += 6;
-    }
-    if (zulu) buffer[length++] = 'Z';
-    return std::string(buffer, length);
-}
+std::string format_micros(std::int64_t micros, char separator, bool fraction, bool zulu);
 
 /// The supported range, for error messages. @return "<min> .. <max>" in Solr format
-inline std::string supported_range_text() {
-    return format_micros(min_micros(), 'T', true, true) + " .. " + format_micros(max_micros(), 'T', true, true);
-}
+std::string supported_range_text();
 
 /// Quotes a (possibly hostile) input for an error message: at most max_quoted_length bytes, followed by "..." when
 /// cut; '"', '\\' and bytes outside printable ASCII are escaped (\\", \\\\, \\xHH).
 /// @param text the input @return the quoted text, including the double quotes
-inline std::string quote_for_message(std::string_view text) {
-    static constexpr char hex[] = "0123456789abcdef";
-    const bool cut = text.size() > max_quoted_length;
-    const std::string_view shown = cut ? text.substr(0, max_quoted_length) : text;
-    std::string out = "\"";
-    for (const char c : shown) {
-        const auto byte = static_cast<unsigned char>(c);
-        if (c == '"' || c == '\\') {
-            out += '\\';
-            out += c;
-        } else if (byte < 0x20 || byte > 0x7e) {
-            out += "\\x";
-            out += hex[byte >> 4];
-            out += hex[byte & 0x0f];
-        } else {
-            out += c;
-        }
-    }
-    if (cut) out += "...";
-    out += '"';
-    return out;
-}
+std::string quote_for_message(std::string_view text);
 
 /// The exception for a rejected time string. @param text the input @param outcome the failed parse
 /// @return ApiError with "Cannot parse time \"<text>\": <reason>"
-inline ApiError parse_error(std::string_view text, const ParseOutcome& outcome) {
-    std::string message = "Cannot parse time " + quote_for_message(text) + ": " + outcome.error;
-    if (outcome.out_of_range) message += " (" + supported_range_text() + ")";
-    return ApiError(message);
-}
+ApiError parse_error(std::string_view text, const ParseOutcome& outcome);
 
 /// Checked formatting used by the public format_* functions.
 /// @param tp the instant @param separator 'T' or ' ' @param fraction write ".ffffff" @param zulu write 'Z'
 /// @return the text
 /// @throws ApiError if the year is outside 0001..9999 (only possible with a clock wider than libstdc++'s)
-inline std::string format_checked(TimePoint tp, char separator, bool fraction, bool zulu) {
-    const std::int64_t micros = to_micros(tp);
-    if (micros < min_civil_micros || micros > max_civil_micros) {
-        throw ApiError("Cannot format time: " + std::to_string(micros) +
-                       " us since the epoch is outside years 0001-9999");
-    }
-    return format_micros(micros, separator, fraction, zulu);
-}
+std::string format_checked(TimePoint tp, char separator, bool fraction, bool zulu);
 
 /// FILETIME ticks to microseconds (truncated to whole microseconds).
 /// @param ticks 100-ns intervals since 1601-01-01T00:00:00Z @return microseconds since the Unix epoch, or nothing
@@ -466,17 +399,7 @@ constexpr std::optional<std::uint64_t> filetime_from_micros(std::int64_t micros)
 /// Float epoch seconds to microseconds, rounded to the nearest microsecond (halves away from zero).
 /// @param seconds seconds since the Unix epoch
 /// @return microseconds, or nothing if not finite or outside years 0001..9999 (the clock's range is not checked here)
-inline std::optional<std::int64_t> micros_from_epoch_seconds(double seconds) noexcept {
-    if (!std::isfinite(seconds)) return std::nullopt;
-    // Bound before any conversion to an integer (1e12 s is ~31,700 years, beyond year 9999 either way).
-    if (seconds < -1e12 || seconds > 1e12) return std::nullopt;
-    double whole = 0.0;
-    const double part = std::modf(seconds, &whole);  // exact split; part in (-1, 1), same sign as seconds
-    const std::int64_t micros = static_cast<std::int64_t>(whole) * micros_per_second +
-                                static_cast<std::int64_t>(std::llround(part * 1e6));
-    if (micros < min_civil_micros || micros > max_civil_micros) return std::nullopt;
-    return micros;
-}
+std::optional<std::int64_t> micros_from_epoch_seconds(double seconds) noexcept;
 
 }  // namespace detail
 
@@ -498,20 +421,12 @@ inline std::optional<std::int64_t> micros_from_epoch_seconds(double seconds) noe
 /// @return the instant, UTC
 /// @throws ApiError if the text is malformed or out of range; the message quotes the text (at most 64 bytes,
 ///         escaped) and says what was wrong, e.g. `Cannot parse time "2015-02-29": day out of range for the month`
-[[nodiscard]] inline TimePoint parse_cb_time(std::string_view text) {
-    const detail::ParseOutcome outcome = detail::parse_checked(text, detail::ZoneMode::apply);
-    if (outcome.error != nullptr) throw detail::parse_error(text, outcome);
-    return detail::to_time_point(outcome.micros);
-}
+[[nodiscard]] TimePoint parse_cb_time(std::string_view text);
 
 /// parse_cb_time() without exceptions.
 /// @param text the time string
 /// @return the instant, or std::nullopt where parse_cb_time() would throw
-[[nodiscard]] inline std::optional<TimePoint> try_parse_cb_time(std::string_view text) noexcept {
-    const detail::ParseOutcome outcome = detail::parse_checked(text, detail::ZoneMode::apply);
-    if (outcome.error != nullptr) return std::nullopt;
-    return detail::to_time_point(outcome.micros);
-}
+[[nodiscard]] std::optional<TimePoint> try_parse_cb_time(std::string_view text) noexcept;
 
 /// Parses a process-event timestamp the way cbapi-python's `convert_event_time` does: same grammar as
 /// parse_cb_time(), but a zone designator is accepted and **ignored** — the wall-clock fields (sensor-local time)
@@ -519,90 +434,52 @@ inline std::optional<std::int64_t> micros_from_epoch_seconds(double seconds) noe
 /// @param text e.g. `2017-01-11 18:33:06.512` or `2017-01-11T18:33:06.512-05:00` (both give 18:33:06.512)
 /// @return the wall-clock time, labelled UTC
 /// @throws ApiError if the text is malformed or out of range (same message as parse_cb_time())
-[[nodiscard]] inline TimePoint parse_event_time(std::string_view text) {
-    const detail::ParseOutcome outcome = detail::parse_checked(text, detail::ZoneMode::ignore);
-    if (outcome.error != nullptr) throw detail::parse_error(text, outcome);
-    return detail::to_time_point(outcome.micros);
-}
+[[nodiscard]] TimePoint parse_event_time(std::string_view text);
 
 /// parse_event_time() without exceptions.
 /// @param text the time string
 /// @return the wall-clock time, or std::nullopt where parse_event_time() would throw
-[[nodiscard]] inline std::optional<TimePoint> try_parse_event_time(std::string_view text) noexcept {
-    const detail::ParseOutcome outcome = detail::parse_checked(text, detail::ZoneMode::ignore);
-    if (outcome.error != nullptr) return std::nullopt;
-    return detail::to_time_point(outcome.micros);
-}
+[[nodiscard]] std::optional<TimePoint> try_parse_event_time(std::string_view text) noexcept;
 
 /// Formats a query-filter time, `%Y-%m-%dT%H:%M:%SZ` in UTC (e.g. the `cb.min_last_update` parameter, the
 /// watchlist export date). The fraction is dropped (floored).
 /// @param tp the instant
 /// @return e.g. `2017-05-21T18:41:58Z`
 /// @throws ApiError if the year is outside 0001..9999 (never with libstdc++'s clock)
-[[nodiscard]] inline std::string format_query_time(TimePoint tp) {
-    return detail::format_checked(tp, 'T', false, true);
-}
+[[nodiscard]] std::string format_query_time(TimePoint tp);
 
 /// Formats a Solr time, `%Y-%m-%dT%H:%M:%S.%fZ` in UTC with a 6-digit fraction.
 /// @param tp the instant (sub-microsecond part floored)
 /// @return e.g. `2017-05-21T18:41:58.123456Z`
 /// @throws ApiError if the year is outside 0001..9999 (never with libstdc++'s clock)
-[[nodiscard]] inline std::string format_solr_time(TimePoint tp) {
-    return detail::format_checked(tp, 'T', true, true);
-}
+[[nodiscard]] std::string format_solr_time(TimePoint tp);
 
 /// Formats a document date-time field the way cbapi-python writes it, `%Y-%m-%d %H:%M:%S.%f` (UTC fields,
 /// 6-digit fraction, no zone designator).
 /// @param tp the instant (sub-microsecond part floored)
 /// @return e.g. `2016-06-10 19:03:24.070069`
 /// @throws ApiError if the year is outside 0001..9999 (never with libstdc++'s clock)
-[[nodiscard]] inline std::string format_cb_time(TimePoint tp) {
-    return detail::format_checked(tp, ' ', true, false);
-}
+[[nodiscard]] std::string format_cb_time(TimePoint tp);
 
 /// Converts a Windows FILETIME (as in the last 16 hex digits of a process GUID) to a TimePoint.
 /// @param ticks 100-ns intervals since 1601-01-01T00:00:00Z; truncated to whole microseconds
 /// @return the instant (e.g. 116444736000000000 → 1970-01-01T00:00:00Z)
 /// @throws ApiError if the instant is outside the supported range (with libstdc++: before 1677-09-21 or after
 ///         2262-04-11; in any case after 9999-12-31)
-[[nodiscard]] inline TimePoint from_filetime(std::uint64_t ticks) {
-    const std::optional<std::int64_t> micros = detail::micros_from_filetime(ticks);
-    if (!micros || !detail::in_range(*micros)) {
-        throw ApiError("FILETIME " + std::to_string(ticks) + " is outside the supported time range (" +
-                       detail::supported_range_text() + ")");
-    }
-    return detail::to_time_point(*micros);
-}
+[[nodiscard]] TimePoint from_filetime(std::uint64_t ticks);
 
 /// Converts a TimePoint to a Windows FILETIME (sub-microsecond part floored, so the result is a multiple of 10).
 /// @param tp the instant
 /// @return 100-ns intervals since 1601-01-01T00:00:00Z
 /// @throws ApiError if @p tp is before 1601-01-01 or too late for 64 bits (only possible with clocks wider than
 ///         libstdc++'s)
-[[nodiscard]] inline std::uint64_t to_filetime(TimePoint tp) {
-    const std::int64_t micros = detail::to_micros(tp);
-    const std::optional<std::uint64_t> ticks = detail::filetime_from_micros(micros);
-    if (!ticks) {
-        throw ApiError("Cannot convert time to FILETIME: " + std::to_string(micros) +
-                       " us since the epoch is before 1601-01-01 or beyond the 64-bit range");
-    }
-    return *ticks;
-}
+[[nodiscard]] std::uint64_t to_filetime(TimePoint tp);
 
 /// Converts float seconds since the Unix epoch (Live Response `create_time`, `completion`, directory entry times)
 /// to a TimePoint, rounded to the nearest microsecond (halves away from zero).
 /// @param seconds e.g. 1464319733.171967
 /// @return the instant
 /// @throws ApiError if @p seconds is NaN, infinite or outside the supported range
-[[nodiscard]] inline TimePoint from_epoch_seconds(double seconds) {
-    const std::optional<std::int64_t> micros = detail::micros_from_epoch_seconds(seconds);
-    if (!micros || !detail::in_range(*micros)) {
-        char shown[40];
-        static_cast<void>(std::snprintf(shown, sizeof shown, "%.17g", seconds));
-        throw ApiError(std::string("Epoch seconds ") + shown + " is not a finite time in the supported range (" +
-                       detail::supported_range_text() + ")");
-    }
-    return detail::to_time_point(*micros);
-}
+[[nodiscard]] TimePoint from_epoch_seconds(double seconds);
 
 }  // namespace cbapi

@@ -12,9 +12,6 @@ namespace cbapi::detail {
 
 /// @param reply what Connection::download() returned @param path the request path, for the message
 /// @throws ServerError unless `reply.status` is 2xx
-inline void require_download_success(const Response& reply, const std::string& path) {
-    if (reply.status >= 200 && reply.status < 300) return;
-    throw ServerError(reply.status, "the download did not succeed, so nothing was written", "GET", path);
-}
+void require_download_success(const Response& reply, const std::string& path);
 
 }  // namespace cbapi::detail

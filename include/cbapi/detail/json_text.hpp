@@ -15,15 +15,6 @@ std::string redact_secrets(std::string_view text);  // cbapi/errors.hpp
 /// a caller's own values can hold — a server's reply is refused before — is shown with U+FFFD), has every known
 /// secret redacted (before it is cut, so that no part of a secret survives), and is cut to at most `max` bytes, on a
 /// character boundary, with "..." appended. @param indent as nlohmann::json::dump (-1: one line)
-inline std::string json_text(const nlohmann::json& value, std::size_t max = std::string::npos, int indent = -1) {
-    std::string text = redact_secrets(value.dump(indent, ' ', false, nlohmann::json::error_handler_t::replace));
-    if (text.size() > max) {
-        std::size_t cut = max;
-        while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0u) == 0x80u) --cut;  // not inside a character
-        text.resize(cut);
-        text += "...";
-    }
-    return text;
-}
+std::string json_text(const nlohmann::json& value, std::size_t max = std::string::npos, int indent = -1);
 
 }  // namespace cbapi::detail

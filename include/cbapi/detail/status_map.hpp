@@ -20,20 +20,7 @@ constexpr StatusKind classify_status(int status) noexcept {
 
 /// Throws the exception for an error status. `body` must already be redacted.
 /// @param note appended to a ServerError as its result (e.g. "Gave up after 5 retries."); may be empty
-[[noreturn]] inline void throw_for_status(int status, const std::string& method, const std::string& uri,
-                                          const std::string& body, const std::string& note = {}) {
-    const std::string shown = truncate_for_log(body);
-    switch (classify_status(status)) {
-        case StatusKind::unauthorized:
-            throw UnauthorizedError(uri,
-                                    "Unauthorized: attempted to " + method + " " + uri +
-                                        (shown.empty() ? std::string() : ": " + shown),
-                                    method, body);
-        case StatusKind::not_found: throw ObjectNotFoundError(uri, shown, method, body);
-        case StatusKind::success:
-        case StatusKind::server_error: break;
-    }
-    throw ServerError(status, shown, method, uri, body, note);
-}
+[[noreturn]] void throw_for_status(int status, const std::string& method, const std::string& uri,
+                                   const std::string& body, const std::string& note = {});
 
 }  // namespace cbapi::detail
