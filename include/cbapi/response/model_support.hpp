@@ -11,9 +11,6 @@
 namespace cbapi::response::detail {
 
 /// A document field as text (numbers and strings alike); empty when absent.
-inline std::string text_field(const nlohmann::json& doc, const char* name) {
-    const auto it = doc.find(name);
-    return it == doc.end() ? std::string() : cbapi::detail::id_text(*it);
-}
+std::string text_field(const nlohmann::json& doc, const char* name);
 
 }  // namespace cbapi::response::detail

@@ -22,29 +22,23 @@
 /// is skipped with a warning instead of failing the whole list; ProcessQuery filters never change the query they
 /// were called on.
 
-#include <algorithm>
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <map>
 #include <memory>
 #include <optional>
-#include <set>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
 
-#include <fmt/format.h>
+#include <nlohmann/json.hpp>
 
-#include "cbapi/detail/url.hpp"
-#include "cbapi/detail/json_text.hpp"
-#include "cbapi/errors.hpp"
-#include "cbapi/logging.hpp"
 #include "cbapi/model.hpp"
 #include "cbapi/query.hpp"
 #include "cbapi/response/binary.hpp"
 #include "cbapi/response/events.hpp"
-#include "cbapi/response/model_support.hpp"
 #include "cbapi/response/query.hpp"
 #include "cbapi/response/sensor.hpp"
 #include "cbapi/time.hpp"
@@ -65,60 +59,6 @@ struct ProcessGuid {
     TimePoint create_time{};      ///< when it was created (from the FILETIME in the GUID)
 };
 
-namespace process_detail {
-
-/// Key a ProcessQuery uses to hand its max_children setting to the processes it yields (removed by Process).
-inline constexpr const char* max_children_key = "cbapi:max_children";
-
-inline bool is_hex(char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'); }
-
-inline std::optional<unsigned long long> parse_hex(std::string_view text) {
-    if (text.empty() || text.size() > 16) return std::nullopt;
-    unsigned long long v = 0;
-    for (char c : text) {
-        if (!is_hex(c)) return std::nullopt;
-        v = v * 16 + static_cast<unsigned long long>(c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10);
-    }
-    return v;
-}
-
-/// The first five dash-separated parts of an id (drops a segment suffix).
-inline std::string strip_segment(std::string_view id) {
-    std::size_t pos = 0;
-    for (int dashes = 0; dashes < 5; ++dashes) {
-        pos = id.find('-', pos);
-        if (pos == std::string_view::npos) return std::string(id);
-        ++pos;
-    }
-    return std::string(id.substr(0, pos - 1));
-}
-
-inline bool is_zero_id(std::string_view id) {
-    if (id.empty()) return true;
-    for (char c : id)
-        if (c != '0' && c != '-') return false;
-    return true;
-}
-
-/// A field that holds a process id: non-empty, not all zeros.
-inline std::optional<std::string> id_field(const nlohmann::json& doc, const char* key) {
-    const auto it = doc.find(key);
-    if (it == doc.end() || it->is_null()) return std::nullopt;
-    std::string text = cbapi::detail::id_text(*it);
-    if (is_zero_id(text)) return std::nullopt;
-    return text;
-}
-
-inline long long integer_value(const nlohmann::json& v, long long fallback) {
-    try {
-        return cbapi::detail::lenient_integer(v, "").value_or(fallback);
-    } catch (const ApiError&) {
-        return fallback;  // these fields are read leniently: what is not an integer in range is treated as absent
-    }
-}
-
-}  // namespace process_detail
-
 /// One child of a process as the summary lists it (Process::children()): an event whose timestamp is the child's
 /// start, and the child itself, ready to use (its summary fields are already filled in).
 struct ChildProcess {
@@ -133,13 +73,7 @@ struct ChildProcess {
 /// at a time; copies share nothing mutable but cached, immutable event lists.
 class Process : public Model {
 public:
-    inline static const ModelInfo model_info =
-        ModelInfo("Process", "/api/v1/process")
-            .sorted_by("last_update desc")
-            .located_by([](const nlohmann::json& doc) {
-                return "/api/v1/process/" + cbapi::detail::encode_path_segment(detail::text_field(doc, "id")) + "/" +
-                       detail::text_field(doc, "segment_id");
-            });
+    static const ModelInfo model_info;  // defined in src/response/process.cpp
     static constexpr bool creatable = false;
     using query_type = ProcessQuery;
 
@@ -152,45 +86,18 @@ public:
     /// @param doc the document
     /// @param full whether the document is complete (reading a missing field then loads nothing)
     /// @throws ApiError when the document is not an object
-    Process(cbapi::detail::ApiHandle api, nlohmann::json doc, bool full)
-        : Model(model_info, std::move(api), std::move(doc), /*full=*/true), fields_complete_(full) {
-        auto& d = mutable_document();
-        if (const auto it = d.find(process_detail::max_children_key); it != d.end()) {
-            max_children_ = static_cast<std::size_t>(process_detail::integer_value(*it, 0));
-            d.erase(it);
-        }
-        std::string id_value = d.contains("id") ? cbapi::detail::id_text(d["id"]) : std::string();
-        if (id_value.empty()) id_value = detail::text_field(d, "unique_id");
-        long long segment = 0;
-        if (const auto it = d.find("segment_id"); it != d.end()) segment = process_detail::integer_value(*it, 0);
-        const bool integer_id = d.contains("id") && d["id"].is_number_integer();
-        if (!integer_id) {
-            if (auto parsed = parse_unique_id(id_value, six_x())) {
-                id_value = parsed->first;
-                if (segment == 0) segment = parsed->second;
-            }
-            if (const auto it = d.find("id"); it == d.end() || !it->is_string() || it->get_ref<const std::string&>() != id_value)
-                d["id"] = id_value;
-        }
-        valid_ = integer_id || id_value.size() == 36;
-        segment_ = segment == 0 ? default_segment() : segment;
-        if (const auto it = d.find("segment_id"); it == d.end() || *it != segment_) d["segment_id"] = segment_;
-        recover_from_guid();
-    }
+    Process(cbapi::detail::ApiHandle api, nlohmann::json doc, bool full);
 
     // --- identity ---------------------------------------------------------------------------------------------
 
     /// The process GUID (36 characters).
-    std::string guid() const { return id(); }
+    std::string guid() const;
     /// The segment this object describes (0 = every segment, 6.0+ servers).
     long long segment() const noexcept { return segment_; }
     /// The segment used when none is given: 0 (the whole process) from 6.0 on, 1 before.
-    long long default_segment() const { return six_x() ? 0 : 1; }
+    long long default_segment() const;
     /// The unique id: the document's `unique_id`, else the GUID plus the segment in hex (12 digits on 6.x, 8 before).
-    std::string unique_id() const {
-        if (auto u = Model::get<std::string>("unique_id"); u && !u->empty()) return *u;
-        return fmt::format("{}-{:0{}x}", guid(), static_cast<unsigned long long>(segment_), six_x() ? 12 : 8);
-    }
+    std::string unique_id() const;
     /// Whether the id is a usable GUID (an invalid process makes no requests).
     bool valid() const noexcept { return valid_; }
     /// Whether the sensor suppressed this process (only known for children; no requests are made for it).
@@ -199,34 +106,11 @@ public:
     /// Splits a unique id into GUID and segment: 45 characters (5.x, 8 hex digits) on any server, 49 characters
     /// (6.x, 12 hex digits) only when `server_6x`. The whole suffix is read (cbapi-python skipped its first digit).
     /// @return nullopt when the text is not such a unique id
-    static std::optional<std::pair<std::string, long long>> parse_unique_id(std::string_view text, bool server_6x) {
-        if (!(text.size() == 45 || (server_6x && text.size() == 49)) || text[36] != '-') return std::nullopt;
-        const auto segment = process_detail::parse_hex(text.substr(37));
-        if (!segment) return std::nullopt;
-        return std::make_pair(std::string(text.substr(0, 36)), static_cast<long long>(*segment));
-    }
+    static std::optional<std::pair<std::string, long long>> parse_unique_id(std::string_view text, bool server_6x);
 
     /// Decodes a process GUID: sensor id (first 8 hex digits), pid (next 8), creation FILETIME (last 16).
     /// @return nullopt when the text has fewer than 32 hex digits (dashes ignored) or a bad time
-    static std::optional<ProcessGuid> decode_guid(std::string_view guid) {
-        std::string hex;
-        for (char c : guid) {
-            if (c == '-') continue;
-            if (!process_detail::is_hex(c)) return std::nullopt;
-            hex.push_back(c);
-            if (hex.size() == 32) break;
-        }
-        if (hex.size() < 32) return std::nullopt;
-        ProcessGuid out;
-        out.sensor_id = static_cast<std::uint32_t>(*process_detail::parse_hex(std::string_view(hex).substr(0, 8)));
-        out.pid = static_cast<std::uint32_t>(*process_detail::parse_hex(std::string_view(hex).substr(8, 8)));
-        try {
-            out.create_time = from_filetime(*process_detail::parse_hex(std::string_view(hex).substr(16, 16)));
-        } catch (const ApiError&) {
-            return std::nullopt;
-        }
-        return out;
-    }
+    static std::optional<ProcessGuid> decode_guid(std::string_view guid);
 
     // --- fields (typed views; any field: get<T>(name)) ------------------------------------------------------------
 
@@ -243,78 +127,54 @@ public:
         return Model::get_or<T>(name, std::move(fallback));
     }
     /// Whether the field is present (loading the summary first when needed).
-    bool has(std::string_view name) const {
-        need(name);
-        return Model::has(name);
-    }
+    bool has(std::string_view name) const;
 
-    std::string process_name() const { return get_or<std::string>("process_name", ""); }
+    std::string process_name() const;
     /// The command line; the path when the server has none.
-    std::string cmdline() const {
-        std::string c = get_or<std::string>("cmdline", "");
-        return c.empty() ? path() : c;
-    }
-    std::string hostname() const { return get_or<std::string>("hostname", ""); }
-    std::string username() const { return get_or<std::string>("username", ""); }
+    std::string cmdline() const;
+    std::string hostname() const;
+    std::string username() const;
     /// The executable's path; when empty, the path of the first module load (usually the executable).
-    std::string path() const {
-        std::string p = get_or<std::string>("path", "");
-        if (p.empty() && modload_count() > 0) {
-            const auto& loads = modloads();
-            if (!loads.empty()) p = loads.front().path;
-        }
-        return p;
-    }
+    std::string path() const;
     /// The executable's MD5; when empty, the MD5 of the first module load.
-    std::string process_md5() const {
-        std::string m = get_or<std::string>("process_md5", "");
-        if (m.empty() && modload_count() > 0) {
-            const auto& loads = modloads();
-            if (!loads.empty()) m = loads.front().md5;
-        }
-        return m;
-    }
-    long long process_pid() const { return integer("process_pid", -1); }
-    long long parent_pid() const { return integer("parent_pid", -1); }
-    long long sensor_id() const { return integer("sensor_id", 0); }
-    std::string group() const { return get_or<std::string>("group", ""); }
-    std::string os_type() const { return get_or<std::string>("os_type", ""); }
-    std::string host_type() const { return get_or<std::string>("host_type", ""); }
-    std::string parent_name() const { return get_or<std::string>("parent_name", ""); }
-    std::string parent_md5() const { return get_or<std::string>("parent_md5", ""); }
-    long long modload_count() const { return integer("modload_count", 0); }
-    long long filemod_count() const { return integer("filemod_count", 0); }
-    long long regmod_count() const { return integer("regmod_count", 0); }
-    long long netconn_count() const { return integer("netconn_count", 0); }
-    long long crossproc_count() const { return integer("crossproc_count", 0); }
-    long long childproc_count() const { return integer("childproc_count", 0); }
+    std::string process_md5() const;
+    long long process_pid() const;
+    long long parent_pid() const;
+    long long sensor_id() const;
+    std::string group() const;
+    std::string os_type() const;
+    std::string host_type() const;
+    std::string parent_name() const;
+    std::string parent_md5() const;
+    long long modload_count() const;
+    long long filemod_count() const;
+    long long regmod_count() const;
+    long long netconn_count() const;
+    long long crossproc_count() const;
+    long long childproc_count() const;
     /// Whether the process has ended (false when the server does not say).
-    bool terminated() const { return get_or<bool>("terminated", false); }
+    bool terminated() const;
     /// When the process started (from its GUID when the document has no usable `start`).
-    std::optional<TimePoint> start() const { return get<TimePoint>("start"); }
+    std::optional<TimePoint> start() const;
     /// The sensor-clock time of the last event.
-    std::optional<TimePoint> last_update() const { return get<TimePoint>("last_update"); }
+    std::optional<TimePoint> last_update() const;
     /// The server-clock time the last event arrived.
-    std::optional<TimePoint> last_server_update() const { return get<TimePoint>("last_server_update"); }
+    std::optional<TimePoint> last_server_update() const;
     /// When the process ended: the `end` field; else `last_update` when it terminated; else none (still running or
     /// unknown).
-    std::optional<TimePoint> end() const {
-        if (auto e = Model::get<TimePoint>("end")) return e;
-        if (terminated()) return last_update();
-        return std::nullopt;
-    }
+    std::optional<TimePoint> end() const;
     /// `comms_ip` as a dotted quad (the server sends a signed 32-bit integer).
-    std::string comms_ip() const { return ip_field("comms_ip"); }
+    std::string comms_ip() const;
     /// `interface_ip` as a dotted quad.
-    std::string interface_ip() const { return ip_field("interface_ip"); }
+    std::string interface_ip() const;
 
     /// The console page of this process: `<server>/#analyze/<guid>/<segment>`.
-    std::string webui_link() const { return api()->connection.url() + "/#analyze/" + guid() + "/" + std::to_string(segment_); }
+    std::string webui_link() const;
 
     /// The sensor that saw this process (loaded lazily).
-    Sensor sensor() const { return Sensor(api(), {{"id", sensor_id()}}, false); }
+    Sensor sensor() const;
     /// The executable's binary (loaded lazily; pre-filled from the process's `binaries` map when present).
-    Binary binary() const { return binary_for(process_md5()); }
+    Binary binary() const;
 
     // --- loading --------------------------------------------------------------------------------------------------
 
@@ -324,24 +184,12 @@ public:
     /// Loads the summary again (`GET /api/v1/process/<guid>/<default segment>`), keeping this object's segment, and
     /// forgets cached events and segments.
     /// @throws InvalidObjectError for an invalid or suppressed process; ObjectNotFoundError and the request's errors
-    void refresh() {
-        if (!can_request())
-            throw InvalidObjectError("Process " + guid() + (suppressed_ ? " was suppressed by the sensor"
-                                                                         : " has no valid process GUID") +
-                                     "; it cannot be loaded");
-        events_.clear();
-        segments_.reset();
-        load_summary(false);
-    }
+    void refresh();
 
     /// Sets how many children the summary requests ask for (`children=<n>`; the server's default is 15). Applies to
     /// this object and to every process reached from it (parents, children, siblings, walks).
     /// @throws ApiError for 0
-    Process& set_max_children(std::size_t n) {
-        if (n == 0) throw ApiError("max_children must be at least 1");
-        max_children_ = n;
-        return *this;
-    }
+    Process& set_max_children(std::size_t n);
     /// The `children=` value sent with summary requests; 0 = none sent (server default).
     std::size_t max_children() const noexcept { return max_children_; }
 
@@ -349,181 +197,63 @@ public:
 
     /// The parent process (pre-filled from the summary), or none for a root process (no parent id, or a summary
     /// parent with pid -1). The parent id is `parent_unique_id` unless it names another sensor, then `parent_id`.
-    std::optional<Process> parent() const {
-        ensure_summary();
-        const auto& d = document();
-        std::optional<std::string> parent_id = process_detail::id_field(d, "parent_unique_id");
-        const auto alternate = process_detail::id_field(d, "parent_id");
-        if (parent_id) {
-            const auto decoded = decode_guid(*parent_id);
-            if (alternate && decoded && static_cast<long long>(decoded->sensor_id) != sensor_id()) parent_id = alternate;
-        } else {
-            parent_id = alternate;
-        }
-        if (!parent_id) return std::nullopt;
-        nlohmann::json initial = summary_ && summary_->parent.is_object() ? summary_->parent : nlohmann::json::object();
-        // The server's placeholder for a parent it has no process for (pid -1): this process is a root.
-        if (const auto pid = initial.find("process_pid"); pid != initial.end() && process_detail::integer_value(*pid, 0) == -1)
-            return std::nullopt;
-        initial["id"] = process_detail::strip_segment(*parent_id);
-        initial.erase("segment_id");
-        initial.erase("unique_id");
-        return relative(std::move(initial), false);
-    }
+    std::optional<Process> parent() const;
 
     /// Every ancestor, nearest first, up to the root (stops at a parent with pid -1 or one the server does not
     /// know, 404). One summary request per level.
-    std::vector<Process> parents() const {
-        std::vector<Process> out;
-        walk_parents([&out](const Process& p, int) { out.push_back(p); });
-        return out;
-    }
+    std::vector<Process> parents() const;
 
     /// Calls `visitor(parent, depth)` for each ancestor (depth 0 = the parent), nearest first.
     /// @param max_depth ancestors visited at most (0 = up to the root)
     /// @param visitor called with each process and its depth
-    void walk_parents(const std::function<void(const Process&, int)>& visitor, int max_depth = 0) const {
-        std::set<std::string> seen{guid()};
-        std::optional<Process> current = parent();
-        for (int depth = 0; current && current->process_pid() != -1; ++depth) {
-            if (max_depth > 0 && depth >= max_depth) break;
-            if (!seen.insert(current->guid()).second) throw ApiError("Process cycle detected at depth " + std::to_string(depth));
-            visitor(*current, depth);
-            try {
-                current = current->parent();
-            } catch (const ObjectNotFoundError&) {
-                break;
-            }
-        }
-    }
+    void walk_parents(const std::function<void(const Process&, int)>& visitor, int max_depth = 0) const;
 
     /// The number of ancestors up to the root (at most 500).
     /// @throws ApiError "Process cycle detected at depth N" when an ancestor repeats
-    int depth() const {
-        int n = 0;
-        walk_parents([&n](const Process&, int) { ++n; }, 500);
-        return n;
-    }
+    int depth() const;
 
     /// The children, one entry per child, from the summary (the 1.3.0 behaviour): the entry's timestamp is the
     /// child's start; its process is ready to use (its summary fields filled in). For the raw child-process events
     /// (a start and an end record per child) see childprocs().
-    std::vector<ChildProcess> children() const {
-        ensure_summary();
-        std::vector<ChildProcess> out;
-        if (!summary_) return out;
-        std::size_t sequence = 0;
-        for (const auto& child : summary_->children) {
-            if (!child.is_object()) continue;
-            ChildProcEvent e;
-            e.sequence = sequence++;
-            std::string id = detail::text_field(child, "unique_id");
-            if (id.empty()) id = detail::text_field(child, "id");
-            e.procguid = id;
-            e.md5 = detail::text_field(child, "process_md5");
-            e.path = detail::text_field(child, "path");
-            e.pid = process_detail::integer_value(child.value("process_pid", nlohmann::json(-1)), -1);
-            e.is_suppressed = child.value("is_suppressed", false);
-            e.proc_data = child;
-            nlohmann::json initial = child;
-            initial["id"] = process_detail::strip_segment(id);
-            initial.erase("segment_id");
-            auto process = std::make_shared<Process>(relative(std::move(initial), e.is_suppressed));
-            if (auto started = process->document().find("start"); started != process->document().end() && started->is_string())
-                e.timestamp = try_parse_event_time(started->get<std::string>()).value_or(TimePoint{});
-            out.push_back(ChildProcess{std::move(e), std::move(process)});
-        }
-        return out;
-    }
+    std::vector<ChildProcess> children() const;
 
     /// The other children of this process's parent, from the summary (the server lists at most 15).
-    std::vector<Process> siblings() const {
-        ensure_summary();
-        std::vector<Process> out;
-        if (!summary_) return out;
-        for (const auto& sibling : summary_->siblings) {
-            if (!sibling.is_object()) continue;
-            nlohmann::json initial = sibling;
-            std::string id = detail::text_field(sibling, "id");
-            if (id.empty()) id = detail::text_field(sibling, "unique_id");
-            initial["id"] = process_detail::strip_segment(id);
-            initial.erase("segment_id");
-            out.push_back(relative(std::move(initial), sibling.value("is_suppressed", false)));
-        }
-        return out;
-    }
+    std::vector<Process> siblings() const;
 
     /// Calls `visitor(child, depth)` for every descendant, depth first (depth 0 = the children). Each level costs
     /// one summary request per process (with `children=<max_children>` when set); a child the server does not know
     /// (404) is skipped with its subtree; suppressed children are visited but not descended into.
     /// @param max_depth levels visited (0 = all)
     /// @param visitor called with each process and its depth
-    void walk_children(const std::function<void(const Process&, int)>& visitor, int max_depth = 0) const {
-        walk_children_from(visitor, max_depth, 0);
-    }
+    void walk_children(const std::function<void(const Process&, int)>& visitor, int max_depth = 0) const;
 
     // --- events ---------------------------------------------------------------------------------------------------
 
     /// The events of a segment (default: this object's; 0 on 6.x = every segment), fetched once and cached.
     /// @throws ApiError for an invalid or suppressed process; the request's errors
-    const SegmentEvents& events(std::optional<long long> segment = std::nullopt) const {
-        const long long seg = segment.value_or(segment_);
-        if (auto it = events_.find(seg); it != events_.end()) return *it->second;
-        if (!can_request()) {
-            static const SegmentEvents none;
-            return none;
-        }
-        auto loaded = std::make_shared<const SegmentEvents>(load_events(seg));
-        return *events_.emplace(seg, std::move(loaded)).first->second;
-    }
+    const SegmentEvents& events(std::optional<long long> segment = std::nullopt) const;
 
-    const std::vector<ModLoadEvent>& modloads() const { return events().modloads; }
-    const std::vector<FileModEvent>& filemods() const { return events().filemods; }
-    const std::vector<RegModEvent>& regmods() const { return events().regmods; }
-    const std::vector<NetConnEvent>& netconns() const { return events().netconns; }
-    const std::vector<CrossProcEvent>& crossprocs() const { return events().crossprocs; }
+    const std::vector<ModLoadEvent>& modloads() const;
+    const std::vector<FileModEvent>& filemods() const;
+    const std::vector<RegModEvent>& regmods() const;
+    const std::vector<NetConnEvent>& netconns() const;
+    const std::vector<CrossProcEvent>& crossprocs() const;
     /// The raw child-process events of this segment (a start and an end record per child; cbapi-python's behaviour
     /// of `children` before 1.3.0).
-    const std::vector<ChildProcEvent>& childprocs() const { return events().childprocs; }
+    const std::vector<ChildProcEvent>& childprocs() const;
 
     /// The file modifications of exactly this path.
-    std::vector<FileModEvent> find_file_writes(const std::string& file_path) const {
-        std::vector<FileModEvent> out;
-        for (const auto& f : filemods())
-            if (f.path == file_path) out.push_back(f);
-        return out;
-    }
+    std::vector<FileModEvent> find_file_writes(const std::string& file_path) const;
 
     /// The binary of a module load (pre-filled from the process's `binaries` map when the server sent it).
-    Binary modload_binary(const ModLoadEvent& load) const {
-        if (load.binary_data.is_object() && !load.binary_data.empty()) return Binary(api(), load.binary_data, false);
-        return binary_for(load.md5);
-    }
+    Binary modload_binary(const ModLoadEvent& load) const;
     /// The module loads whose binary is not signed (Binary::is_signed(): only a "Signed" result counts; may load
     /// each module's binary summary).
-    std::vector<ModLoadEvent> unsigned_modloads() const {
-        std::vector<ModLoadEvent> out;
-        for (const auto& m : modloads())
-            if (!modload_binary(m).is_signed()) out.push_back(m);
-        return out;
-    }
+    std::vector<ModLoadEvent> unsigned_modloads() const;
     /// The process a child-process event names (suppressed children make no requests).
-    Process childproc_process(const ChildProcEvent& event) const {
-        nlohmann::json initial = event.proc_data.is_object() ? event.proc_data : nlohmann::json::object();
-        initial["id"] = process_detail::strip_segment(event.procguid);
-        initial.erase("segment_id");
-        if (!event.md5.empty() && !initial.contains("process_md5")) initial["process_md5"] = event.md5;
-        if (!event.path.empty() && !initial.contains("path")) initial["path"] = event.path;
-        if (event.pid >= 0 && !initial.contains("process_pid")) initial["process_pid"] = event.pid;
-        initial["parent_unique_id"] = unique_id();
-        initial["parent_id"] = guid();
-        return relative(std::move(initial), event.is_suppressed);
-    }
+    Process childproc_process(const ChildProcEvent& event) const;
     /// The other process of a cross-process event (the target, or the source when this process is the target).
-    Process crossproc_peer(const CrossProcEvent& event) const {
-        const std::string& other = event.is_target ? event.source_procguid : event.target_procguid;
-        return relative({{"id", process_detail::strip_segment(other)}}, false);
-    }
+    Process crossproc_peer(const CrossProcEvent& event) const;
 
     /// The segments of this process, ascending (cached): `GET /api/v1/process/<guid>/segment` on 6.0+, a
     /// `process_id:<guid>` search before.
@@ -533,56 +263,13 @@ public:
     /// are the segments' childproc records as the events API returns them (a start and, for a child that ended, an
     /// end record each), so none is lost to the summary's cut at `children=<n>` (15 by default). A record whose child
     /// the summary lists carries that child's document in `proc_data` (command line, user, ...), at no extra request.
-    std::vector<ProcessEvent> all_events() const {
-        ensure_summary();
-        std::map<std::string, const nlohmann::json*> listed;  // the summary's children by GUID
-        if (summary_) {
-            for (const auto& child : summary_->children) {
-                if (!child.is_object()) continue;
-                std::string id = detail::text_field(child, "unique_id");
-                if (id.empty()) id = detail::text_field(child, "id");
-                listed.emplace(process_detail::strip_segment(id), &child);
-            }
-        }
-        std::vector<ProcessEvent> out;
-        for (long long seg : segments()) {
-            const auto& e = events(seg);
-            out.insert(out.end(), e.modloads.begin(), e.modloads.end());
-            out.insert(out.end(), e.netconns.begin(), e.netconns.end());
-            out.insert(out.end(), e.filemods.begin(), e.filemods.end());
-            out.insert(out.end(), e.regmods.begin(), e.regmods.end());
-            out.insert(out.end(), e.crossprocs.begin(), e.crossprocs.end());
-            for (ChildProcEvent child : e.childprocs) {
-                if (!child.proc_data.is_object() || child.proc_data.empty())
-                    if (auto it = listed.find(process_detail::strip_segment(child.procguid)); it != listed.end())
-                        child.proc_data = *it->second;
-                out.emplace_back(std::move(child));
-            }
-        }
-        std::stable_sort(out.begin(), out.end(),
-                         [](const ProcessEvent& a, const ProcessEvent& b) { return event_time(a) < event_time(b); });
-        return out;
-    }
+    std::vector<ProcessEvent> all_events() const;
 
     /// Events flagged as tampering, from all_events().
-    std::vector<ProcessEvent> tamper_events() const {
-        std::vector<ProcessEvent> out;
-        for (auto& e : all_events())
-            if (std::visit([](const auto& x) { return x.tamper_flag; }, e)) out.push_back(std::move(e));
-        return out;
-    }
+    std::vector<ProcessEvent> tamper_events() const;
 
 protected:
-    void on_refreshed() override {
-        // Model::refresh() through a base reference stored the whole summary reply: split it like load_summary().
-        auto& d = mutable_document();
-        if (!d.contains("process") || !d["process"].is_object()) return;
-        nlohmann::json reply = std::move(d);
-        d = {{"id", detail::text_field(reply["process"], "id")}, {"segment_id", segment_}};
-        events_.clear();
-        segments_.reset();
-        adopt_summary(std::move(reply));
-    }
+    void on_refreshed() override;
 
 private:
     struct Summary {
@@ -591,213 +278,22 @@ private:
         nlohmann::json siblings = nlohmann::json::array();
     };
 
-    bool six_x() const { return api()->at_least(ServerVersion{6, 0}); }
+    bool six_x() const;
     bool can_request() const noexcept { return valid_ && !suppressed_; }
-
-    long long integer(const char* name, long long fallback) const {
-        need(name);
-        const auto it = document().find(name);
-        return it == document().end() || it->is_null() ? fallback : process_detail::integer_value(*it, fallback);
-    }
-
-    std::string ip_field(const char* name) const {
-        need(name);
-        const auto it = document().find(name);
-        if (it == document().end() || it->is_null()) return {};
-        if (it->is_number_integer()) return events_detail::dotted_quad(it->get<long long>());
-        return cbapi::detail::id_text(*it);
-    }
-
-    Binary binary_for(const std::string& md5) const {
-        std::string upper = md5;
-        for (char& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-        const auto& d = document();
-        if (const auto b = d.find("binaries"); b != d.end() && b->is_object()) {
-            if (const auto entry = b->find(upper); entry != b->end() && entry->is_object()) {
-                nlohmann::json initial = *entry;
-                initial["md5"] = upper;
-                return Binary(api(), std::move(initial), false);
-            }
-        }
-        return Binary(api(), {{"md5", upper}}, false);
-    }
-
-    Process relative(nlohmann::json initial, bool suppressed) const {
-        if (max_children_ > 0) initial[process_detail::max_children_key] = max_children_;
-        Process p(api(), std::move(initial), false);
-        p.suppressed_ = suppressed;
-        return p;
-    }
-
-    void walk_children_from(const std::function<void(const Process&, int)>& visitor, int max_depth, int depth) const {
-        for (const auto& child : children()) {
-            visitor(*child.process, depth);
-            if (child.process->suppressed() || (max_depth > 0 && depth + 1 >= max_depth)) continue;
-            try {
-                child.process->walk_children_from(visitor, max_depth, depth + 1);
-            } catch (const ObjectNotFoundError& e) {
-                logger()->debug("Skipping the children of process {}: {}", child.process->guid(), e.what());
-            }
-        }
-    }
-
+    long long integer(const char* name, long long fallback) const;
+    std::string ip_field(const char* name) const;
+    Binary binary_for(const std::string& md5) const;
+    Process relative(nlohmann::json initial, bool suppressed) const;
+    void walk_children_from(const std::function<void(const Process&, int)>& visitor, int max_depth, int depth) const;
     // Loads the summary when a field is missing (and the object may still learn it).
-    void need(std::string_view name) const {
-        if (summary_ || fields_complete_ || !can_request()) return;
-        if (document().contains(name)) return;
-        load_summary();
-    }
-    void ensure_summary() const {
-        if (!summary_ && can_request()) load_summary();
-    }
-
-    // The document is mutable inside Model (lazy loading); these writes only fill in what the server says.
-    nlohmann::json& doc_for_loading() const { return const_cast<Process*>(this)->mutable_document(); }
-
-    // `cached`: the lazy load may reuse a recent reply (the read cache); refresh() always asks the server.
-    void load_summary(bool cached = true) const {
-        QueryParams params;
-        if (max_children_ > 0) params.emplace_back("children", std::to_string(max_children_));
-        const std::string path = "/api/v1/process/" + cbapi::detail::encode_path_segment(guid()) + "/" +
-                                 std::to_string(default_segment());
-        adopt_summary(cached ? api()->connection.get_json_cached(path, params, nlohmann::json::object())
-                             : api()->connection.get_json(path, params, nlohmann::json::object()));
-    }
-
-    void adopt_summary(nlohmann::json reply) const {
-        if (!reply.is_object() || !reply.contains("process") || !reply["process"].is_object())
-            throw ServerError(200, "Expected a process summary ({\"process\": {...}, ...}) for process " + guid());
-        auto s = std::make_shared<Summary>();
-        if (auto p = reply.find("parent"); p != reply.end()) s->parent = std::move(*p);
-        if (auto c = reply.find("children"); c != reply.end() && c->is_array()) s->children = std::move(*c);
-        if (auto c = reply.find("siblings"); c != reply.end() && c->is_array()) s->siblings = std::move(*c);
-        const std::string own_id = guid();
-        auto& d = doc_for_loading();
-        nlohmann::json process = std::move(reply["process"]);
-        // Fields learnt from events (binaries, ...) stay unless the summary has them too.
-        for (auto& [key, value] : d.items())
-            if (!process.contains(key)) process[key] = value;
-        d = std::move(process);
-        d["id"] = own_id;
-        d["segment_id"] = segment_;
-        summary_ = std::move(s);
-        fields_complete_ = true;
-        const_cast<Process*>(this)->recover_from_guid();
-    }
-
-    // cbapi-python's invalid start/pid recovery: a missing or -1 start/pid comes from the GUID.
-    void recover_from_guid() {
-        auto& d = mutable_document();
-        const auto bad = [&d](const char* key) {
-            const auto it = d.find(key);
-            if (it == d.end() || it->is_null()) return true;
-            return (it->is_number() && it->get<double>() == -1) || (it->is_string() && it->get<std::string>() == "-1");
-        };
-        const bool bad_start = bad("start");
-        const bool bad_pid = bad("process_pid");
-        if (!bad_start && !bad_pid) return;
-        if (!fields_complete_ && !d.contains("start") && !d.contains("process_pid")) return;  // still to be loaded
-        const auto decoded = decode_guid(detail::text_field(d, "id"));
-        if (!decoded || decoded->pid == 0) return;
-        if (bad_pid) d["process_pid"] = decoded->pid;
-        if (bad_start) d["start"] = format_solr_time(decoded->create_time);
-        if (!d.contains("sensor_id")) d["sensor_id"] = decoded->sensor_id;
-    }
-
-    SegmentEvents load_events(long long seg) const {
-        const EventApiVersion version = event_api_for(*api()->server_version);
-        const std::string path = "/api/v" + std::to_string(static_cast<int>(version)) + "/process/" +
-                                 cbapi::detail::encode_path_segment(guid()) + "/" + std::to_string(seg) + "/event";
-        nlohmann::json body = api()->connection.get_json_cached(path, {}, nlohmann::json::object());
-        if (!body.is_object() || !body.contains("process") || !body["process"].is_object())
-            throw ServerError(200, "Expected {\"process\": {...}} from " + path);
-        nlohmann::json& proc = body["process"];
-        auto& d = doc_for_loading();
-        for (auto& [key, value] : proc.items()) {
-            if (key.size() > 9 && key.compare(key.size() - 9, 9, "_complete") == 0) continue;
-            if (key == "id" || key == "segment_id" || d.contains(key)) continue;
-            d[key] = value;
-        }
-        return parse_events(proc, version);
-    }
-
-    SegmentEvents parse_events(const nlohmann::json& proc, EventApiVersion version) const {
-        SegmentEvents out;
-        const auto list = [&proc](const char* key) -> const nlohmann::json& {
-            static const nlohmann::json empty = nlohmann::json::array();
-            const auto it = proc.find(key);
-            return it != proc.end() && it->is_array() ? *it : empty;
-        };
-        const auto skip = [&](const char* what, const nlohmann::json& record, const std::exception& e) {
-            ++out.skipped;
-            logger()->warn("Skipping a malformed {} event of process {}: {}", what, guid(), e.what());
-            (void)record;
-        };
-        // Parses each record with `parse`; a record that fails is skipped with a warning.
-        const auto each = [&](const char* key, const char* what, auto&& parse) {
-            std::size_t sequence = 0;
-            for (const auto& record : list(key)) {
-                try {
-                    parse(record, sequence);
-                } catch (const ApiError& e) {
-                    skip(what, record, e);
-                } catch (const nlohmann::json::exception& e) {
-                    skip(what, record, e);
-                }
-            }
-        };
-        const auto text = [](const nlohmann::json& r) -> std::string {
-            if (!r.is_string()) throw ApiError("expected a string record, got " + cbapi::detail::json_text(r, 64));
-            return r.get<std::string>();
-        };
-        const nlohmann::json binaries = proc.value("binaries", nlohmann::json::object());
-        each("modload_complete", "modload", [&](const nlohmann::json& r, std::size_t& seq) {
-            ModLoadEvent e = parse_modload(text(r));
-            if (binaries.is_object())
-                if (auto b = binaries.find(e.md5); b != binaries.end() && b->is_object()) e.binary_data = *b;
-            e.sequence = seq++;
-            out.modloads.push_back(std::move(e));
-        });
-        each("filemod_complete", "filemod", [&](const nlohmann::json& r, std::size_t& seq) {
-            if (auto e = parse_filemod(text(r))) {
-                e->sequence = seq++;
-                out.filemods.push_back(std::move(*e));
-            }
-        });
-        each("regmod_complete", "regmod", [&](const nlohmann::json& r, std::size_t& seq) {
-            RegModEvent e = parse_regmod(text(r));
-            e.sequence = seq++;
-            out.regmods.push_back(std::move(e));
-        });
-        each("netconn_complete", "netconn", [&](const nlohmann::json& r, std::size_t& seq) {
-            NetConnEvent e = version == EventApiVersion::v1 || r.is_string() ? parse_netconn_v1(text(r))
-                                                                              : parse_netconn_json(r, version);
-            e.sequence = seq++;
-            out.netconns.push_back(std::move(e));
-        });
-        each("childproc_complete", "childproc", [&](const nlohmann::json& r, std::size_t& seq) {
-            ChildProcEvent e = r.is_object() ? parse_childproc_json(r) : parse_childproc_v1(text(r));
-            e.sequence = seq++;
-            out.childprocs.push_back(std::move(e));
-        });
-        const std::string own_md5 = detail::text_field(document(), "process_md5");
-        const std::string own_path = detail::text_field(document(), "path");
-        each("crossproc_complete", "crossproc", [&](const nlohmann::json& r, std::size_t& seq) {
-            CrossProcEvent e = parse_crossproc(text(r));
-            if (e.is_target) {
-                e.target_procguid = guid();
-                e.target_md5 = own_md5;
-                e.target_path = own_path;
-            } else {
-                e.source_procguid = guid();
-                e.source_md5 = own_md5;
-                e.source_path = own_path;
-            }
-            e.sequence = seq++;
-            out.crossprocs.push_back(std::move(e));
-        });
-        return out;
-    }
+    void need(std::string_view name) const;
+    void ensure_summary() const;
+    nlohmann::json& doc_for_loading() const;
+    void load_summary(bool cached = true) const;
+    void adopt_summary(nlohmann::json reply) const;
+    void recover_from_guid();
+    SegmentEvents load_events(long long seg) const;
+    SegmentEvents parse_events(const nlohmann::json& proc, EventApiVersion version) const;
 
     long long segment_ = 0;
     bool valid_ = true;
@@ -808,26 +304,6 @@ private:
     mutable std::map<long long, std::shared_ptr<const SegmentEvents>> events_;
     mutable std::optional<std::vector<long long>> segments_;
 };
-
-namespace process_detail {
-
-/// ResponsePaging that hands a ProcessQuery's max_children to every process it yields.
-class ProcessPaging final : public ResponsePaging {
-public:
-    ProcessPaging(bool send_facet_false, std::size_t max_children)
-        : ResponsePaging(send_facet_false), max_children_(max_children) {}
-    Page parse_page(nlohmann::json body) const override {
-        Page page = ResponsePaging::parse_page(std::move(body));
-        for (auto& item : page.items)
-            if (item.is_object()) item[max_children_key] = max_children_;
-        return page;
-    }
-
-private:
-    std::size_t max_children_;
-};
-
-}  // namespace process_detail
 
 /// The query of processes (`cb.select<Process>()`): the Cb Response search plus the 6.0 process filters.
 ///
@@ -841,94 +317,43 @@ private:
 template <>
 class Query<Process> : public ResponseQueryBase<Query<Process>, Process> {
 public:
-    explicit Query(cbapi::detail::ApiHandle api) : ResponseQueryBase<Query<Process>, Process>(std::move(api)) {}
+    explicit Query(cbapi::detail::ApiHandle api);
 
     /// Groups results by a field (`cb.group=<field>`); `group_by("id")` gives one result per process instead of
     /// one per segment.
-    Query group_by(std::string field) const { return filter("group_by", "cb.group", std::move(field)); }
+    Query group_by(std::string field) const;
 
     /// Only processes whose last event is at or after `time` by the sensor's clock (`cb.min_last_update`,
     /// formatted `%Y-%m-%dT%H:%M:%SZ`).
-    Query min_last_update(TimePoint time) const { return filter("min_last_update", "cb.min_last_update", format_query_time(time)); }
+    Query min_last_update(TimePoint time) const;
     /// Same with a time already formatted by the caller (e.g. "2017-05-21T18:41:58Z").
-    Query min_last_update(std::string time) const { return filter("min_last_update", "cb.min_last_update", std::move(time)); }
+    Query min_last_update(std::string time) const;
     /// Only processes whose last event is at or before `time` by the sensor's clock (`cb.max_last_update`).
-    Query max_last_update(TimePoint time) const { return filter("max_last_update", "cb.max_last_update", format_query_time(time)); }
+    Query max_last_update(TimePoint time) const;
     /// Same with a preformatted time.
-    Query max_last_update(std::string time) const { return filter("max_last_update", "cb.max_last_update", std::move(time)); }
+    Query max_last_update(std::string time) const;
     /// Only processes whose last event reached the server at or after `time` (server clock,
     /// `cb.min_last_server_update`).
-    Query min_last_server_update(TimePoint time) const {
-        return filter("min_last_server_update", "cb.min_last_server_update", format_query_time(time));
-    }
+    Query min_last_server_update(TimePoint time) const;
     /// Same with a preformatted time.
-    Query min_last_server_update(std::string time) const {
-        return filter("min_last_server_update", "cb.min_last_server_update", std::move(time));
-    }
+    Query min_last_server_update(std::string time) const;
     /// Only processes whose last event reached the server at or before `time` (`cb.max_last_server_update`).
-    Query max_last_server_update(TimePoint time) const {
-        return filter("max_last_server_update", "cb.max_last_server_update", format_query_time(time));
-    }
+    Query max_last_server_update(TimePoint time) const;
     /// Same with a preformatted time.
-    Query max_last_server_update(std::string time) const {
-        return filter("max_last_server_update", "cb.max_last_server_update", std::move(time));
-    }
+    Query max_last_server_update(std::string time) const;
 
     /// Asks for up to `n` children in every summary request made by the processes this query yields and by
     /// everything reached from them (walk_children, children, parent, ...): `children=<n>`. The server lists 15
     /// children when not told otherwise. Not sent with the search itself.
     /// @throws ApiError for 0
-    Query max_children(std::size_t n) const {
-        if (n == 0) throw ApiError("max_children must be at least 1");
-        Query copy = fresh();
-        copy.paging_ = std::make_shared<process_detail::ProcessPaging>(api()->at_least(ServerVersion{5, 1, 1}), n);
-        copy.max_children_ = n;
-        return copy;
-    }
+    Query max_children(std::size_t n) const;
     /// The max_children setting; 0 = not set.
     std::size_t max_children() const noexcept { return max_children_; }
 
 private:
-    Query filter(const char* method, const std::string& key, std::string value) const {
-        if (!api()->at_least(ServerVersion{6, 0})) {
-            logger()->debug("{}() needs Cb Response 6.0 or later; ignored (server reports {})", method,
-                            api()->server_version ? api()->server_version->to_string() : std::string("no version"));
-            return *this;
-        }
-        return with_param(key, std::move(value));
-    }
+    Query filter(const char* method, const std::string& key, std::string value) const;
 
     std::size_t max_children_ = 0;
 };
-
-inline std::vector<long long> Process::segments() const {
-    if (segments_) return *segments_;
-    std::vector<long long> out;
-    if (!can_request()) return {segment_};
-    if (six_x()) {
-        const std::string path = "/api/v1/process/" + cbapi::detail::encode_path_segment(guid()) + "/segment";
-        const auto body = api()->connection.get_json_cached(path, {}, nlohmann::json::object());
-        const auto proc = body.find("process");
-        if (proc == body.end() || !proc->is_object() || !proc->contains("segments") || !(*proc)["segments"].is_array())
-            throw ServerError(200, "Expected {\"process\": {\"segments\": [...]}} from " + path);
-        for (const auto& s : (*proc)["segments"]) {
-            const std::string uid = s.is_object() ? detail::text_field(s, "unique_id") : std::string();
-            if (auto parsed = parse_unique_id(uid, true)) {
-                out.push_back(parsed->second);
-            } else if (s.is_object() && s.contains("segment_id")) {
-                out.push_back(process_detail::integer_value(s["segment_id"], 0));
-            } else {
-                logger()->warn("Skipping an unreadable segment of process {}: {}", guid(),
-                               cbapi::detail::json_text(s, 128));
-            }
-        }
-    } else {
-        for (const Process& p : ProcessQuery(api()).where("process_id:" + guid()).sort("")) out.push_back(p.segment());
-    }
-    std::sort(out.begin(), out.end());
-    out.erase(std::unique(out.begin(), out.end()), out.end());
-    segments_ = out;
-    return out;
-}
 
 }  // namespace cbapi::response

@@ -5,8 +5,13 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
+#include "cbapi/detail/api_state.hpp"
 #include "cbapi/query.hpp"
 #include "cbapi/response/console_url.hpp"
 #include "cbapi/response/paging.hpp"
@@ -26,37 +31,18 @@ using Facets = std::map<std::string, std::vector<FacetEntry>>;
 
 namespace detail {
 
-inline double number_or_text(const nlohmann::json& v) {
-    if (v.is_number()) return v.get<double>();
-    if (v.is_string()) {
-        try {
-            return std::stod(v.get<std::string>());
-        } catch (const std::exception&) {
-        }
-    }
-    return 0;
-}
+/// A number sent as a number or as text; 0 when neither.
+double number_or_text(const nlohmann::json& v);
 
-inline Facets parse_facets(const nlohmann::json& body) {
-    Facets out;
-    const auto it = body.find("facets");
-    if (it == body.end() || it->is_null()) return out;
-    if (!it->is_object()) throw ServerError(200, "Expected 'facets' to be an object");
-    for (const auto& [field, entries] : it->items()) {
-        auto& list = out[field];
-        if (!entries.is_array()) continue;
-        for (const auto& e : entries) {
-            if (!e.is_object()) continue;
-            FacetEntry f;
-            if (auto n = e.find("name"); n != e.end()) f.name = n->is_string() ? n->get<std::string>() : n->dump();
-            if (auto v = e.find("value"); v != e.end()) f.value = static_cast<long long>(number_or_text(*v));
-            if (auto p = e.find("percent"); p != e.end()) f.percent = number_or_text(*p);
-            if (auto r = e.find("ratio"); r != e.end()) f.ratio = number_or_text(*r);
-            list.push_back(std::move(f));
-        }
-    }
-    return out;
-}
+/// The `facets` of a search reply. @throws ServerError when it is not an object
+Facets parse_facets(const nlohmann::json& body);
+
+/// Asks `path` for the facet counts of `fields` under `spec` (one request through `paging`'s facet_params).
+Facets request_facets(const cbapi::detail::ApiState& api, const std::string& path, const PagingStrategy& paging,
+                      const QuerySpec& spec, const std::vector<std::string>& fields);
+
+/// The paging strategy of a Cb Response search on `api`'s server (`facet=false` from 5.1.1 on).
+std::shared_ptr<const PagingStrategy> response_paging(const cbapi::detail::ApiHandle& api);
 
 }  // namespace detail
 
@@ -66,11 +52,7 @@ class ResponseQueryBase : public PaginatedQuery<Derived, M> {
 public:
     /// Facet counts for the given fields (one request: `facet=true`, `rows=0`, one `facet.field` per field).
     Facets facets(const std::vector<std::string>& fields) const {
-        const auto& paging = static_cast<const ResponsePaging&>(*this->paging());
-        const auto body = this->api()->connection.get_json(M::model_info.url_path,
-                                                            paging.facet_params(this->spec(), fields),
-                                                            nlohmann::json::object());
-        return detail::parse_facets(body);
+        return detail::request_facets(*this->api(), M::model_info.url_path, *this->paging(), this->spec(), fields);
     }
 
     /// A query that sends a console or watchlist query string (e.g. "q=process_name%3Acmd.exe&cb.urlver=1") as is;
@@ -79,7 +61,7 @@ public:
 
 protected:
     explicit ResponseQueryBase(cbapi::detail::ApiHandle api)
-        : PaginatedQuery<Derived, M>(api, std::make_shared<ResponsePaging>(api->at_least(ServerVersion{5, 1, 1}))) {}
+        : PaginatedQuery<Derived, M>(api, detail::response_paging(api)) {}
 };
 
 /// The paginated query of a Cb Response search model (Process, Binary, Alert, ThreatReport).

@@ -1,0 +1,114 @@
+// The Cb Response API object (include/cbapi/response/api.hpp): connecting, license and partition calls, from_ui.
+
+#include "cbapi/response/api.hpp"
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+
+#include <nlohmann/json.hpp>
+
+#include "cbapi/connection.hpp"
+#include "cbapi/credentials.hpp"
+#include "cbapi/detail/api_state.hpp"
+#include "cbapi/detail/json_body.hpp"
+#include "cbapi/detail/json_text.hpp"
+#include "cbapi/errors.hpp"
+#include "cbapi/http.hpp"
+#include "cbapi/live_response/manager.hpp"
+#include "cbapi/response/console_url.hpp"
+#include "cbapi/server_version.hpp"
+
+namespace cbapi::response {
+
+ConnectionOptions ApiOptions::default_connection() { return ConnectionOptions{}; }
+
+CbResponseAPI CbResponseAPI::from_profile(std::optional<std::string> profile, ApiOptions options) {
+    if (profile) options.credentials.profile = std::move(profile);
+    // Loaded first: in one call expression `options` could be moved from before it is read.
+    const Credentials credentials = load_credentials(Product::response, options.credentials);
+    return CbResponseAPI(credentials, std::move(options));
+}
+
+CbResponseAPI::CbResponseAPI(const Credentials& credentials, ApiOptions options)
+    : ApiBase(connect(credentials, std::move(options))) {}
+
+CbResponseAPI::CbResponseAPI(std::string url, std::string token, ApiOptions options)
+    : CbResponseAPI(make_credentials(std::move(url), std::move(token)), std::move(options)) {}
+
+nlohmann::json CbResponseAPI::info() const { return state_->connection.get_json("/api/info"); }
+
+::cbapi::live_response::SessionManager CbResponseAPI::live_response(
+    ::cbapi::live_response::LiveResponseOptions options) const {
+    return ::cbapi::live_response::SessionManager(state_, std::move(options));
+}
+
+std::string CbResponseAPI::license_request() const {
+    const auto body = state_->connection.get_json("/api/license", {}, nlohmann::json::object());
+    const auto it = body.find("license_request_block");
+    return it != body.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
+void CbResponseAPI::update_license(const std::string& license_block) const {
+    const Response reply =
+        state_->connection.send_json_raw(HttpMethod::post, "/api/license", {{"license", license_block}});
+    const auto body = cbapi::detail::parse_json_body(reply.body);
+    if (reply.status != 200 || !body.is_object() || body.value("status", std::string()) != "success")
+        throw ServerError(reply.status, reply.body, "POST", url() + "/api/license", reply.body,
+                          "Did not update license.");
+}
+
+void CbResponseAPI::create_new_partition() const {
+    check_version(StoragePartition::model_info);
+    state_->connection.post_json("/api/v1/storage/events/new_partition", nlohmann::json(nullptr));
+}
+
+ConsoleObject CbResponseAPI::from_ui(std::string_view console_url) const {
+    const ConsoleLink link = parse_console_url(url(), console_url);
+    switch (link.kind) {
+        case ConsoleLink::Kind::process:
+            return Process(state_, {{"id", link.id}, {"segment_id", link.segment.value_or(0)}}, false);
+        case ConsoleLink::Kind::binary: return select<Binary>(link.id);
+        case ConsoleLink::Kind::watchlist: return select<Watchlist>(link.id);
+        case ConsoleLink::Kind::investigation: return select<Investigation>().where("id:" + link.id).one();
+        case ConsoleLink::Kind::threat_report:
+            return ThreatReport(state_, {{"feed_id", link.id}, {"id", link.report_id}}, false);
+        case ConsoleLink::Kind::process_search: return select<Process>().raw(link.query);
+        case ConsoleLink::Kind::binary_search: return select<Binary>().raw(link.query);
+        case ConsoleLink::Kind::alert_search: return select<Alert>().raw(link.query);
+        case ConsoleLink::Kind::threat_search: return select<ThreatReport>().raw(link.query);
+    }
+    throw ApiError("Unknown URL endpoint: " + std::string(console_url));
+}
+
+Credentials CbResponseAPI::make_credentials(std::string url, std::string token) {
+    Credentials c;
+    c.url = std::move(url);
+    c.token = std::move(token);
+    return c;
+}
+
+cbapi::detail::ApiHandle CbResponseAPI::connect(const Credentials& credentials, ApiOptions options) {
+    Connection connection(credentials, std::move(options.connection));
+    nlohmann::json info;
+    try {
+        info = connection.get_json("/api/info");
+    } catch (const UnauthorizedError& e) {
+        throw UnauthorizedError(connection.url(), "Invalid API token for server " + connection.url() + ".", "GET",
+                                e.body());
+    }
+    if (!info.is_object() || !info.contains("version") || !info["version"].is_string())
+        throw ServerError(200, "The server's /api/info has no version", "GET", connection.url() + "/api/info",
+                          cbapi::detail::json_text(info));
+    ServerVersion version = ServerVersion::parse(info["version"].get<std::string>());
+    if (version < ServerVersion{5, 0})
+        throw ApiError("CbResponseAPI only supports Cb servers version >= 5.0.0 (server " + connection.url() +
+                       " reports " + version.to_string() + ")");
+    auto state = std::make_shared<cbapi::detail::ApiState>(
+        cbapi::detail::ApiState{std::move(connection), Product::response, std::move(info), std::move(version)});
+    return state;
+}
+
+}  // namespace cbapi::response

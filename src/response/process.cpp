@@ -1,0 +1,780 @@
+// Cb Response processes (include/cbapi/response/process.hpp): identity, lazy summary loading, relationships, events
+// and the ProcessQuery filters.
+
+#include "cbapi/response/process.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <cstddef>
+#include <cstdint>
+#include <exception>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <variant>
+#include <vector>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "cbapi/detail/json_number.hpp"
+#include "cbapi/detail/json_text.hpp"
+#include "cbapi/detail/url.hpp"
+#include "cbapi/errors.hpp"
+#include "cbapi/logging.hpp"
+#include "cbapi/model.hpp"
+#include "cbapi/response/model_support.hpp"
+#include "cbapi/response/paging.hpp"
+#include "cbapi/server_version.hpp"
+#include "cbapi/time.hpp"
+#include "response/events_decode.hpp"
+
+namespace cbapi::response {
+
+namespace process_detail {
+
+/// Key a ProcessQuery uses to hand its max_children setting to the processes it yields (removed by Process).
+constexpr const char* max_children_key = "cbapi:max_children";
+
+bool is_hex(char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'); }
+
+std::optional<unsigned long long> parse_hex(std::string_view text) {
+    if (text.empty() || text.size() > 16) return std::nullopt;
+    unsigned long long v = 0;
+    for (char c : text) {
+        if (!is_hex(c)) return std::nullopt;
+        v = v * 16 + static_cast<unsigned long long>(c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10);
+    }
+    return v;
+}
+
+/// The first five dash-separated parts of an id (drops a segment suffix).
+std::string strip_segment(std::string_view id) {
+    std::size_t pos = 0;
+    for (int dashes = 0; dashes < 5; ++dashes) {
+        pos = id.find('-', pos);
+        if (pos == std::string_view::npos) return std::string(id);
+        ++pos;
+    }
+    return std::string(id.substr(0, pos - 1));
+}
+
+bool is_zero_id(std::string_view id) {
+    if (id.empty()) return true;
+    for (char c : id)
+        if (c != '0' && c != '-') return false;
+    return true;
+}
+
+/// A field that holds a process id: non-empty, not all zeros.
+std::optional<std::string> id_field(const nlohmann::json& doc, const char* key) {
+    const auto it = doc.find(key);
+    if (it == doc.end() || it->is_null()) return std::nullopt;
+    std::string text = cbapi::detail::id_text(*it);
+    if (is_zero_id(text)) return std::nullopt;
+    return text;
+}
+
+long long integer_value(const nlohmann::json& v, long long fallback) {
+    try {
+        return cbapi::detail::lenient_integer(v, "").value_or(fallback);
+    } catch (const ApiError&) {
+        return fallback;  // these fields are read leniently: what is not an integer in range is treated as absent
+    }
+}
+
+/// ResponsePaging that hands a ProcessQuery's max_children to every process it yields.
+class ProcessPaging final : public ResponsePaging {
+public:
+    ProcessPaging(bool send_facet_false, std::size_t max_children)
+        : ResponsePaging(send_facet_false), max_children_(max_children) {}
+    Page parse_page(nlohmann::json body) const override {
+        Page page = ResponsePaging::parse_page(std::move(body));
+        for (auto& item : page.items)
+            if (item.is_object()) item[max_children_key] = max_children_;
+        return page;
+    }
+
+private:
+    std::size_t max_children_;
+};
+
+}  // namespace process_detail
+
+const ModelInfo Process::model_info =
+    ModelInfo("Process", "/api/v1/process")
+        .sorted_by("last_update desc")
+        .located_by([](const nlohmann::json& doc) {
+            return "/api/v1/process/" + cbapi::detail::encode_path_segment(detail::text_field(doc, "id")) + "/" +
+                   detail::text_field(doc, "segment_id");
+        });
+
+Process::Process(cbapi::detail::ApiHandle api, nlohmann::json doc, bool full)
+    : Model(model_info, std::move(api), std::move(doc), /*full=*/true), fields_complete_(full) {
+    auto& d = mutable_document();
+    if (const auto it = d.find(process_detail::max_children_key); it != d.end()) {
+        max_children_ = static_cast<std::size_t>(process_detail::integer_value(*it, 0));
+        d.erase(it);
+    }
+    std::string id_value = d.contains("id") ? cbapi::detail::id_text(d["id"]) : std::string();
+    if (id_value.empty()) id_value = detail::text_field(d, "unique_id");
+    long long segment = 0;
+    if (const auto it = d.find("segment_id"); it != d.end()) segment = process_detail::integer_value(*it, 0);
+    const bool integer_id = d.contains("id") && d["id"].is_number_integer();
+    if (!integer_id) {
+        if (auto parsed = parse_unique_id(id_value, six_x())) {
+            id_value = parsed->first;
+            if (segment == 0) segment = parsed->second;
+        }
+        if (const auto it = d.find("id"); it == d.end() || !it->is_string() || it->get_ref<const std::string&>() != id_value)
+            d["id"] = id_value;
+    }
+    valid_ = integer_id || id_value.size() == 36;
+    segment_ = segment == 0 ? default_segment() : segment;
+    if (const auto it = d.find("segment_id"); it == d.end() || *it != segment_) d["segment_id"] = segment_;
+    recover_from_guid();
+}
+
+std::string Process::guid() const { return id(); }
+
+long long Process::default_segment() const { return six_x() ? 0 : 1; }
+
+std::string Process::unique_id() const {
+    if (auto u = Model::get<std::string>("unique_id"); u && !u->empty()) return *u;
+    return fmt::format("{}-{:0{}x}", guid(), static_cast<unsigned long long>(segment_), six_x() ? 12 : 8);
+}
+
+std::optional<std::pair<std::string, long long>> Process::parse_unique_id(std::string_view text, bool server_6x) {
+    if (!(text.size() == 45 || (server_6x && text.size() == 49)) || text[36] != '-') return std::nullopt;
+    const auto segment = process_detail::parse_hex(text.substr(37));
+    if (!segment) return std::nullopt;
+    return std::make_pair(std::string(text.substr(0, 36)), static_cast<long long>(*segment));
+}
+
+std::optional<ProcessGuid> Process::decode_guid(std::string_view guid) {
+    std::string hex;
+    for (char c : guid) {
+        if (c == '-') continue;
+        if (!process_detail::is_hex(c)) return std::nullopt;
+        hex.push_back(c);
+        if (hex.size() == 32) break;
+    }
+    if (hex.size() < 32) return std::nullopt;
+    ProcessGuid out;
+    out.sensor_id = static_cast<std::uint32_t>(*process_detail::parse_hex(std::string_view(hex).substr(0, 8)));
+    out.pid = static_cast<std::uint32_t>(*process_detail::parse_hex(std::string_view(hex).substr(8, 8)));
+    try {
+        out.create_time = from_filetime(*process_detail::parse_hex(std::string_view(hex).substr(16, 16)));
+    } catch (const ApiError&) {
+        return std::nullopt;
+    }
+    return out;
+}
+
+bool Process::has(std::string_view name) const {
+    need(name);
+    return Model::has(name);
+}
+
+std::string Process::process_name() const { return get_or<std::string>("process_name", ""); }
+
+std::string Process::cmdline() const {
+    std::string c = get_or<std::string>("cmdline", "");
+    return c.empty() ? path() : c;
+}
+
+std::string Process::hostname() const { return get_or<std::string>("hostname", ""); }
+
+std::string Process::username() const { return get_or<std::string>("username", ""); }
+
+std::string Process::path() const {
+    std::string p = get_or<std::string>("path", "");
+    if (p.empty() && modload_count() > 0) {
+        const auto& loads = modloads();
+        if (!loads.empty()) p = loads.front().path;
+    }
+    return p;
+}
+
+std::string Process::process_md5() const {
+    std::string m = get_or<std::string>("process_md5", "");
+    if (m.empty() && modload_count() > 0) {
+        const auto& loads = modloads();
+        if (!loads.empty()) m = loads.front().md5;
+    }
+    return m;
+}
+
+long long Process::process_pid() const { return integer("process_pid", -1); }
+
+long long Process::parent_pid() const { return integer("parent_pid", -1); }
+
+long long Process::sensor_id() const { return integer("sensor_id", 0); }
+
+std::string Process::group() const { return get_or<std::string>("group", ""); }
+
+std::string Process::os_type() const { return get_or<std::string>("os_type", ""); }
+
+std::string Process::host_type() const { return get_or<std::string>("host_type", ""); }
+
+std::string Process::parent_name() const { return get_or<std::string>("parent_name", ""); }
+
+std::string Process::parent_md5() const { return get_or<std::string>("parent_md5", ""); }
+
+long long Process::modload_count() const { return integer("modload_count", 0); }
+
+long long Process::filemod_count() const { return integer("filemod_count", 0); }
+
+long long Process::regmod_count() const { return integer("regmod_count", 0); }
+
+long long Process::netconn_count() const { return integer("netconn_count", 0); }
+
+long long Process::crossproc_count() const { return integer("crossproc_count", 0); }
+
+long long Process::childproc_count() const { return integer("childproc_count", 0); }
+
+bool Process::terminated() const { return get_or<bool>("terminated", false); }
+
+std::optional<TimePoint> Process::start() const { return get<TimePoint>("start"); }
+
+std::optional<TimePoint> Process::last_update() const { return get<TimePoint>("last_update"); }
+
+std::optional<TimePoint> Process::last_server_update() const { return get<TimePoint>("last_server_update"); }
+
+std::optional<TimePoint> Process::end() const {
+    if (auto e = Model::get<TimePoint>("end")) return e;
+    if (terminated()) return last_update();
+    return std::nullopt;
+}
+
+std::string Process::comms_ip() const { return ip_field("comms_ip"); }
+
+std::string Process::interface_ip() const { return ip_field("interface_ip"); }
+
+std::string Process::webui_link() const {
+    return api()->connection.url() + "/#analyze/" + guid() + "/" + std::to_string(segment_);
+}
+
+Sensor Process::sensor() const { return Sensor(api(), {{"id", sensor_id()}}, false); }
+
+Binary Process::binary() const { return binary_for(process_md5()); }
+
+void Process::refresh() {
+    if (!can_request())
+        throw InvalidObjectError("Process " + guid() + (suppressed_ ? " was suppressed by the sensor"
+                                                                     : " has no valid process GUID") +
+                                 "; it cannot be loaded");
+    events_.clear();
+    segments_.reset();
+    load_summary(false);
+}
+
+Process& Process::set_max_children(std::size_t n) {
+    if (n == 0) throw ApiError("max_children must be at least 1");
+    max_children_ = n;
+    return *this;
+}
+
+std::optional<Process> Process::parent() const {
+    ensure_summary();
+    const auto& d = document();
+    std::optional<std::string> parent_id = process_detail::id_field(d, "parent_unique_id");
+    const auto alternate = process_detail::id_field(d, "parent_id");
+    if (parent_id) {
+        const auto decoded = decode_guid(*parent_id);
+        if (alternate && decoded && static_cast<long long>(decoded->sensor_id) != sensor_id()) parent_id = alternate;
+    } else {
+        parent_id = alternate;
+    }
+    if (!parent_id) return std::nullopt;
+    nlohmann::json initial = summary_ && summary_->parent.is_object() ? summary_->parent : nlohmann::json::object();
+    // The server's placeholder for a parent it has no process for (pid -1): this process is a root.
+    if (const auto pid = initial.find("process_pid"); pid != initial.end() && process_detail::integer_value(*pid, 0) == -1)
+        return std::nullopt;
+    initial["id"] = process_detail::strip_segment(*parent_id);
+    initial.erase("segment_id");
+    initial.erase("unique_id");
+    return relative(std::move(initial), false);
+}
+
+std::vector<Process> Process::parents() const {
+    std::vector<Process> out;
+    walk_parents([&out](const Process& p, int) { out.push_back(p); });
+    return out;
+}
+
+void Process::walk_parents(const std::function<void(const Process&, int)>& visitor, int max_depth) const {
+    std::set<std::string> seen{guid()};
+    std::optional<Process> current = parent();
+    for (int depth = 0; current && current->process_pid() != -1; ++depth) {
+        if (max_depth > 0 && depth >= max_depth) break;
+        if (!seen.insert(current->guid()).second) throw ApiError("Process cycle detected at depth " + std::to_string(depth));
+        visitor(*current, depth);
+        try {
+            current = current->parent();
+        } catch (const ObjectNotFoundError&) {
+            break;
+        }
+    }
+}
+
+int Process::depth() const {
+    int n = 0;
+    walk_parents([&n](const Process&, int) { ++n; }, 500);
+    return n;
+}
+
+std::vector<ChildProcess> Process::children() const {
+    ensure_summary();
+    std::vector<ChildProcess> out;
+    if (!summary_) return out;
+    std::size_t sequence = 0;
+    for (const auto& child : summary_->children) {
+        if (!child.is_object()) continue;
+        ChildProcEvent e;
+        e.sequence = sequence++;
+        std::string id = detail::text_field(child, "unique_id");
+        if (id.empty()) id = detail::text_field(child, "id");
+        e.procguid = id;
+        e.md5 = detail::text_field(child, "process_md5");
+        e.path = detail::text_field(child, "path");
+        e.pid = process_detail::integer_value(child.value("process_pid", nlohmann::json(-1)), -1);
+        e.is_suppressed = child.value("is_suppressed", false);
+        e.proc_data = child;
+        nlohmann::json initial = child;
+        initial["id"] = process_detail::strip_segment(id);
+        initial.erase("segment_id");
+        auto process = std::make_shared<Process>(relative(std::move(initial), e.is_suppressed));
+        if (auto started = process->document().find("start"); started != process->document().end() && started->is_string())
+            e.timestamp = try_parse_event_time(started->get<std::string>()).value_or(TimePoint{});
+        out.push_back(ChildProcess{std::move(e), std::move(process)});
+    }
+    return out;
+}
+
+std::vector<Process> Process::siblings() const {
+    ensure_summary();
+    std::vector<Process> out;
+    if (!summary_) return out;
+    for (const auto& sibling : summary_->siblings) {
+        if (!sibling.is_object()) continue;
+        nlohmann::json initial = sibling;
+        std::string id = detail::text_field(sibling, "id");
+        if (id.empty()) id = detail::text_field(sibling, "unique_id");
+        initial["id"] = process_detail::strip_segment(id);
+        initial.erase("segment_id");
+        out.push_back(relative(std::move(initial), sibling.value("is_suppressed", false)));
+    }
+    return out;
+}
+
+void Process::walk_children(const std::function<void(const Process&, int)>& visitor, int max_depth) const {
+    walk_children_from(visitor, max_depth, 0);
+}
+
+const SegmentEvents& Process::events(std::optional<long long> segment) const {
+    const long long seg = segment.value_or(segment_);
+    if (auto it = events_.find(seg); it != events_.end()) return *it->second;
+    if (!can_request()) {
+        static const SegmentEvents none;
+        return none;
+    }
+    auto loaded = std::make_shared<const SegmentEvents>(load_events(seg));
+    return *events_.emplace(seg, std::move(loaded)).first->second;
+}
+
+const std::vector<ModLoadEvent>& Process::modloads() const { return events().modloads; }
+
+const std::vector<FileModEvent>& Process::filemods() const { return events().filemods; }
+
+const std::vector<RegModEvent>& Process::regmods() const { return events().regmods; }
+
+const std::vector<NetConnEvent>& Process::netconns() const { return events().netconns; }
+
+const std::vector<CrossProcEvent>& Process::crossprocs() const { return events().crossprocs; }
+
+const std::vector<ChildProcEvent>& Process::childprocs() const { return events().childprocs; }
+
+std::vector<FileModEvent> Process::find_file_writes(const std::string& file_path) const {
+    std::vector<FileModEvent> out;
+    for (const auto& f : filemods())
+        if (f.path == file_path) out.push_back(f);
+    return out;
+}
+
+Binary Process::modload_binary(const ModLoadEvent& load) const {
+    if (load.binary_data.is_object() && !load.binary_data.empty()) return Binary(api(), load.binary_data, false);
+    return binary_for(load.md5);
+}
+
+std::vector<ModLoadEvent> Process::unsigned_modloads() const {
+    std::vector<ModLoadEvent> out;
+    for (const auto& m : modloads())
+        if (!modload_binary(m).is_signed()) out.push_back(m);
+    return out;
+}
+
+Process Process::childproc_process(const ChildProcEvent& event) const {
+    nlohmann::json initial = event.proc_data.is_object() ? event.proc_data : nlohmann::json::object();
+    initial["id"] = process_detail::strip_segment(event.procguid);
+    initial.erase("segment_id");
+    if (!event.md5.empty() && !initial.contains("process_md5")) initial["process_md5"] = event.md5;
+    if (!event.path.empty() && !initial.contains("path")) initial["path"] = event.path;
+    if (event.pid >= 0 && !initial.contains("process_pid")) initial["process_pid"] = event.pid;
+    initial["parent_unique_id"] = unique_id();
+    initial["parent_id"] = guid();
+    return relative(std::move(initial), event.is_suppressed);
+}
+
+Process Process::crossproc_peer(const CrossProcEvent& event) const {
+    const std::string& other = event.is_target ? event.source_procguid : event.target_procguid;
+    return relative({{"id", process_detail::strip_segment(other)}}, false);
+}
+
+std::vector<ProcessEvent> Process::all_events() const {
+    ensure_summary();
+    std::map<std::string, const nlohmann::json*> listed;  // the summary's children by GUID
+    if (summary_) {
+        for (const auto& child : summary_->children) {
+            if (!child.is_object()) continue;
+            std::string id = detail::text_field(child, "unique_id");
+            if (id.empty()) id = detail::text_field(child, "id");
+            listed.emplace(process_detail::strip_segment(id), &child);
+        }
+    }
+    std::vector<ProcessEvent> out;
+    for (long long seg : segments()) {
+        const auto& e = events(seg);
+        out.insert(out.end(), e.modloads.begin(), e.modloads.end());
+        out.insert(out.end(), e.netconns.begin(), e.netconns.end());
+        out.insert(out.end(), e.filemods.begin(), e.filemods.end());
+        out.insert(out.end(), e.regmods.begin(), e.regmods.end());
+        out.insert(out.end(), e.crossprocs.begin(), e.crossprocs.end());
+        for (ChildProcEvent child : e.childprocs) {
+            if (!child.proc_data.is_object() || child.proc_data.empty())
+                if (auto it = listed.find(process_detail::strip_segment(child.procguid)); it != listed.end())
+                    child.proc_data = *it->second;
+            out.emplace_back(std::move(child));
+        }
+    }
+    std::stable_sort(out.begin(), out.end(),
+                     [](const ProcessEvent& a, const ProcessEvent& b) { return event_time(a) < event_time(b); });
+    return out;
+}
+
+std::vector<ProcessEvent> Process::tamper_events() const {
+    std::vector<ProcessEvent> out;
+    for (auto& e : all_events())
+        if (std::visit([](const auto& x) { return x.tamper_flag; }, e)) out.push_back(std::move(e));
+    return out;
+}
+
+void Process::on_refreshed() {
+    // Model::refresh() through a base reference stored the whole summary reply: split it like load_summary().
+    auto& d = mutable_document();
+    if (!d.contains("process") || !d["process"].is_object()) return;
+    nlohmann::json reply = std::move(d);
+    d = {{"id", detail::text_field(reply["process"], "id")}, {"segment_id", segment_}};
+    events_.clear();
+    segments_.reset();
+    adopt_summary(std::move(reply));
+}
+
+bool Process::six_x() const { return api()->at_least(ServerVersion{6, 0}); }
+
+long long Process::integer(const char* name, long long fallback) const {
+    need(name);
+    const auto it = document().find(name);
+    return it == document().end() || it->is_null() ? fallback : process_detail::integer_value(*it, fallback);
+}
+
+std::string Process::ip_field(const char* name) const {
+    need(name);
+    const auto it = document().find(name);
+    if (it == document().end() || it->is_null()) return {};
+    if (it->is_number_integer()) return events_detail::dotted_quad(it->get<long long>());
+    return cbapi::detail::id_text(*it);
+}
+
+Binary Process::binary_for(const std::string& md5) const {
+    std::string upper = md5;
+    for (char& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    const auto& d = document();
+    if (const auto b = d.find("binaries"); b != d.end() && b->is_object()) {
+        if (const auto entry = b->find(upper); entry != b->end() && entry->is_object()) {
+            nlohmann::json initial = *entry;
+            initial["md5"] = upper;
+            return Binary(api(), std::move(initial), false);
+        }
+    }
+    return Binary(api(), {{"md5", upper}}, false);
+}
+
+Process Process::relative(nlohmann::json initial, bool suppressed) const {
+    if (max_children_ > 0) initial[process_detail::max_children_key] = max_children_;
+    Process p(api(), std::move(initial), false);
+    p.suppressed_ = suppressed;
+    return p;
+}
+
+void Process::walk_children_from(const std::function<void(const Process&, int)>& visitor, int max_depth,
+                                 int depth) const {
+    for (const auto& child : children()) {
+        visitor(*child.process, depth);
+        if (child.process->suppressed() || (max_depth > 0 && depth + 1 >= max_depth)) continue;
+        try {
+            child.process->walk_children_from(visitor, max_depth, depth + 1);
+        } catch (const ObjectNotFoundError& e) {
+            logger()->debug("Skipping the children of process {}: {}", child.process->guid(), e.what());
+        }
+    }
+}
+
+// Loads the summary when a field is missing (and the object may still learn it).
+void Process::need(std::string_view name) const {
+    if (summary_ || fields_complete_ || !can_request()) return;
+    if (document().contains(name)) return;
+    load_summary();
+}
+
+void Process::ensure_summary() const { if (!summary_ && can_request()) load_summary(); }
+
+// The document is mutable inside Model (lazy loading); these writes only fill in what the server says.
+nlohmann::json& Process::doc_for_loading() const { return const_cast<Process*>(this)->mutable_document(); }
+
+// `cached`: the lazy load may reuse a recent reply (the read cache); refresh() always asks the server.
+void Process::load_summary(bool cached) const {
+    QueryParams params;
+    if (max_children_ > 0) params.emplace_back("children", std::to_string(max_children_));
+    const std::string path = "/api/v1/process/" + cbapi::detail::encode_path_segment(guid()) + "/" +
+                             std::to_string(default_segment());
+    adopt_summary(cached ? api()->connection.get_json_cached(path, params, nlohmann::json::object())
+                         : api()->connection.get_json(path, params, nlohmann::json::object()));
+}
+
+void Process::adopt_summary(nlohmann::json reply) const {
+    if (!reply.is_object() || !reply.contains("process") || !reply["process"].is_object())
+        throw ServerError(200, "Expected a process summary ({\"process\": {...}, ...}) for process " + guid());
+    auto s = std::make_shared<Summary>();
+    if (auto p = reply.find("parent"); p != reply.end()) s->parent = std::move(*p);
+    if (auto c = reply.find("children"); c != reply.end() && c->is_array()) s->children = std::move(*c);
+    if (auto c = reply.find("siblings"); c != reply.end() && c->is_array()) s->siblings = std::move(*c);
+    const std::string own_id = guid();
+    auto& d = doc_for_loading();
+    nlohmann::json process = std::move(reply["process"]);
+    // Fields learnt from events (binaries, ...) stay unless the summary has them too.
+    for (auto& [key, value] : d.items())
+        if (!process.contains(key)) process[key] = value;
+    d = std::move(process);
+    d["id"] = own_id;
+    d["segment_id"] = segment_;
+    summary_ = std::move(s);
+    fields_complete_ = true;
+    const_cast<Process*>(this)->recover_from_guid();
+}
+
+// cbapi-python's invalid start/pid recovery: a missing or -1 start/pid comes from the GUID.
+void Process::recover_from_guid() {
+    auto& d = mutable_document();
+    const auto bad = [&d](const char* key) {
+        const auto it = d.find(key);
+        if (it == d.end() || it->is_null()) return true;
+        return (it->is_number() && it->get<double>() == -1) || (it->is_string() && it->get<std::string>() == "-1");
+    };
+    const bool bad_start = bad("start");
+    const bool bad_pid = bad("process_pid");
+    if (!bad_start && !bad_pid) return;
+    if (!fields_complete_ && !d.contains("start") && !d.contains("process_pid")) return;  // still to be loaded
+    const auto decoded = decode_guid(detail::text_field(d, "id"));
+    if (!decoded || decoded->pid == 0) return;
+    if (bad_pid) d["process_pid"] = decoded->pid;
+    if (bad_start) d["start"] = format_solr_time(decoded->create_time);
+    if (!d.contains("sensor_id")) d["sensor_id"] = decoded->sensor_id;
+}
+
+SegmentEvents Process::load_events(long long seg) const {
+    const EventApiVersion version = event_api_for(*api()->server_version);
+    const std::string path = "/api/v" + std::to_string(static_cast<int>(version)) + "/process/" +
+                             cbapi::detail::encode_path_segment(guid()) + "/" + std::to_string(seg) + "/event";
+    nlohmann::json body = api()->connection.get_json_cached(path, {}, nlohmann::json::object());
+    if (!body.is_object() || !body.contains("process") || !body["process"].is_object())
+        throw ServerError(200, "Expected {\"process\": {...}} from " + path);
+    nlohmann::json& proc = body["process"];
+    auto& d = doc_for_loading();
+    for (auto& [key, value] : proc.items()) {
+        if (key.size() > 9 && key.compare(key.size() - 9, 9, "_complete") == 0) continue;
+        if (key == "id" || key == "segment_id" || d.contains(key)) continue;
+        d[key] = value;
+    }
+    return parse_events(proc, version);
+}
+
+SegmentEvents Process::parse_events(const nlohmann::json& proc, EventApiVersion version) const {
+    SegmentEvents out;
+    const auto list = [&proc](const char* key) -> const nlohmann::json& {
+        static const nlohmann::json empty = nlohmann::json::array();
+        const auto it = proc.find(key);
+        return it != proc.end() && it->is_array() ? *it : empty;
+    };
+    const auto skip = [&](const char* what, const nlohmann::json& record, const std::exception& e) {
+        ++out.skipped;
+        logger()->warn("Skipping a malformed {} event of process {}: {}", what, guid(), e.what());
+        (void)record;
+    };
+    // Parses each record with `parse`; a record that fails is skipped with a warning.
+    const auto each = [&](const char* key, const char* what, auto&& parse) {
+        std::size_t sequence = 0;
+        for (const auto& record : list(key)) {
+            try {
+                parse(record, sequence);
+            } catch (const ApiError& e) {
+                skip(what, record, e);
+            } catch (const nlohmann::json::exception& e) {
+                skip(what, record, e);
+            }
+        }
+    };
+    const auto text = [](const nlohmann::json& r) -> std::string {
+        if (!r.is_string()) throw ApiError("expected a string record, got " + cbapi::detail::json_text(r, 64));
+        return r.get<std::string>();
+    };
+    const nlohmann::json binaries = proc.value("binaries", nlohmann::json::object());
+    each("modload_complete", "modload", [&](const nlohmann::json& r, std::size_t& seq) {
+        ModLoadEvent e = parse_modload(text(r));
+        if (binaries.is_object())
+            if (auto b = binaries.find(e.md5); b != binaries.end() && b->is_object()) e.binary_data = *b;
+        e.sequence = seq++;
+        out.modloads.push_back(std::move(e));
+    });
+    each("filemod_complete", "filemod", [&](const nlohmann::json& r, std::size_t& seq) {
+        if (auto e = parse_filemod(text(r))) {
+            e->sequence = seq++;
+            out.filemods.push_back(std::move(*e));
+        }
+    });
+    each("regmod_complete", "regmod", [&](const nlohmann::json& r, std::size_t& seq) {
+        RegModEvent e = parse_regmod(text(r));
+        e.sequence = seq++;
+        out.regmods.push_back(std::move(e));
+    });
+    each("netconn_complete", "netconn", [&](const nlohmann::json& r, std::size_t& seq) {
+        NetConnEvent e = version == EventApiVersion::v1 || r.is_string() ? parse_netconn_v1(text(r))
+                                                                          : parse_netconn_json(r, version);
+        e.sequence = seq++;
+        out.netconns.push_back(std::move(e));
+    });
+    each("childproc_complete", "childproc", [&](const nlohmann::json& r, std::size_t& seq) {
+        ChildProcEvent e = r.is_object() ? parse_childproc_json(r) : parse_childproc_v1(text(r));
+        e.sequence = seq++;
+        out.childprocs.push_back(std::move(e));
+    });
+    const std::string own_md5 = detail::text_field(document(), "process_md5");
+    const std::string own_path = detail::text_field(document(), "path");
+    each("crossproc_complete", "crossproc", [&](const nlohmann::json& r, std::size_t& seq) {
+        CrossProcEvent e = parse_crossproc(text(r));
+        if (e.is_target) {
+            e.target_procguid = guid();
+            e.target_md5 = own_md5;
+            e.target_path = own_path;
+        } else {
+            e.source_procguid = guid();
+            e.source_md5 = own_md5;
+            e.source_path = own_path;
+        }
+        e.sequence = seq++;
+        out.crossprocs.push_back(std::move(e));
+    });
+    return out;
+}
+
+Query<Process>::Query(cbapi::detail::ApiHandle api) : ResponseQueryBase<Query<Process>, Process>(std::move(api)) {}
+
+Query<Process> Query<Process>::group_by(std::string field) const {
+    return filter("group_by", "cb.group", std::move(field));
+}
+
+Query<Process> Query<Process>::min_last_update(TimePoint time) const {
+    return filter("min_last_update", "cb.min_last_update", format_query_time(time));
+}
+
+Query<Process> Query<Process>::min_last_update(std::string time) const {
+    return filter("min_last_update", "cb.min_last_update", std::move(time));
+}
+
+Query<Process> Query<Process>::max_last_update(TimePoint time) const {
+    return filter("max_last_update", "cb.max_last_update", format_query_time(time));
+}
+
+Query<Process> Query<Process>::max_last_update(std::string time) const {
+    return filter("max_last_update", "cb.max_last_update", std::move(time));
+}
+
+Query<Process> Query<Process>::min_last_server_update(TimePoint time) const {
+    return filter("min_last_server_update", "cb.min_last_server_update", format_query_time(time));
+}
+
+Query<Process> Query<Process>::min_last_server_update(std::string time) const {
+    return filter("min_last_server_update", "cb.min_last_server_update", std::move(time));
+}
+
+Query<Process> Query<Process>::max_last_server_update(TimePoint time) const {
+    return filter("max_last_server_update", "cb.max_last_server_update", format_query_time(time));
+}
+
+Query<Process> Query<Process>::max_last_server_update(std::string time) const {
+    return filter("max_last_server_update", "cb.max_last_server_update", std::move(time));
+}
+
+Query<Process> Query<Process>::max_children(std::size_t n) const {
+    if (n == 0) throw ApiError("max_children must be at least 1");
+    Query copy = fresh();
+    copy.paging_ = std::make_shared<process_detail::ProcessPaging>(api()->at_least(ServerVersion{5, 1, 1}), n);
+    copy.max_children_ = n;
+    return copy;
+}
+
+Query<Process> Query<Process>::filter(const char* method, const std::string& key, std::string value) const {
+    if (!api()->at_least(ServerVersion{6, 0})) {
+        logger()->debug("{}() needs Cb Response 6.0 or later; ignored (server reports {})", method,
+                        api()->server_version ? api()->server_version->to_string() : std::string("no version"));
+        return *this;
+    }
+    return with_param(key, std::move(value));
+}
+
+std::vector<long long> Process::segments() const {
+    if (segments_) return *segments_;
+    std::vector<long long> out;
+    if (!can_request()) return {segment_};
+    if (six_x()) {
+        const std::string path = "/api/v1/process/" + cbapi::detail::encode_path_segment(guid()) + "/segment";
+        const auto body = api()->connection.get_json_cached(path, {}, nlohmann::json::object());
+        const auto proc = body.find("process");
+        if (proc == body.end() || !proc->is_object() || !proc->contains("segments") || !(*proc)["segments"].is_array())
+            throw ServerError(200, "Expected {\"process\": {\"segments\": [...]}} from " + path);
+        for (const auto& s : (*proc)["segments"]) {
+            const std::string uid = s.is_object() ? detail::text_field(s, "unique_id") : std::string();
+            if (auto parsed = parse_unique_id(uid, true)) {
+                out.push_back(parsed->second);
+            } else if (s.is_object() && s.contains("segment_id")) {
+                out.push_back(process_detail::integer_value(s["segment_id"], 0));
+            } else {
+                logger()->warn("Skipping an unreadable segment of process {}: {}", guid(),
+                               cbapi::detail::json_text(s, 128));
+            }
+        }
+    } else {
+        for (const Process& p : ProcessQuery(api()).where("process_id:" + guid()).sort("")) out.push_back(p.segment());
+    }
+    std::sort(out.begin(), out.end());
+    out.erase(std::unique(out.begin(), out.end()), out.end());
+    segments_ = out;
+    return out;
+}
+
+}  // namespace cbapi::response

@@ -1,0 +1,65 @@
+// Cb Response paginated queries (include/cbapi/response/query.hpp): the non-template part of ResponseQueryBase.
+
+#include "cbapi/response/query.hpp"
+
+#include <exception>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "cbapi/detail/api_state.hpp"
+#include "cbapi/errors.hpp"
+#include "cbapi/response/paging.hpp"
+#include "cbapi/server_version.hpp"
+
+namespace cbapi::response::detail {
+
+double number_or_text(const nlohmann::json& v) {
+    if (v.is_number()) return v.get<double>();
+    if (v.is_string()) {
+        try {
+            return std::stod(v.get<std::string>());
+        } catch (const std::exception&) {
+        }
+    }
+    return 0;
+}
+
+Facets parse_facets(const nlohmann::json& body) {
+    Facets out;
+    const auto it = body.find("facets");
+    if (it == body.end() || it->is_null()) return out;
+    if (!it->is_object()) throw ServerError(200, "Expected 'facets' to be an object");
+    for (const auto& [field, entries] : it->items()) {
+        auto& list = out[field];
+        if (!entries.is_array()) continue;
+        for (const auto& e : entries) {
+            if (!e.is_object()) continue;
+            FacetEntry f;
+            if (auto n = e.find("name"); n != e.end()) f.name = n->is_string() ? n->get<std::string>() : n->dump();
+            if (auto v = e.find("value"); v != e.end()) f.value = static_cast<long long>(number_or_text(*v));
+            if (auto p = e.find("percent"); p != e.end()) f.percent = number_or_text(*p);
+            if (auto r = e.find("ratio"); r != e.end()) f.ratio = number_or_text(*r);
+            list.push_back(std::move(f));
+        }
+    }
+    return out;
+}
+
+// Every Cb Response query's strategy is a ResponsePaging (ProcessQuery's derives from it).
+Facets request_facets(const cbapi::detail::ApiState& api, const std::string& path, const PagingStrategy& paging,
+                      const QuerySpec& spec, const std::vector<std::string>& fields) {
+    const auto& response_paging = static_cast<const ResponsePaging&>(paging);
+    const auto body = api.connection.get_json(path, response_paging.facet_params(spec, fields),
+                                              nlohmann::json::object());
+    return parse_facets(body);
+}
+
+std::shared_ptr<const PagingStrategy> response_paging(const cbapi::detail::ApiHandle& api) {
+    return std::make_shared<ResponsePaging>(api->at_least(ServerVersion{5, 1, 1}));
+}
+
+}  // namespace cbapi::response::detail
