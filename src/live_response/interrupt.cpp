@@ -17,6 +17,7 @@
 
 #include "cbapi/errors.hpp"
 #include "cbapi/logging.hpp"
+#include "live_response/manager.hpp"
 
 namespace cbapi::live_response {
 

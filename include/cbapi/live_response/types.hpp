@@ -66,11 +66,7 @@ struct DirectoryEntry {
     nlohmann::json raw;                   ///< the server's entry (a JSON object)
 
     /// Whether the entry has the DIRECTORY attribute.
-    bool is_directory() const {
-        for (const auto& a : attributes)
-            if (a == "DIRECTORY") return true;
-        return false;
-    }
+    bool is_directory() const;
 };
 
 /// One running process (`process list`, list `processes`; a missing or null list is empty). Defaults: "" and 0.
