@@ -53,33 +53,7 @@ struct ListenOptions {
 /// @param credentials the profile's credentials
 /// @return the header value
 /// @throws CredentialError naming what is wrong, never quoting the token
-inline std::string defense_token(const Credentials& credentials) {
-    const auto extra = [&](const char* key) -> std::string {
-        const auto it = credentials.extra.find(key);
-        return it == credentials.extra.end() ? std::string() : it->second;
-    };
-    const std::string api_key = extra("api_key");
-    const std::string connector_id = extra("connector_id");
-    if (!api_key.empty() || !connector_id.empty()) {
-        if (api_key.empty() || connector_id.empty())
-            throw CredentialError("Cb Defense credentials need both api_key and connector_id (only " +
-                                  std::string(api_key.empty() ? "connector_id" : "api_key") + " is set)");
-        if (api_key.find('/') != std::string::npos || connector_id.find('/') != std::string::npos)
-            throw CredentialError("Cb Defense api_key and connector_id must not contain '/'");
-        std::string combined = api_key + "/" + connector_id;
-        if (!credentials.token.empty() && credentials.token != combined)
-            throw CredentialError("Cb Defense credentials give both a token and api_key/connector_id, and they differ");
-        return combined;
-    }
-    const std::string& token = credentials.token;
-    if (token.empty()) throw CredentialError("No API token specified (Cb Defense needs <api key>/<connector id>)");
-    const auto slash = token.find('/');
-    if (slash == std::string::npos || slash == 0 || slash + 1 == token.size() ||
-        token.find('/', slash + 1) != std::string::npos)
-        throw CredentialError(
-            "The Cb Defense token must have the form <api key>/<connector id> (or give api_key and connector_id)");
-    return token;
-}
+std::string defense_token(const Credentials& credentials);
 
 /// The Cb Defense API. No request is made at construction.
 ///
@@ -95,41 +69,30 @@ public:
     /// @param profile profile name @param options connection and credential options
     /// @return the API object
     /// @throws CredentialError when the profile is missing or its token is not `<api key>/<connector id>`
-    static CbDefenseAPI from_profile(std::optional<std::string> profile = std::nullopt, ApiOptions options = {}) {
-        if (profile) options.credentials.profile = std::move(profile);
-        // Loaded before `options` is moved into the constructor's parameter (argument order is unspecified).
-        const Credentials credentials = load_credentials(Product::defense, options.credentials);
-        return CbDefenseAPI(credentials, std::move(options));
-    }
+    static CbDefenseAPI from_profile(std::optional<std::string> profile = std::nullopt, ApiOptions options = {});
 
     /// Uses explicit credentials (token combined, or `api_key`/`connector_id` in `extra`).
     /// @param credentials url, token, TLS and proxy settings @param options connection options
     /// @throws CredentialError as defense_token() and for a bad url
-    explicit CbDefenseAPI(const Credentials& credentials, ApiOptions options = {})
-        : ApiBase(connect(credentials, std::move(options))) {}
+    explicit CbDefenseAPI(const Credentials& credentials, ApiOptions options = {});
 
     /// Uses `url` and a combined `<api key>/<connector id>` token (TLS verification on).
     /// @param url API host root, without `/integrationServices` @param token the combined token
     /// @param options connection options
     /// @throws CredentialError as defense_token()
-    CbDefenseAPI(std::string url, std::string token, ApiOptions options = {})
-        : CbDefenseAPI(make_credentials(std::move(url), std::move(token), {}, {}), std::move(options)) {}
+    CbDefenseAPI(std::string url, std::string token, ApiOptions options = {});
 
     /// Uses `url` with a separate API key and connector id.
     /// @param url API host root @param api_key the API key @param connector_id the connector id
     /// @param options connection options
     /// @throws CredentialError when either is empty or contains '/'
-    CbDefenseAPI(std::string url, std::string api_key, std::string connector_id, ApiOptions options = {})
-        : CbDefenseAPI(make_credentials(std::move(url), {}, std::move(api_key), std::move(connector_id)),
-                       std::move(options)) {}
+    CbDefenseAPI(std::string url, std::string api_key, std::string connector_id, ApiOptions options = {});
 
     /// A Live Response session manager for this organisation's devices (cbapi-python's `cb.live_response`). Each
     /// call makes a new manager; keep it to share its sessions, keepalive cache and job pool.
     /// @param options timeouts, keepalive, workers, sleeper and clock
     ::cbapi::live_response::SessionManager live_response(
-        ::cbapi::live_response::LiveResponseOptions options = {}) const {
-        return ::cbapi::live_response::SessionManager(state_, std::move(options));
-    }
+        ::cbapi::live_response::LiveResponseOptions options = {}) const;
 
     /// The queued notifications: `GET /integrationServices/v3/notification` → `notifications` (needs a SIEM key).
     /// A 204 or a reply without the array gives an empty list (cbapi-python fails on a 204).
@@ -141,19 +104,7 @@ public:
     /// @throws ServerError for `"success": false` (with the server's message) or a malformed reply ("... may be
     ///         lost"); ConnectionError or TimeoutError saying the notifications may be lost; the request's HTTP
     ///         status exceptions
-    std::vector<Notification> get_notifications() const {
-        auto body = state_->connection.consume_json("/integrationServices/v3/notification", {}, "notifications");
-        if (body.is_null()) body = nlohmann::json::object();
-        DefensePaging::check_reply(body);
-        std::vector<Notification> out;
-        const auto it = body.find("notifications");
-        if (it == body.end() || it->is_null()) return out;
-        if (!it->is_array())
-            throw ServerError(200, "Expected 'notifications' to be an array, got " + std::string(it->type_name()) +
-                                       "; the notifications this reply carried may be lost");
-        for (const auto& n : *it) out.emplace_back(n);
-        return out;
-    }
+    std::vector<Notification> get_notifications() const;
 
     /// Polls the notifications and hands each to `handler`, waiting `options.interval` between polls
     /// (cbapi-python's `notification_listener`). Returns when `handler` returns false or after
@@ -162,37 +113,13 @@ public:
     /// @param options interval, poll limit, sleeper
     /// @throws the errors of get_notifications() and whatever the handler throws
     void notification_listener(const std::function<bool(const Notification&)>& handler,
-                               ListenOptions options = {}) const {
-        const Sleeper sleep = options.sleeper ? options.sleeper : real_sleeper();
-        for (std::size_t poll = 0; !options.max_polls || poll < *options.max_polls; ++poll) {
-            if (poll > 0) sleep(options.interval);
-            for (const auto& n : get_notifications())
-                if (!handler(n)) return;
-        }
-    }
+                               ListenOptions options = {}) const;
 
 private:
     static Credentials make_credentials(std::string url, std::string token, std::string api_key,
-                                        std::string connector_id) {
-        Credentials c;
-        c.url = std::move(url);
-        c.token = std::move(token);
-        if (!api_key.empty() || !connector_id.empty()) {
-            if (api_key.empty() || connector_id.empty())
-                throw CredentialError("Cb Defense needs both an API key and a connector id");
-            c.extra["api_key"] = std::move(api_key);
-            c.extra["connector_id"] = std::move(connector_id);
-        }
-        return c;
-    }
+                                        std::string connector_id);
 
-    static cbapi::detail::ApiHandle connect(const Credentials& credentials, ApiOptions options) {
-        Credentials resolved = credentials;
-        resolved.token = defense_token(credentials);
-        Connection connection(resolved, std::move(options.connection));
-        return std::make_shared<cbapi::detail::ApiState>(
-            cbapi::detail::ApiState{std::move(connection), Product::defense, nlohmann::json(), std::nullopt});
-    }
+    static cbapi::detail::ApiHandle connect(const Credentials& credentials, ApiOptions options);
 };
 
 }  // namespace cbapi::defense

@@ -26,104 +26,85 @@ class DeviceQuery;
 class Device : public DefenseMutableModel {
 public:
     /// URL, primary key `deviceId`, update verb PATCH.
-    inline static const ModelInfo model_info = ModelInfo("Device", "/integrationServices/v3/device")
-                                                   .key("deviceId")
-                                                   .updated_with(HttpMethod::patch)
-                                                   .unwrap_with(detail::unwrap_info("deviceInfo"));
+    static const ModelInfo model_info;
     /// Devices are registered by their sensors, not through the API.
     static constexpr bool creatable = false;
     /// What `select<Device>()` returns.
     using query_type = DeviceQuery;
 
     /// @param api API state @param doc the device document (at least `deviceId`) @param full whether it is complete
-    Device(cbapi::detail::ApiHandle api, nlohmann::json doc, bool full)
-        : DefenseMutableModel(model_info, "deviceInfo", "deviceId", std::move(api), std::move(doc), full) {}
+    Device(cbapi::detail::ApiHandle api, nlohmann::json doc, bool full);
 
     /// The device id. @return `deviceId`, 0 when absent
-    long long device_id() const { return get_or<long long>("deviceId", 0); }
+    long long device_id() const;
     /// The host name (`name`).
-    std::string name() const { return get_or<std::string>("name", ""); }
+    std::string name() const;
     /// `osVersion`, e.g. "Windows 10 x64".
-    std::string os_version() const { return get_or<std::string>("osVersion", ""); }
+    std::string os_version() const;
     /// `deviceType`: "WINDOWS" or "MAC" (empty when unknown).
-    std::string device_type() const { return get_or<std::string>("deviceType", ""); }
+    std::string device_type() const;
     /// `status`, e.g. "REGISTERED", "BYPASS", "QUARANTINE".
-    std::string status() const { return get_or<std::string>("status", ""); }
+    std::string status() const;
     /// `sensorVersion`.
-    std::string sensor_version() const { return get_or<std::string>("sensorVersion", ""); }
+    std::string sensor_version() const;
     /// `email` of the device's owner.
-    std::string email() const { return get_or<std::string>("email", ""); }
+    std::string email() const;
     /// `policyId` of the policy the device is in; nullopt when absent.
-    std::optional<long long> policy_id() const { return get<long long>("policyId"); }
+    std::optional<long long> policy_id() const;
     /// `policyName` of the policy the device is in.
-    std::string policy_name() const { return get_or<std::string>("policyName", ""); }
+    std::string policy_name() const;
     /// `organizationId`; nullopt when absent.
-    std::optional<long long> organization_id() const { return get<long long>("organizationId"); }
+    std::optional<long long> organization_id() const;
     /// `organizationName`.
-    std::string organization_name() const { return get_or<std::string>("organizationName", ""); }
+    std::string organization_name() const;
     /// `targetPriorityType`: HIGH, LOW, MEDIUM or MISSION_CRITICAL.
-    std::string target_priority_type() const { return get_or<std::string>("targetPriorityType", ""); }
+    std::string target_priority_type() const;
     /// `lastInternalIpAddress`.
-    std::string last_internal_ip_address() const { return get_or<std::string>("lastInternalIpAddress", ""); }
+    std::string last_internal_ip_address() const;
     /// `lastExternalIpAddress`.
-    std::string last_external_ip_address() const { return get_or<std::string>("lastExternalIpAddress", ""); }
+    std::string last_external_ip_address() const;
     /// `lastLocation`: OFFSITE, ONSITE or UNKNOWN.
-    std::string last_location() const { return get_or<std::string>("lastLocation", ""); }
+    std::string last_location() const;
     /// `quarantined`.
-    bool quarantined() const { return get_or<bool>("quarantined", false); }
+    bool quarantined() const;
     /// `passiveMode`.
-    bool passive_mode() const { return get_or<bool>("passiveMode", false); }
+    bool passive_mode() const;
     /// `avStatus` values (e.g. "AV_ACTIVE").
-    std::vector<std::string> av_status() const { return get_or<std::vector<std::string>>("avStatus", {}); }
+    std::vector<std::string> av_status() const;
     /// `sensorStates` values (e.g. "ACTIVE").
-    std::vector<std::string> sensor_states() const { return get_or<std::vector<std::string>>("sensorStates", {}); }
+    std::vector<std::string> sensor_states() const;
     /// `createTime` (epoch milliseconds on the wire).
-    std::optional<TimePoint> create_time() const { return get_time("createTime"); }
+    std::optional<TimePoint> create_time() const;
     /// `registeredTime`.
-    std::optional<TimePoint> registered_time() const { return get_time("registeredTime"); }
+    std::optional<TimePoint> registered_time() const;
     /// `lastContact`.
-    std::optional<TimePoint> last_contact() const { return get_time("lastContact"); }
+    std::optional<TimePoint> last_contact() const;
     /// `lastReportedTime`.
-    std::optional<TimePoint> last_reported_time() const { return get_time("lastReportedTime"); }
+    std::optional<TimePoint> last_reported_time() const;
 
     /// Opens a Live Response session with this device (`POST /integrationServices/v3/cblr/session/{deviceId}`,
     /// then waits until it is active). The session closes when its last handle goes away.
     /// @param options timeouts and waiting (see live_response::LiveResponseOptions)
     /// @return the session
     /// @throws TimeoutError "Could not establish session with sensor N", LiveResponseError, the request's exceptions
-    live_response::Session lr_session(live_response::LiveResponseOptions options = {}) const {
-        return live_response::SessionManager(api(), std::move(options))
-            .request_session(device_id(), live_response::detail::os_from_device_type(device_type()));
-    }
+    live_response::Session lr_session(live_response::LiveResponseOptions options = {}) const;
 
     /// Marks the device to be moved into the policy with this id (sent by save()).
     /// @param id the policy id @return this device
-    Device& set_policy_id(long long id) {
-        set("policyId", id);
-        return *this;
-    }
+    Device& set_policy_id(long long id);
     /// Marks the device to be moved into the policy with this name (sent by save()).
     /// @param name the policy name @return this device
-    Device& set_policy_name(const std::string& name) {
-        set("policyName", name);
-        return *this;
-    }
+    Device& set_policy_name(const std::string& name);
 
     /// Moves the device into the policy with this id now: `PATCH .../device/{deviceId}` with `{"policyId": id}`.
     /// @param id the policy id
     /// @throws ServerError with the server's message when it refuses (e.g. an unknown policy); the request's
     ///         exceptions
-    void move_to_policy(long long id) {
-        set_policy_id(id);
-        save();
-    }
+    void move_to_policy(long long id);
     /// Moves the device into the policy with this name now: `PATCH` with `{"policyName": name}`.
     /// @param name the policy name
     /// @throws ServerError with the server's message when it refuses; the request's exceptions
-    void move_to_policy(const std::string& name) {
-        set_policy_name(name);
-        save();
-    }
+    void move_to_policy(const std::string& name);
 };
 
 /// The device search: `GET /integrationServices/v3/device?<filters>&rows=N[&start=M]`.
@@ -134,17 +115,17 @@ public:
 class DeviceQuery : public DefenseQueryBase<DeviceQuery, Device> {
 public:
     /// Every device. @param api the API state
-    explicit DeviceQuery(cbapi::detail::ApiHandle api) : DefenseQueryBase(std::move(api)) {}
+    explicit DeviceQuery(cbapi::detail::ApiHandle api);
 
     /// Devices whose host name is exactly `name` (`hostNameExact`). @param name host name @return a new query
     /// @throws ApiError when already filtered on
-    DeviceQuery host_name_exact(const std::string& name) const { return filter("hostNameExact", name); }
+    DeviceQuery host_name_exact(const std::string& name) const;
     /// Devices whose host name contains `text` (`hostName`). @param text part of a host name @return a new query
     /// @throws ApiError when already filtered on
-    DeviceQuery host_name(const std::string& text) const { return filter("hostName", text); }
+    DeviceQuery host_name(const std::string& text) const;
     /// Devices last seen with this IP address (`ipAddress`). @param address IPv4 address @return a new query
     /// @throws ApiError when already filtered on
-    DeviceQuery ip_address(const std::string& address) const { return filter("ipAddress", address); }
+    DeviceQuery ip_address(const std::string& address) const;
 };
 
 }  // namespace cbapi::defense

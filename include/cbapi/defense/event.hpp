@@ -18,52 +18,39 @@ class EventQuery;
 class Event : public Model {
 public:
     /// URL and primary key `eventId`.
-    inline static const ModelInfo model_info = ModelInfo("Event", "/integrationServices/v3/event")
-                                                   .key("eventId")
-                                                   .unwrap_with(detail::unwrap_info("eventInfo"));
+    static const ModelInfo model_info;
     /// Events are created by sensors.
     static constexpr bool creatable = false;
     /// What `select<Event>()` returns.
     using query_type = EventQuery;
 
     /// @param api API state @param doc the event document (at least `eventId`) @param full whether it is complete
-    Event(cbapi::detail::ApiHandle api, nlohmann::json doc, bool full)
-        : Model(model_info, std::move(api), std::move(doc), full) {}
+    Event(cbapi::detail::ApiHandle api, nlohmann::json doc, bool full);
 
     /// The event id (`eventId`).
-    std::string event_id() const { return id(); }
+    std::string event_id() const;
     /// `eventType`, e.g. "NETWORK", "FILE_CREATE", "POLICY_ACTION".
-    std::string event_type() const { return get_or<std::string>("eventType", ""); }
+    std::string event_type() const;
     /// `shortDescription`.
-    std::string short_description() const { return get_or<std::string>("shortDescription", ""); }
+    std::string short_description() const;
     /// `longDescription` (may contain HTML).
-    std::string long_description() const { return get_or<std::string>("longDescription", ""); }
+    std::string long_description() const;
     /// When the event happened on the device (`eventTime`, epoch milliseconds on the wire).
-    std::optional<TimePoint> event_time() const { return time_field("eventTime"); }
+    std::optional<TimePoint> event_time() const;
     /// When the server recorded the event (`createTime`).
-    std::optional<TimePoint> create_time() const { return time_field("createTime"); }
+    std::optional<TimePoint> create_time() const;
     /// `deviceDetails.deviceId`; nullopt when absent.
-    std::optional<long long> device_id() const { return detail_field<long long>("deviceId"); }
+    std::optional<long long> device_id() const;
     /// `deviceDetails.deviceName`.
-    std::string device_name() const { return detail_field<std::string>("deviceName").value_or(""); }
+    std::string device_name() const;
 
     /// A time field (epoch milliseconds or a time string); nullopt when absent or null.
     /// @param name the field @return the instant @throws ApiError when the value is not a time
-    std::optional<TimePoint> time_field(std::string_view name) const {
-        const auto value = get<nlohmann::json>(name);
-        if (!value) return std::nullopt;
-        return detail::time_from_json(*value, name);
-    }
+    std::optional<TimePoint> time_field(std::string_view name) const;
 
 private:
     template <typename T>
-    std::optional<T> detail_field(const char* name) const {
-        const auto details = get<nlohmann::json>("deviceDetails");
-        if (!details || !details->is_object()) return std::nullopt;
-        const auto it = details->find(name);
-        if (it == details->end() || it->is_null()) return std::nullopt;
-        return cbapi::detail::convert_field<T>(*it, std::string("deviceDetails.") + name, [this] { return describe(); });
-    }
+    std::optional<T> detail_field(const char* name) const;
 };
 
 /// The event search: `GET /integrationServices/v3/event?<filters>&rows=N[&start=M]`.
@@ -74,23 +61,23 @@ private:
 class EventQuery : public DefenseQueryBase<EventQuery, Event> {
 public:
     /// Every event (the server limits how far back). @param api the API state
-    explicit EventQuery(cbapi::detail::ApiHandle api) : DefenseQueryBase(std::move(api)) {}
+    explicit EventQuery(cbapi::detail::ApiHandle api);
 
     /// Events of the device with exactly this host name (`hostNameExact`). @param name host name
     /// @return a new query @throws ApiError when already filtered on
-    EventQuery host_name_exact(const std::string& name) const { return filter("hostNameExact", name); }
+    EventQuery host_name_exact(const std::string& name) const;
     /// Events of the device with this id (`deviceId`). @param id device id
     /// @return a new query @throws ApiError when already filtered on
-    EventQuery device_id(long long id) const { return filter("deviceId", std::to_string(id)); }
+    EventQuery device_id(long long id) const;
     /// Events of this type (`eventType`, e.g. "NETWORK"). @param type event type
     /// @return a new query @throws ApiError when already filtered on
-    EventQuery event_type(const std::string& type) const { return filter("eventType", type); }
+    EventQuery event_type(const std::string& type) const;
     /// Events at or after this instant (`startTime`, sent as `YYYY-MM-DDTHH:MM:SS.mmmZ`). @param from the instant
     /// @return a new query @throws ApiError when already filtered on
-    EventQuery start_time(TimePoint from) const { return filter("startTime", format_time(from)); }
+    EventQuery start_time(TimePoint from) const;
     /// Events at or before this instant (`endTime`). @param to the instant
     /// @return a new query @throws ApiError when already filtered on
-    EventQuery end_time(TimePoint to) const { return filter("endTime", format_time(to)); }
+    EventQuery end_time(TimePoint to) const;
 };
 
 }  // namespace cbapi::defense

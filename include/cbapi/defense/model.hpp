@@ -3,18 +3,16 @@
 /// What Cb Defense models share: documents wrapped in an envelope (`{"deviceInfo": {...}}`), replies that report
 /// failure with `"success": false`, and times in epoch milliseconds.
 
-#include <chrono>
-#include <cmath>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
-#include <utility>
 
-#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
-#include "cbapi/defense/paging.hpp"
+#include "cbapi/detail/api_state.hpp"
 #include "cbapi/errors.hpp"
+#include "cbapi/http.hpp"
 #include "cbapi/model.hpp"
 #include "cbapi/time.hpp"
 
@@ -23,62 +21,20 @@ namespace cbapi::defense {
 namespace detail {
 
 /// The `message` of a Cb Defense reply, or `fallback`.
-inline std::string reply_message(const nlohmann::json& body, const std::string& fallback) {
-    if (body.is_object()) {
-        const auto it = body.find("message");
-        if (it != body.end() && it->is_string() && !it->get<std::string>().empty()) return it->get<std::string>();
-    }
-    return fallback;
-}
+std::string reply_message(const nlohmann::json& body, const std::string& fallback);
 
-/// Returns a function that unwraps `{"<info_key>": {...}}` replies of single-object GETs.
-/// cbapi-python makes the document null when the key is missing (and fails later on the first field read); here
-/// the reply is rejected at once, as is a reply with `"success": false`.
-inline std::function<nlohmann::json(nlohmann::json)> unwrap_info(std::string info_key) {
-    return [key = std::move(info_key)](nlohmann::json reply) {
-        DefensePaging::check_reply(reply);
-        auto it = reply.find(key);
-        if (it == reply.end() || !it->is_object())
-            throw ServerError(200, "Expected the reply to carry an object '" + key + "'");
-        return std::move(*it);
-    };
-}
+/// Returns a function that unwraps `{"<info_key>": {...}}` replies of single-object GETs, rejecting a reply without
+/// that object or with `"success": false` (ServerError).
+std::function<nlohmann::json(nlohmann::json)> unwrap_info(std::string info_key);
 
 /// Converts a Cb Defense time: epoch milliseconds (the usual form), or a time string.
 /// @param value the field's value @param field its name (for messages)
 /// @return the instant
 /// @throws ApiError for another type or an out-of-range value
-inline TimePoint time_from_json(const nlohmann::json& value, std::string_view field) {
-    if (value.is_number_integer()) {
-        const long long ms = value.get<long long>();
-        // +-8e12 ms is about +-250 years around 1970: inside what a system_clock time_point holds everywhere.
-        if (ms < -8'000'000'000'000LL || ms > 8'000'000'000'000LL)
-            throw ApiError(fmt::format("Field '{}': {} epoch milliseconds is out of range", field, ms));
-        return TimePoint(std::chrono::duration_cast<TimePoint::duration>(std::chrono::milliseconds(ms)));
-    }
-    if (value.is_number()) {
-        const double ms = value.get<double>();
-        if (!std::isfinite(ms)) throw ApiError(fmt::format("Field '{}' is not a finite number", field));
-        try {
-            return from_epoch_seconds(ms / 1000.0);
-        } catch (const ApiError& e) {
-            throw ApiError(fmt::format("Field '{}': {}", field, e.what()));
-        }
-    }
-    if (value.is_string()) {
-        try {
-            return parse_cb_time(value.get<std::string>());
-        } catch (const ApiError& e) {
-            throw ApiError(fmt::format("Field '{}': {}", field, e.what()));
-        }
-    }
-    throw ApiError(fmt::format("Field '{}' has an unexpected type ({}) for a time", field, value.type_name()));
-}
+TimePoint time_from_json(const nlohmann::json& value, std::string_view field);
 
 /// Epoch milliseconds of an instant (floored). @param tp the instant @return milliseconds since the epoch
-inline long long to_epoch_ms(TimePoint tp) {
-    return std::chrono::floor<std::chrono::milliseconds>(tp.time_since_epoch()).count();
-}
+long long to_epoch_ms(TimePoint tp);
 
 }  // namespace detail
 
@@ -90,81 +46,35 @@ public:
     /// A time field (epoch milliseconds or a time string); nullopt when absent or null. Loads a partial object once.
     /// @param name the field @return the instant
     /// @throws ApiError when the value is not a time
-    std::optional<TimePoint> get_time(std::string_view name) const {
-        const auto value = get<nlohmann::json>(name);
-        if (!value) return std::nullopt;
-        return detail::time_from_json(*value, name);
-    }
+    std::optional<TimePoint> get_time(std::string_view name) const;
 
 protected:
     /// @param info the model's declaration @param info_key envelope key ("deviceInfo", "policyInfo")
     /// @param change_key key of the id in create/update replies ("deviceId", "policyId")
     /// @param api API state @param doc document @param full whether it is complete
     DefenseMutableModel(const ModelInfo& info, std::string info_key, std::string change_key,
-                        cbapi::detail::ApiHandle api, nlohmann::json doc, bool full)
-        : MutableModel(info, std::move(api), std::move(doc), full),
-          info_key_(std::move(info_key)),
-          change_key_(std::move(change_key)) {}
+                        cbapi::detail::ApiHandle api, nlohmann::json doc, bool full);
 
     /// PATCH models send the changed fields only; the others `{"<info_key>": <whole document>}`.
-    nlohmann::json update_body() const override {
-        if (model_info().update_method == HttpMethod::patch) return changed_fields();
-        return nlohmann::json{{info_key_, document()}};
-    }
+    nlohmann::json update_body() const override;
 
     /// PATCH models post the document as is; the others `{"<info_key>": <document without id>}`.
-    nlohmann::json create_body() const override {
-        if (model_info().update_method == HttpMethod::patch) return document();
-        nlohmann::json doc = document();
-        doc.erase(model_info().primary_key);
-        return nlohmann::json{{info_key_, std::move(doc)}};
-    }
+    nlohmann::json create_body() const override;
 
     /// `{"success": true, "<info_key>": {...}}` → the new document; `{"success": true, "<change_key>": id}` → the id
     /// is taken and the object reloaded; `{"success": true}` → reloaded; an empty body → reloaded; anything else
     /// (notably `"success": false`) → ServerError with the server's message.
-    void apply_reply(const Response& reply, HttpMethod method, const std::string& path, bool created) override {
-        const std::string what = (created ? "create " : "update ") + model_info().type_name;
-        if (reply.body.empty()) {
-            reload_if_possible();
-            return;
-        }
-        const auto parsed = cbapi::detail::parse_json_body(reply.body);
-        check_success(parsed, reply, method, path, "Did not " + what + " record.");
-        if (const auto it = parsed.find(info_key_); it != parsed.end() && it->is_object()) {
-            mutable_document() = *it;
-            mark_full(true);
-            return;
-        }
-        if (const auto it = parsed.find(change_key_); it != parsed.end() && !it->is_null())
-            mutable_document()[model_info().primary_key] = *it;
-        reload_if_possible();
-    }
+    void apply_reply(const Response& reply, HttpMethod method, const std::string& path, bool created) override;
 
     /// Throws unless `parsed` is an object with `"success": true`.
     /// @throws ServerError with the server's message and `result` as its note
     void check_success(const nlohmann::json& parsed, const Response& reply, HttpMethod method, const std::string& path,
-                       const std::string& result) const {
-        const bool ok = parsed.is_object() && parsed.contains("success") && parsed["success"].is_boolean() &&
-                        parsed["success"].get<bool>();
-        if (ok) return;
-        throw ServerError(reply.status,
-                          detail::reply_message(parsed, parsed.is_discarded() ? "reply is not JSON" : "success: false"),
-                          std::string(cbapi::to_string(method)), api()->connection.url() + path, reply.body, result);
-    }
+                       const std::string& result) const;
 
     /// Sends a request whose reply must say `"success": true` (rule changes), then reloads the object.
     /// @throws ServerError with the server's message; the request's exceptions
     void send_and_refresh(HttpMethod method, const std::string& path, const std::optional<nlohmann::json>& body,
-                          const std::string& result) {
-        const Connection& conn = api()->connection;
-        const Response reply = body ? conn.send_json_raw(method, path, *body) : conn.request(method, path);
-        if (!reply.body.empty()) {
-            const auto parsed = cbapi::detail::parse_json_body(reply.body);
-            check_success(parsed, reply, method, path, result);
-        }
-        refresh();
-    }
+                          const std::string& result);
 
     /// The envelope key.
     const std::string& info_key() const noexcept { return info_key_; }

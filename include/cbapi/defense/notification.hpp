@@ -18,36 +18,24 @@ namespace cbapi::defense {
 class Notification {
 public:
     /// @param document the notification object
-    explicit Notification(nlohmann::json document) : doc_(std::move(document)) {}
+    explicit Notification(nlohmann::json document);
 
     /// The notification as the server sent it.
     const nlohmann::json& document() const noexcept { return doc_; }
     /// `type`, e.g. "THREAT" or "POLICY_ACTION".
-    std::string type() const { return text("type"); }
+    std::string type() const;
     /// `ruleName`: the notification rule that queued it.
-    std::string rule_name() const { return text("ruleName"); }
+    std::string rule_name() const;
     /// `url`: the console link.
-    std::string url() const { return text("url"); }
+    std::string url() const;
     /// `eventTime` (epoch milliseconds on the wire); nullopt when absent.
     /// @throws ApiError when the value is not a time
-    std::optional<TimePoint> event_time() const {
-        const auto it = doc_.find("eventTime");
-        if (it == doc_.end() || it->is_null()) return std::nullopt;
-        return detail::time_from_json(*it, "eventTime");
-    }
+    std::optional<TimePoint> event_time() const;
     /// `deviceInfo.deviceName`, or empty.
-    std::string device_name() const {
-        const auto it = doc_.find("deviceInfo");
-        if (it == doc_.end() || !it->is_object()) return {};
-        const auto name = it->find("deviceName");
-        return name != it->end() && name->is_string() ? name->get<std::string>() : std::string();
-    }
+    std::string device_name() const;
 
 private:
-    std::string text(const char* key) const {
-        const auto it = doc_.find(key);
-        return it != doc_.end() && it->is_string() ? it->get<std::string>() : std::string();
-    }
+    std::string text(const char* key) const;
     nlohmann::json doc_;
 };
 

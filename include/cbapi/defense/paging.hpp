@@ -4,12 +4,13 @@
 /// for with the 1-based `start` and `rows`, and replies carry `results` and `totalResults`.
 
 #include <cstddef>
-#include <set>
 #include <string>
 #include <utility>
+#include <vector>
+
+#include <nlohmann/json.hpp>
 
 #include "cbapi/detail/page_cursor.hpp"
-#include "cbapi/errors.hpp"
 
 namespace cbapi::defense {
 
@@ -17,98 +18,51 @@ namespace cbapi::defense {
 /// @param clause e.g. "hostNameExact:WIN-IA9NQ1GN8OI" (the value may itself contain ':')
 /// @return the key and the value
 /// @throws ApiError when the clause has no ':' or an empty key
-inline std::pair<std::string, std::string> split_clause(const std::string& clause) {
-    const auto colon = clause.find(':');
-    if (colon == std::string::npos || colon == 0)
-        throw ApiError("A Cb Defense filter must look like 'key:value', got '" + clause + "'");
-    return {clause.substr(0, colon), clause.substr(colon + 1)};
-}
+std::pair<std::string, std::string> split_clause(const std::string& clause);
 
 /// Throws when `clauses` name one key twice. cbapi-python sends only the last value of a repeated key (silently
 /// dropping a filter the caller asked for); here it is a clear error.
 /// @param clauses the "key:value" filters of a query
 /// @throws ApiError "Filter 'k' is given twice ..." or the errors of split_clause()
-inline void check_clauses(const std::vector<std::string>& clauses) {
-    std::set<std::string> keys;
-    for (const auto& clause : clauses) {
-        const auto key = split_clause(clause).first;
-        if (!keys.insert(key).second)
-            throw ApiError("Filter '" + key +
-                           "' is given twice; Cb Defense accepts one value per filter (the server would only see "
-                           "one of them)");
-    }
-}
+void check_clauses(const std::vector<std::string>& clauses);
 
 /// How Cb Defense asks for a page of results and reads it back. Stateless and thread-safe.
 ///
 /// Positions handed in by the paging engine are 0-based; the server's `start` is 1-based. cbapi-python sends a
 /// slice's start unadjusted (`q[5:10]` asks for `start=5`, one row too early); this strategy sends
-/// `start = position + 1`, so a slice returns exactly the rows asked for. The first page omits `start` (the server's default, 1), as
-/// cbapi-python does.
+/// `start = position + 1`, so a slice returns exactly the rows asked for. The first page omits `start` (the server's
+/// default, 1), as cbapi-python does.
 class DefensePaging final : public PagingStrategy {
 public:
     /// Parameters of the page of `rows` items from 0-based position `start`.
     /// @param spec the query @param start 0-based position @param rows page size
     /// @return the filters, `rows`, and `start` (1-based) unless the page is the first
     /// @throws ApiError for a malformed or repeated filter
-    QueryParams page_params(const QuerySpec& spec, std::size_t start, std::size_t rows) const override {
-        QueryParams params = filters(spec);
-        params.emplace_back("rows", std::to_string(rows));
-        if (start != 0) params.emplace_back("start", std::to_string(start + 1));
-        return params;
-    }
+    QueryParams page_params(const QuerySpec& spec, std::size_t start, std::size_t rows) const override;
 
     /// Parameters of a count: the filters and `rows=1`. (cbapi-python sends `limit=0`, which is no Cb Defense
     /// parameter, so the server answered with a whole default page just to report `totalResults`.)
     /// @param spec the query @return the parameters
     /// @throws ApiError for a malformed or repeated filter
-    QueryParams count_params(const QuerySpec& spec) const override {
-        QueryParams params = filters(spec);
-        params.emplace_back("rows", "1");
-        return params;
-    }
+    QueryParams count_params(const QuerySpec& spec) const override;
 
     /// Reads `{"results": [...], "totalResults": N}`.
     /// @param body the reply @return the page
     /// @throws ServerError for `"success": false` (with the server's message) or a reply that is not a page
-    Page parse_page(nlohmann::json body) const override {
-        check_reply(body);
-        Page page;
-        page.total = parse_count(body);
-        page.items =
-            cbapi::detail::take_field_items(body, "results", "Expected the items of 'results' to be objects");
-        return page;
-    }
+    Page parse_page(nlohmann::json body) const override;
 
     /// Reads `totalResults` (absent or null = 0).
     /// @param body the reply @return the count
     /// @throws ServerError for `"success": false` or a count that is not a non-negative integer
-    std::size_t parse_count(const nlohmann::json& body) const override {
-        check_reply(body);
-        return cbapi::detail::count_field(body, "totalResults");
-    }
+    std::size_t parse_count(const nlohmann::json& body) const override;
 
     /// Throws for a reply that is not an object or says `"success": false`.
     /// @param body a reply of the Cb Defense API
     /// @throws ServerError with the server's `message`
-    static void check_reply(const nlohmann::json& body) {
-        if (!body.is_object())
-            throw ServerError(200, "Expected a JSON object from Cb Defense, got " + std::string(body.type_name()));
-        const auto success = body.find("success");
-        if (success != body.end() && success->is_boolean() && !success->get<bool>()) {
-            const auto message = body.find("message");
-            throw ServerError(200, message != body.end() && message->is_string() ? message->get<std::string>()
-                                                                                 : std::string("success: false"));
-        }
-    }
+    static void check_reply(const nlohmann::json& body);
 
 private:
-    static QueryParams filters(const QuerySpec& spec) {
-        check_clauses(spec.clauses);
-        QueryParams params;
-        for (const auto& clause : spec.clauses) params.push_back(split_clause(clause));
-        return params;
-    }
+    static QueryParams filters(const QuerySpec& spec);
 };
 
 }  // namespace cbapi::defense

@@ -6,12 +6,24 @@
 #include <memory>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "cbapi/defense/paging.hpp"
 #include "cbapi/query.hpp"
 #include "cbapi/time.hpp"
 
 namespace cbapi::defense {
+
+namespace detail {
+
+/// Checks the filters of a query with `clause` added (check_clauses()).
+/// @throws ApiError when `clause` is malformed or its key is already in `clauses`
+void check_added_clause(const std::vector<std::string>& clauses, const std::string& clause);
+
+/// A time filter value as the Cb Defense API documents it: `YYYY-MM-DDTHH:MM:SS.mmmZ`, UTC.
+std::string filter_time(TimePoint tp);
+
+}  // namespace detail
 
 /// Shared by every Cb Defense paginated query: `key:value` filters checked as they are added, no sort.
 ///
@@ -28,9 +40,7 @@ public:
     /// @throws ApiError at once (before anything is sent) when the clause is malformed or its key is already
     ///         filtered on (cbapi-python silently kept only the last value)
     Derived where(std::string clause) const {
-        std::vector<std::string> clauses = this->spec().clauses;
-        clauses.push_back(clause);
-        check_clauses(clauses);
+        detail::check_added_clause(this->spec().clauses, clause);
         return Base::where(std::move(clause));
     }
     /// Same as where(): filters are ANDed by the server.
@@ -50,10 +60,7 @@ protected:
 
     /// Formats a time filter value the way the Cb Defense API documents it (`YYYY-MM-DDTHH:MM:SS.000Z`, UTC).
     /// @param tp the instant @return the text
-    static std::string format_time(TimePoint tp) {
-        std::string text = format_solr_time(tp);  // YYYY-MM-DDTHH:MM:SS.ffffffZ
-        return text.substr(0, 23) + "Z";          // milliseconds
-    }
+    static std::string format_time(TimePoint tp) { return detail::filter_time(tp); }
 };
 
 /// The paginated query of a Cb Defense model without typed filters (e.g. Policy).

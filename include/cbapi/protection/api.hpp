@@ -5,7 +5,6 @@
 #include <memory>
 #include <optional>
 #include <string>
-#include <utility>
 
 #include <nlohmann/json.hpp>
 
@@ -13,9 +12,6 @@
 #include "cbapi/connection.hpp"
 #include "cbapi/credentials.hpp"
 #include "cbapi/detail/api_state.hpp"
-#include "cbapi/detail/json_text.hpp"
-#include "cbapi/errors.hpp"
-#include "cbapi/logging.hpp"
 #include "cbapi/protection/models.hpp"
 #include "cbapi/protection/query.hpp"
 #include "cbapi/server_version.hpp"
@@ -53,26 +49,21 @@ public:
     /// @param options connection and credential options
     /// @return the connected API
     /// @throws CredentialError, UnauthorizedError "Invalid API token for server <url>.", and the request's exceptions
-    static CbProtectionAPI from_profile(std::optional<std::string> profile = std::nullopt, ApiOptions options = {}) {
-        if (profile) options.credentials.profile = std::move(profile);
-        return CbProtectionAPI(load_credentials(Product::protection, options.credentials), std::move(options));
-    }
+    static CbProtectionAPI from_profile(std::optional<std::string> profile = std::nullopt, ApiOptions options = {});
 
     /// Connects with explicit credentials.
     /// @param credentials url, token, TLS and proxy settings
     /// @param options connection options (`options.credentials` is not used)
     /// @throws CredentialError, UnauthorizedError "Invalid API token for server <url>.", ServerError when
     ///         serverConfig is not a list, and the request's exceptions
-    explicit CbProtectionAPI(const Credentials& credentials, ApiOptions options = {})
-        : CbProtectionAPI(connect(credentials, std::move(options))) {}
+    explicit CbProtectionAPI(const Credentials& credentials, ApiOptions options = {});
 
     /// Connects to `url` with `token` (TLS verification on; use the Credentials form for other settings).
     /// @param url the server URL, e.g. "https://bit9.example.com"
     /// @param token the API token
     /// @param options connection options
     /// @throws as the Credentials constructor
-    CbProtectionAPI(std::string url, std::string token, ApiOptions options = {})
-        : CbProtectionAPI(make_credentials(std::move(url), std::move(token)), std::move(options)) {}
+    CbProtectionAPI(std::string url, std::string token, ApiOptions options = {});
 
     /// The serverConfig reply read at construction (a JSON array of entries).
     const nlohmann::json& server_info() const noexcept { return state_->server_info; }
@@ -90,50 +81,12 @@ private:
         std::shared_ptr<const nlohmann::json> info;
     };
 
-    explicit CbProtectionAPI(Connected connected) : ApiBase(std::move(connected.state)), info_(std::move(connected.info)) {}
+    explicit CbProtectionAPI(Connected connected);
 
-    static Credentials make_credentials(std::string url, std::string token) {
-        Credentials c;
-        c.url = std::move(url);
-        c.token = std::move(token);
-        return c;
-    }
+    static Credentials make_credentials(std::string url, std::string token);
 
-    static Connected connect(const Credentials& credentials, ApiOptions options) {
-        Connection connection(credentials, std::move(options.connection));
-        const std::string path = std::string(api_prefix) + "/serverConfig";
-        nlohmann::json config;
-        try {
-            config = connection.get_json(path, {}, nlohmann::json::array());
-        } catch (const UnauthorizedError& e) {
-            throw UnauthorizedError(connection.url(), "Invalid API token for server " + connection.url() + ".",
-                                    "GET", e.body());
-        }
-        if (!config.is_array())
-            throw ServerError(200, "Expected a JSON array from serverConfig, got " + std::string(config.type_name()),
-                              "GET", connection.url() + path, cbapi::detail::json_text(config, 256));
-        auto info = std::make_shared<nlohmann::json>(nlohmann::json::object());
-        for (const auto& entry : config) {
-            if (!entry.is_object()) continue;
-            const auto name = entry.find("name");
-            if (name == entry.end() || !name->is_string()) continue;
-            const auto value = entry.find("value");
-            (*info)[name->get<std::string>()] = value == entry.end() ? nlohmann::json() : *value;
-        }
-        std::optional<ServerVersion> version;
-        if (const auto it = info->find(version_entry); it != info->end() && it->is_string()) {
-            version = ServerVersion::parse(it->get<std::string>());
-            logger()->debug("Connected to Cb server version {} at {}", version->to_string(), connection.url());
-        } else {
-            logger()->warn("The Cb Protection server at {} reports no {}; models of server 8.0 and later are refused",
-                           connection.url(), version_entry);
-        }
-        Connected out;
-        out.state = std::make_shared<cbapi::detail::ApiState>(cbapi::detail::ApiState{
-            std::move(connection), Product::protection, std::move(config), std::move(version)});
-        out.info = std::move(info);
-        return out;
-    }
+    /// Reads serverConfig: the configuration entries and the server version.
+    static Connected connect(const Credentials& credentials, ApiOptions options);
 
     std::shared_ptr<const nlohmann::json> info_;
 };

@@ -15,11 +15,9 @@
 #include <nlohmann/json.hpp>
 
 #include "cbapi/detail/api_state.hpp"
-#include "cbapi/errors.hpp"
 #include "cbapi/model.hpp"
 #include "cbapi/protection/query.hpp"
 #include "cbapi/server_version.hpp"
-#include "cbapi/time.hpp"
 
 namespace cbapi::protection {
 
@@ -32,41 +30,41 @@ inline constexpr std::string_view api_prefix = "/api/bit9platform/v1";
 /// @param type_name e.g. "Computer"
 /// @param collection e.g. "computer"
 /// @return the ModelInfo, to be refined (`.required(...)`, `.since(...)`, `.updated_with(...)`)
-inline ModelInfo protection_model(std::string type_name, const std::string& collection) {
-    return ModelInfo(std::move(type_name), std::string(api_prefix) + "/" + collection).search_results_full(true);
-}
+ModelInfo protection_model(std::string type_name, const std::string& collection);
 
 /// The server version that introduced the 8.0 models (User, UserGroup, TrustedUser, ...).
-inline ServerVersion version_8_0() { return ServerVersion{8, 0}; }
+ServerVersion version_8_0();
 
 namespace detail {
 
 /// @throws ApiError "<Type> requires server version X or later (server <url> reports Y)"
-inline void require_version(const cbapi::detail::ApiState& state, const ModelInfo& info) {
-    cbapi::detail::require_server_version(state, info);
-}
+void require_version(const cbapi::detail::ApiState& state, const ModelInfo& info);
 
 /// Whether an id field names an object: not absent, null, empty or 0 (Cb Protection writes 0 for "none", e.g. a
 /// computer's templateComputerId).
-inline bool names_object(const std::optional<nlohmann::json>& value) {
-    if (!value || value->is_null()) return false;
-    if (value->is_string()) return !value->get_ref<const std::string&>().empty();
-    if (value->is_number()) return *value != 0;
-    return true;
-}
+bool names_object(const std::optional<nlohmann::json>& value);
 
-/// The first non-empty of md5, sha1, sha256 of a file model (empty when none).
-inline std::string first_hash(const Model& file) {
-    for (const char* field : {"md5", "sha1", "sha256"})
-        if (auto h = file.get<std::string>(field); h && !h->empty()) return *h;
-    return {};
-}
+/// The document `{"<target's key>": <id>}` of the object named by the id in `field` of `self`, for
+/// ProtectionModel::join(); std::nullopt when the field names none.
+/// @throws ApiError when the server is older than `target`'s minimum version
+std::optional<nlohmann::json> join_document(const Model& self, const cbapi::detail::ApiState& state,
+                                            std::string_view field, const ModelInfo& target);
+
+/// The clause `<field>:<self's id>` of ProtectionModel::related().
+/// @throws InvalidObjectError for an object that has no id yet; ApiError when the server is older than `target`'s
+///         minimum version
+std::string related_clause(const Model& self, const cbapi::detail::ApiState& state, const std::string& field,
+                           const ModelInfo& target);
+
+/// GET `<object URL>?downloadFile=true` of `self` (ProtectionModel::download()).
+/// @throws InvalidObjectError for an object without id; the request's exceptions
+std::string download_file(const Model& self, const cbapi::detail::ApiState& state);
 
 }  // namespace detail
 
 /// Base of every Cb Protection model class `Derived` (CRTP), on top of `Base` (Model for read-only models,
 /// MutableModel for changeable ones).
-/// @tparam Derived the model class; it declares `inline static const ModelInfo model_info`
+/// @tparam Derived the model class; it declares `static const ModelInfo model_info`
 /// @tparam Base Model or MutableModel
 /// @tparam Creatable whether `api.create<Derived>()` compiles
 template <typename Derived, typename Base, bool Creatable = false>
@@ -93,30 +91,22 @@ protected:
     /// @throws ApiError when the server is older than T's minimum version
     template <typename T>
     std::optional<T> join(std::string_view field) const {
-        const auto value = this->template get<nlohmann::json>(field);
-        if (!detail::names_object(value)) return std::nullopt;
-        detail::require_version(*this->api(), T::model_info);
-        return T(this->api(), nlohmann::json{{T::model_info.primary_key, *value}}, false);
+        auto doc = detail::join_document(*this, *this->api(), field, T::model_info);
+        if (!doc) return std::nullopt;
+        return T(this->api(), std::move(*doc), false);
     }
 
     /// The query over T restricted to `<field>:<this object's id>`.
     /// @throws InvalidObjectError for an object that has no id yet
     template <typename T>
     Query<T> related(const std::string& field) const {
-        const std::string key = this->id();
-        if (key.empty()) throw InvalidObjectError("A " + this->describe() + " has no id to look up " + field);
-        detail::require_version(*this->api(), T::model_info);
-        return Query<T>(this->api()).where(field + ":" + key);
+        return Query<T>(this->api()).where(detail::related_clause(*this, *this->api(), field, T::model_info));
     }
 
     /// GET `<object URL>?downloadFile=true` (a ZIP archive on a real server).
     /// @return the raw reply body
-    std::string download() const {
-        if (this->id().empty()) throw InvalidObjectError("Cannot download the file of a " + this->describe());
-        return this->api()
-            ->connection.request(HttpMethod::get, this->model_info().path_for(this->document()), {{"downloadFile", "true"}})
-            .body;
-    }
+    /// @throws InvalidObjectError for an object without id; the request's exceptions
+    std::string download() const { return detail::download_file(*this, *this->api()); }
 };
 
 /// A read-only model (cbapi-python families A and C).
@@ -141,3 +131,15 @@ using EditableModel = ProtectionModel<Derived, MutableModel, Creatable>;
         set(json_name, std::move(value));                  \
         return *this;                                      \
     }
+
+/// Declares the typed read accessor `accessor()` of field `json_name` of an SDK model, as CBAPI_PROTECTION_GETTER
+/// does, with its body in the library (src/protection/): std::optional<Type>, std::nullopt when the field is absent
+/// or null; ApiError when the value has another type.
+#define CBAPI_PROTECTION_GETTER_DECL(Type, accessor, json_name) std::optional<Type> accessor() const;
+
+/// Declares `accessor()` (as CBAPI_PROTECTION_GETTER_DECL) and the setter `set_<accessor>(Type)` of an SDK model, as
+/// CBAPI_PROTECTION_FIELD does, with their bodies in the library: the setter marks the field changed and returns
+/// the model (for chaining).
+#define CBAPI_PROTECTION_FIELD_DECL(Type, accessor, json_name) \
+    CBAPI_PROTECTION_GETTER_DECL(Type, accessor, json_name)    \
+    self_type& set_##accessor(Type value);

@@ -33,9 +33,10 @@
 namespace cbapi::protection {
 
 namespace detail {
-inline std::string value_text(const std::string& v) { return v; }
-inline std::string value_text(const char* v) { return v; }
-inline std::string value_text(bool v) { return v ? "true" : "false"; }
+/// The text of a condition's value: a string as is, a bool as true/false, a number in decimal.
+std::string value_text(const std::string& v);
+std::string value_text(const char* v);
+std::string value_text(bool v);
 template <typename T, typename = std::enable_if_t<std::is_arithmetic_v<T>>>
 std::string value_text(T v) {
     return std::to_string(v);
@@ -62,9 +63,9 @@ std::string lt(const std::string& field, const T& value) { return detail::condit
 template <typename T>
 std::string gt(const std::string& field, const T& value) { return detail::condition(field, '>', value); }
 /// `field+bits` — bit flags: has all of `bits`. @param field the field @param bits the mask @return the condition
-inline std::string has_all_flags(const std::string& field, long long bits) { return detail::condition(field, '+', bits); }
+std::string has_all_flags(const std::string& field, long long bits);
 /// `field-bits` — bit flags: has none of `bits`. @param field the field @param bits the mask @return the condition
-inline std::string has_no_flags(const std::string& field, long long bits) { return detail::condition(field, '-', bits); }
+std::string has_no_flags(const std::string& field, long long bits);
 
 /// `field:v1|v2|...` — equals any of the values.
 /// @param field the field name
