@@ -2,18 +2,15 @@
 /// @file
 /// Cb Response banned hashes (`/api/v1/banning/blacklist`): MD5s the sensors refuse to run.
 
-#include <algorithm>
-#include <cctype>
 #include <optional>
 #include <string>
-#include <utility>
-#include <vector>
 
-#include "cbapi/detail/url.hpp"
+#include <nlohmann/json.hpp>
+
 #include "cbapi/model.hpp"
 #include "cbapi/query.hpp"
 #include "cbapi/response/binary.hpp"
-#include "cbapi/response/model_support.hpp"
+#include "cbapi/time.hpp"
 
 namespace cbapi::response {
 
@@ -39,112 +36,54 @@ namespace cbapi::response {
 class BannedHash : public MutableModel {
 public:
     /// URL, primary key `md5hash` (sent on creation), required fields.
-    inline static const ModelInfo model_info = ModelInfo("BannedHash", "/api/v1/banning/blacklist")
-                                                   .key("md5hash")
-                                                   .key_in_create_body()
-                                                   .required({"md5hash"})
-                                                   .listed_at("/api/v1/banning/blacklist?count=10000");
+    static const ModelInfo model_info;
     /// `api.create<BannedHash>()` is allowed.
     static constexpr bool creatable = true;
     /// What `select<BannedHash>()` returns.
     using query_type = SimpleQuery<BannedHash>;
 
     /// @param api API state @param doc the entry @param full whether it is complete
-    BannedHash(cbapi::detail::ApiHandle api, nlohmann::json doc, bool full)
-        : MutableModel(model_info, std::move(api), std::move(doc), full) {}
+    BannedHash(cbapi::detail::ApiHandle api, nlohmann::json doc, bool full);
 
     /// `md5hash`.
-    std::string md5hash() const { return id(); }
+    std::string md5hash() const;
     /// `text`: the reason given for the ban.
-    std::string text() const { return get_or<std::string>("text", ""); }
+    std::string text() const;
     /// `enabled`: whether the ban is in force (false when absent).
-    bool enabled() const { return get_or<bool>("enabled", false); }
+    bool enabled() const;
     /// `username` of who banned it.
-    std::string username() const { return get_or<std::string>("username", ""); }
+    std::string username() const;
     /// `user_id` of who banned it; nullopt when absent.
-    std::optional<long long> user_id() const { return get<long long>("user_id"); }
+    std::optional<long long> user_id() const;
     /// `timestamp`: when it was banned.
-    std::optional<TimePoint> timestamp() const { return get<TimePoint>("timestamp"); }
+    std::optional<TimePoint> timestamp() const;
     /// `block_count`: how often sensors blocked it; 0 when absent.
-    long long block_count() const { return get_or<long long>("block_count", 0); }
+    long long block_count() const;
     /// `last_block_time`.
-    std::optional<TimePoint> last_block_time() const { return get<TimePoint>("last_block_time"); }
+    std::optional<TimePoint> last_block_time() const;
     /// `last_block_hostname`.
-    std::string last_block_hostname() const { return get_or<std::string>("last_block_hostname", ""); }
+    std::string last_block_hostname() const;
     /// `last_block_sensor_id`; nullopt when absent.
-    std::optional<long long> last_block_sensor_id() const { return get<long long>("last_block_sensor_id"); }
+    std::optional<long long> last_block_sensor_id() const;
     /// `audit`: the history of the entry (enabled, text, timestamp, user_id, username); an empty array when absent.
-    nlohmann::json audit() const { return get_or<nlohmann::json>("audit", nlohmann::json::array()); }
+    nlohmann::json audit() const;
 
     /// Sets `md5hash` (lower-cased). @param md5 32 hexadecimal digits @return this entry
     /// @throws ApiError when it is not an MD5
-    BannedHash& set_md5hash(const std::string& md5) {
-        set("md5hash", checked_md5(md5));
-        return *this;
-    }
+    BannedHash& set_md5hash(const std::string& md5);
     /// Sets `text`. @param value the reason @return this entry
-    BannedHash& set_text(const std::string& value) {
-        set("text", value);
-        return *this;
-    }
+    BannedHash& set_text(const std::string& value);
     /// Sets `enabled`. @param value whether the ban is in force @return this entry
-    BannedHash& set_enabled(bool value) {
-        set("enabled", value);
-        return *this;
-    }
+    BannedHash& set_enabled(bool value);
 
     /// The binary (`select<Binary>(md5hash)`), loaded lazily. @throws InvalidObjectError without md5hash
-    Binary binary() const {
-        if (md5hash().empty()) throw InvalidObjectError("This BannedHash has no md5hash");
-        return Binary(api(), {{"md5", md5hash()}}, false);
-    }
+    Binary binary() const;
 
     /// Sends the changes as described in the class documentation; does nothing when nothing changed. (Call it on
     /// the BannedHash itself: MutableModel::save() through a base reference does not know the banning rules.)
     /// @throws InvalidObjectError "Missing fields: [md5hash]" or for an md5hash that is not 32 hexadecimal digits;
     ///         ServerError (409 when the hash is already banned) and the request's exceptions
-    void save() {
-        if (!is_dirty()) return;
-        validate();
-        checked_md5_for_save();
-        const auto dirty = dirty_fields();
-        const bool is_new = std::find(dirty.begin(), dirty.end(), "md5hash") != dirty.end();
-        const bool enabled_changed = std::find(dirty.begin(), dirty.end(), "enabled") != dirty.end();
-        const Connection& conn = api()->connection;
-        if (is_new || (enabled_changed && enabled())) {
-            const std::string path = model_info.url_path;
-            apply_reply(conn.send_json_raw(HttpMethod::post, path, document()), HttpMethod::post, path, true);
-        } else if (enabled_changed) {
-            const std::string path = model_info.path_for(document());
-            conn.request(HttpMethod::del, path);
-            // Disabling wipes the server-side text: put it (and any other change) back.
-            if (!text().empty() || dirty.size() > 1) {
-                apply_reply(conn.send_json_raw(HttpMethod::put, path, document()), HttpMethod::put, path, false);
-            } else {
-                refresh();
-            }
-        } else {
-            MutableModel::save();
-            return;
-        }
-        MutableModel::on_refreshed();  // the changes are sent: forget them
-    }
-
-private:
-    static std::string checked_md5(const std::string& md5) {
-        std::string lowered = md5;
-        for (char& c : lowered) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-        const bool hex = lowered.size() == 32 && lowered.find_first_not_of("0123456789abcdef") == std::string::npos;
-        if (!hex) throw ApiError("'" + md5 + "' is not an MD5 (32 hexadecimal digits)");
-        return lowered;
-    }
-    void checked_md5_for_save() const {
-        try {
-            (void)checked_md5(md5hash());
-        } catch (const ApiError& e) {
-            throw InvalidObjectError(e.what());
-        }
-    }
+    void save();
 };
 
 }  // namespace cbapi::response

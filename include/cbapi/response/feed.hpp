@@ -5,19 +5,16 @@
 
 #include <optional>
 #include <string>
-#include <utility>
-#include <vector>
 
-#include <fmt/format.h>
+#include <nlohmann/json.hpp>
 
-#include "cbapi/detail/url.hpp"
 #include "cbapi/model.hpp"
 #include "cbapi/query.hpp"
 #include "cbapi/response/action.hpp"
 #include "cbapi/response/binary.hpp"
-#include "cbapi/response/model_support.hpp"
 #include "cbapi/response/process.hpp"
 #include "cbapi/response/query.hpp"
+#include "cbapi/time.hpp"
 
 namespace cbapi::response {
 
@@ -34,13 +31,7 @@ class ThreatReportQuery;
 class ThreatReport : public MutableModel {
 public:
     /// URL of one report, update verb POST.
-    inline static const ModelInfo model_info =
-        ModelInfo("ThreatReport", "/api/v1/threat_report")
-            .updated_with(HttpMethod::post)
-            .located_by([](const nlohmann::json& doc) {
-                return "/api/v1/feed/" + cbapi::detail::encode_path_segment(detail::text_field(doc, "feed_id")) +
-                       "/report/" + cbapi::detail::encode_path_segment(detail::text_field(doc, "id"));
-            });
+    static const ModelInfo model_info;
     /// Threat reports come from feeds; they cannot be created through the API.
     static constexpr bool creatable = false;
     /// What `select<ThreatReport>()` returns.
@@ -50,59 +41,41 @@ public:
     /// @param doc the report document; without `feed_id`, its `id` must be "<feed_id>:<report_id>"
     /// @param full whether it is complete
     /// @throws ApiError "ThreatReport ID must be in form '<feed_id>:<report_id>'"
-    ThreatReport(cbapi::detail::ApiHandle api, nlohmann::json doc, bool full)
-        : MutableModel(model_info, std::move(api), split_id(std::move(doc)), full) {}
+    ThreatReport(cbapi::detail::ApiHandle api, nlohmann::json doc, bool full);
 
     /// `feed_id` as text.
-    std::string feed_id() const { return detail::text_field(document(), "feed_id"); }
+    std::string feed_id() const;
     /// The report's id within its feed (`id`).
-    std::string report_id() const { return id(); }
+    std::string report_id() const;
     /// "<feed_id>:<report_id>", the form select<ThreatReport>() takes.
-    std::string unique_id() const { return feed_id() + ":" + report_id(); }
+    std::string unique_id() const;
     /// `title`.
-    std::string title() const { return get_or<std::string>("title", ""); }
+    std::string title() const;
     /// `score`; 0 when absent.
-    long long score() const { return get_or<long long>("score", 0); }
+    long long score() const;
     /// `link`: where the report is described.
-    std::string link() const { return get_or<std::string>("link", ""); }
+    std::string link() const;
     /// `is_ignored`: whether the report's hits are ignored (false when absent).
-    bool is_ignored() const { return get_or<bool>("is_ignored", false); }
+    bool is_ignored() const;
     /// `timestamp`: when the report was published.
-    std::optional<TimePoint> timestamp() const { return get<TimePoint>("timestamp"); }
+    std::optional<TimePoint> timestamp() const;
     /// `iocs`: indicators by kind (md5, ipv4, dns, query); an empty object when absent.
-    nlohmann::json iocs() const { return get_or<nlohmann::json>("iocs", nlohmann::json::object()); }
+    nlohmann::json iocs() const;
 
     /// The feed (loaded lazily). @throws InvalidObjectError when feed_id is not known
     Feed feed() const;
 
     /// Ignores the report (sets is_ignored and saves). @throws as save()
-    void disable() { set_ignored_and_save(true); }
+    void disable();
     /// Stops ignoring the report (clears is_ignored and saves). @throws as save()
-    void enable() { set_ignored_and_save(false); }
+    void enable();
 
 protected:
-    std::string save_path(bool create) const override {
-        return create ? MutableModel::save_path(true) : model_info.url_path;
-    }
-    nlohmann::json update_body() const override {
-        return {{"ids", {{feed_id(), nlohmann::json::array({report_id()})}}}, {"updates", changed_fields()}};
-    }
+    std::string save_path(bool create) const override;
+    nlohmann::json update_body() const override;
 
 private:
-    void set_ignored_and_save(bool ignored) {
-        set("is_ignored", ignored);
-        save();
-    }
-    static nlohmann::json split_id(nlohmann::json doc) {
-        if (!doc.is_object() || doc.contains("feed_id")) return doc;
-        const std::string id = detail::text_field(doc, "id");
-        const auto colon = id.find(':');
-        if (colon == std::string::npos || colon == 0 || colon + 1 == id.size())
-            throw ApiError("ThreatReport ID must be in form '<feed_id>:<report_id>', got '" + id + "'");
-        doc["feed_id"] = detail::number_if_numeric(id.substr(0, colon));
-        doc["id"] = id.substr(colon + 1);
-        return doc;
-    }
+    void set_ignored_and_save(bool ignored);
 };
 
 /// The query of threat reports (`GET /api/v1/threat_report`, paginated like every Cb Response search) with the
@@ -110,8 +83,7 @@ private:
 class ThreatReportQuery : public ResponseQueryBase<ThreatReportQuery, ThreatReport> {
 public:
     /// @param api the API state
-    explicit ThreatReportQuery(cbapi::detail::ApiHandle api)
-        : ResponseQueryBase<ThreatReportQuery, ThreatReport>(std::move(api)) {}
+    explicit ThreatReportQuery(cbapi::detail::ApiHandle api);
 
     /// Ignores (or stops ignoring) every report the query matches, on the server side in one request:
     /// `POST /api/v1/threat_report` with `{"query": "cb.urlver=1&q=<query>", "updates": {"is_ignored": <flag>}}`
@@ -119,17 +91,7 @@ public:
     /// @param ignored true to ignore, false to stop ignoring
     /// @throws ApiError on a server older than 5.1.0, for a query without where() clauses (it would change every
     ///         report of every feed) or a raw query; the request's exceptions
-    void set_ignored(bool ignored = true) const {
-        if (!api()->at_least(ServerVersion{5, 1, 0}))
-            throw ApiError("Bulk set_ignored of threat reports needs server version 5.1.0 or later");
-        if (spec().raw) throw ApiError("set_ignored() cannot be used on a raw query; use where()");
-        const std::string q = fmt::format("{}", fmt::join(spec().clauses, " "));
-        if (q.find_first_not_of(' ') == std::string::npos)
-            throw ApiError("set_ignored() needs a where() clause: an empty query would change every threat report");
-        const nlohmann::json body = {{"query", "cb.urlver=1&q=" + cbapi::detail::quote(q)},
-                                     {"updates", {{"is_ignored", ignored}}}};
-        api()->connection.post_json("/api/v1/threat_report", body);
-    }
+    void set_ignored(bool ignored = true) const;
 };
 
 /// A threat intelligence feed: `/api/v1/feed[/<id>]`.
@@ -140,93 +102,71 @@ public:
 class Feed : public MutableModel {
 public:
     /// URL and required fields.
-    inline static const ModelInfo model_info = ModelInfo("Feed", "/api/v1/feed").required({"feed_url"});
+    static const ModelInfo model_info;
     /// `api.create<Feed>()` is allowed.
     static constexpr bool creatable = true;
     /// What `select<Feed>()` returns.
     using query_type = SimpleQuery<Feed>;
 
     /// @param api API state @param doc the feed document @param full whether it is complete
-    Feed(cbapi::detail::ApiHandle api, nlohmann::json doc, bool full)
-        : MutableModel(model_info, std::move(api), std::move(doc), full) {}
+    Feed(cbapi::detail::ApiHandle api, nlohmann::json doc, bool full);
 
     /// `name`: the short alphanumeric name used in `alliance_score_<name>` search fields.
-    std::string name() const { return get_or<std::string>("name", ""); }
+    std::string name() const;
     /// `display_name`.
-    std::string display_name() const { return get_or<std::string>("display_name", ""); }
+    std::string display_name() const;
     /// `feed_url`: where the server fetches the feed (file://, http:// or https://).
-    std::string feed_url() const { return get_or<std::string>("feed_url", ""); }
+    std::string feed_url() const;
     /// `enabled` (false when absent).
-    bool enabled() const { return get_or<bool>("enabled", false); }
+    bool enabled() const;
     /// `category`.
-    std::string category() const { return get_or<std::string>("category", ""); }
+    std::string category() const;
     /// `provider_url`.
-    std::string provider_url() const { return get_or<std::string>("provider_url", ""); }
+    std::string provider_url() const;
     /// `summary`.
-    std::string summary() const { return get_or<std::string>("summary", ""); }
+    std::string summary() const;
     /// `tech_data`.
-    std::string tech_data() const { return get_or<std::string>("tech_data", ""); }
+    std::string tech_data() const;
     /// `use_proxy`.
-    bool use_proxy() const { return get_or<bool>("use_proxy", false); }
+    bool use_proxy() const;
     /// `validate_server_cert` (HTTPS feeds).
-    bool validate_server_cert() const { return flag("validate_server_cert"); }
+    bool validate_server_cert() const;
     /// `manually_added`: false for feeds that come from the Alliance.
-    bool manually_added() const { return get_or<bool>("manually_added", false); }
+    bool manually_added() const;
     /// `username` for HTTP authentication.
-    std::string username() const { return get_or<std::string>("username", ""); }
+    std::string username() const;
     /// `password` for HTTP authentication.
-    std::string password() const { return get_or<std::string>("password", ""); }
+    std::string password() const;
     /// `ssl_client_crt`: PEM client certificate.
-    std::string ssl_client_crt() const { return get_or<std::string>("ssl_client_crt", ""); }
+    std::string ssl_client_crt() const;
     /// `ssl_client_key`: PEM client key.
-    std::string ssl_client_key() const { return get_or<std::string>("ssl_client_key", ""); }
+    std::string ssl_client_key() const;
 
     /// Sets `feed_url`. @param value the URL @return this feed
-    Feed& set_feed_url(const std::string& value) { return chain("feed_url", value); }
+    Feed& set_feed_url(const std::string& value);
     /// Sets `enabled`. @param value whether the feed is used @return this feed
-    Feed& set_enabled(bool value) { return chain("enabled", value); }
+    Feed& set_enabled(bool value);
     /// Sets `use_proxy`. @param value whether the server fetches through its proxy @return this feed
-    Feed& set_use_proxy(bool value) { return chain("use_proxy", value); }
+    Feed& set_use_proxy(bool value);
     /// Sets `validate_server_cert`. @param value whether the server checks the feed's certificate @return this feed
-    Feed& set_validate_server_cert(bool value) { return chain("validate_server_cert", value); }
+    Feed& set_validate_server_cert(bool value);
     /// Sets `username` and `password` for HTTP authentication. @param user the user @param pass the password
     /// @return this feed
-    Feed& set_credentials(const std::string& user, const std::string& pass) {
-        set("username", user);
-        return chain("password", pass);
-    }
+    Feed& set_credentials(const std::string& user, const std::string& pass);
     /// Sets `ssl_client_crt` and `ssl_client_key` (PEM text) for TLS client authentication.
     /// @param certificate the certificate @param key the private key @return this feed
-    Feed& set_client_certificate(const std::string& certificate, const std::string& key) {
-        set("ssl_client_crt", certificate);
-        return chain("ssl_client_key", key);
-    }
+    Feed& set_client_certificate(const std::string& certificate, const std::string& key);
 
     /// Enables the feed (sets `enabled` and saves). @throws as save()
-    void enable() {
-        set("enabled", true);
-        save();
-    }
+    void enable();
     /// Disables the feed (clears `enabled` and saves). @throws as save()
-    void disable() {
-        set("enabled", false);
-        save();
-    }
+    void disable();
 
     /// Asks the server to fetch the feed now: `POST /api/v1/feed/<id>/synchronize` with `{"full_sync": <flag>}`.
     /// @param full_sync fetch every report again (true) or only what changed
     /// @throws InvalidObjectError for a feed never saved; ApiError "Cannot synchronize feed <id>: feed is disabled"
     ///         when the server answers 409; the request's other exceptions
-    void synchronize(bool full_sync = true) const {
-        require_saved("synchronize");
-        const std::string path = "/api/v1/feed/" + cbapi::detail::encode_path_segment(id()) + "/synchronize";
-        try {
-            api()->connection.post_json(path, {{"full_sync", full_sync}});
-        } catch (const ServerError& e) {
-            if (e.status() == 409) throw ApiError("Cannot synchronize feed " + id() + ": feed is disabled");
-            throw;
-        }
-    }
+    void synchronize(bool full_sync = true) const;
 
     /// The feed's actions (`GET /api/v1/feed/<id>/action`). @throws InvalidObjectError for a feed never saved
     ActionQuery<FeedAction> actions() const;
@@ -236,51 +176,24 @@ public:
 
     /// The feed's threat reports: `select<ThreatReport>().where("feed_id:<id>")`.
     /// @throws InvalidObjectError for a feed never saved
-    ThreatReportQuery reports() const {
-        require_saved("list reports of");
-        return ThreatReportQuery(api()).where("feed_id:" + id());
-    }
+    ThreatReportQuery reports() const;
 
     /// The processes the feed scored between `min_score` and `max_score`:
     /// `alliance_score_<name>:[<min> TO <max>]`; nullopt when the feed is disabled.
     /// @param min_score lowest score ("1" by default) @param max_score highest score ("*" = no limit)
     /// @throws InvalidObjectError "Feed has no name"
     std::optional<typename Process::query_type> search_processes(const std::string& min_score = "1",
-                                                                 const std::string& max_score = "*") const {
-        if (!enabled()) return std::nullopt;
-        return typename Process::query_type(api()).where(score_clause(min_score, max_score));
-    }
+                                                                 const std::string& max_score = "*") const;
     /// The binaries the feed scored between `min_score` and `max_score`; nullopt when the feed is disabled.
     /// @param min_score lowest score ("1" by default) @param max_score highest score ("*" = no limit)
     /// @throws InvalidObjectError "Feed has no name"
     std::optional<typename Binary::query_type> search_binaries(const std::string& min_score = "1",
-                                                               const std::string& max_score = "*") const {
-        if (!enabled()) return std::nullopt;
-        return typename Binary::query_type(api()).where(score_clause(min_score, max_score));
-    }
+                                                               const std::string& max_score = "*") const;
 
 private:
-    Feed& chain(const char* field, nlohmann::json value) {
-        set(field, std::move(value));
-        return *this;
-    }
-    // The server stores validate_server_cert as a boolean or as the text "true"/"false".
-    bool flag(const char* field) const {
-        const auto value = get<nlohmann::json>(field);
-        if (!value) return false;
-        if (value->is_boolean()) return value->get<bool>();
-        if (value->is_string()) return value->get<std::string>() == "true";
-        return false;
-    }
-    std::string score_clause(const std::string& min_score, const std::string& max_score) const {
-        std::string lowered = name();
-        if (lowered.empty()) throw InvalidObjectError("Feed has no name");
-        for (char& c : lowered) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-        return "alliance_score_" + lowered + ":[" + min_score + " TO " + max_score + "]";
-    }
-    void require_saved(const char* what) const {
-        if (id().empty()) throw InvalidObjectError(std::string("Save the feed before you ") + what + " it");
-    }
+    Feed& chain(const char* field, nlohmann::json value);
+    std::string score_clause(const std::string& min_score, const std::string& max_score) const;
+    void require_saved(const char* what) const;
 };
 
 /// An action of a feed: `/api/v1/feed/<group_id>/action[/<id>]` (POST creates, PUT updates, DELETE removes; no GET
@@ -288,17 +201,9 @@ private:
 class FeedAction : public ActionModel {
 public:
     /// The list (and creation) URL of a feed's actions. @param feed_id the feed's id
-    static std::string list_path(const std::string& feed_id) {
-        return "/api/v1/feed/" + cbapi::detail::encode_path_segment(feed_id) + "/action";
-    }
+    static std::string list_path(const std::string& feed_id);
     /// URL of one action, required fields.
-    inline static const ModelInfo model_info =
-        ModelInfo("FeedAction", "/api/v1/feed")
-            .required({"action_type", "group_id", "watchlist_id"})
-            .located_by([](const nlohmann::json& doc) {
-                return list_path(detail::text_field(doc, "group_id")) + "/" +
-                       cbapi::detail::encode_path_segment(detail::text_field(doc, "id"));
-            });
+    static const ModelInfo model_info;
     /// `api.create<FeedAction>()` is allowed (set group_id and watchlist_id yourself, or use Feed::create_action()).
     static constexpr bool creatable = true;
     /// What `select<FeedAction>()` returns: needs `.where("group_id:<feed id>")`.
@@ -307,52 +212,19 @@ public:
     static constexpr const char* parent_field = "group_id";
 
     /// @param api API state @param doc the action document @param full ignored: actions are always complete
-    FeedAction(cbapi::detail::ApiHandle api, nlohmann::json doc, bool full = true)
-        : ActionModel(model_info, std::move(api), std::move(doc)) {
-        (void)full;
-    }
+    FeedAction(cbapi::detail::ApiHandle api, nlohmann::json doc, bool full = true);
 
     /// The feed's id (`group_id`).
-    std::string feed_id() const { return detail::text_field(document(), "group_id"); }
+    std::string feed_id() const;
     /// The feed (loaded lazily). @throws InvalidObjectError when group_id is not set
-    Feed feed() const {
-        if (feed_id().empty()) throw InvalidObjectError("This FeedAction has no group_id");
-        return Feed(api(), {{"id", parent_id_value(feed_id())}}, false);
-    }
+    Feed feed() const;
     /// Sets `group_id` (the feed). @param id the feed's id @return this action
-    FeedAction& set_feed_id(const std::string& id) {
-        set("group_id", parent_id_value(id));
-        return *this;
-    }
+    FeedAction& set_feed_id(const std::string& id);
     /// Sets `watchlist_id` (-1 for a feed action). @param id the value @return this action
-    FeedAction& set_watchlist_id(long long id) {
-        set("watchlist_id", id);
-        return *this;
-    }
+    FeedAction& set_watchlist_id(long long id);
 
 protected:
-    std::string save_path(bool create) const override {
-        if (!create) return ActionModel::save_path(false);
-        return list_path(feed_id());
-    }
+    std::string save_path(bool create) const override;
 };
-
-inline Feed ThreatReport::feed() const {
-    if (feed_id().empty()) throw InvalidObjectError("This ThreatReport has no feed_id");
-    return Feed(api(), {{"id", document().at("feed_id")}}, false);
-}
-
-inline ActionQuery<FeedAction> Feed::actions() const {
-    require_saved("list actions of");
-    return ActionQuery<FeedAction>(api()).where(std::string(FeedAction::parent_field) + ":" + id());
-}
-
-inline FeedAction Feed::create_action() const {
-    require_saved("add actions to");
-    FeedAction action(api(), nlohmann::json::object());
-    action.set_feed_id(id());
-    action.set_watchlist_id(-1);
-    return action;
-}
 
 }  // namespace cbapi::response

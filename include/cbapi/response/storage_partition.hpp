@@ -3,35 +3,13 @@
 /// Cb Response event storage partitions (Solr cores; server 6.1 and later).
 
 #include <string>
-#include <utility>
 
 #include <nlohmann/json.hpp>
 
-#include "cbapi/detail/url.hpp"
-#include "cbapi/errors.hpp"
 #include "cbapi/model.hpp"
 #include "cbapi/query.hpp"
-#include "cbapi/server_version.hpp"
 
 namespace cbapi::response {
-
-namespace detail {
-
-/// The partition list arrives as an object keyed by partition name; the query wants an array of documents.
-inline nlohmann::json partition_documents(nlohmann::json reply) {
-    if (reply.is_null()) return nlohmann::json::array();
-    if (!reply.is_object())
-        throw ServerError(200, "Expected a JSON object of storage partitions, got " + std::string(reply.type_name()));
-    nlohmann::json out = nlohmann::json::array();
-    for (auto& [key, value] : reply.items()) {
-        if (!value.is_object()) throw ServerError(200, "Storage partition '" + key + "' is not a JSON object");
-        if (!value.contains("name")) value["name"] = key;
-        out.push_back(std::move(value));
-    }
-    return out;
-}
-
-}  // namespace detail
 
 /// An event storage partition, named by `name`:
 /// - **hot**: the one partition receiving new events (named `writer`), searchable;
@@ -45,40 +23,31 @@ inline nlohmann::json partition_documents(nlohmann::json reply) {
 /// CbResponseAPI::create_new_partition(). Requires server 6.1 or later.
 class StoragePartition : public Model {
 public:
-    inline static const ModelInfo model_info = ModelInfo("StoragePartition", "/api/v1/storage/events/partition")
-                                                   .key("name")
-                                                   .since(ServerVersion{6, 1})
-                                                   .list_unwrapped_with(&detail::partition_documents);
+    static const ModelInfo model_info;
     static constexpr bool creatable = false;
     using query_type = SimpleQuery<StoragePartition>;
     /// A partition is always what its document says (there is nothing more to load): the third argument (whether
     /// the document is complete) is ignored.
     /// @param api the API the partition belongs to @param doc the partition's document
-    StoragePartition(cbapi::detail::ApiHandle api, nlohmann::json doc, bool /*full*/)
-        : Model(model_info, std::move(api), std::move(doc), true) {}
+    StoragePartition(cbapi::detail::ApiHandle api, nlohmann::json doc, bool full);
 
-    std::string name() const { return id(); }
+    std::string name() const;
     /// "hot", "warm", "cold" or "deleted" as the server spells it (empty for an object made by select(name)).
-    std::string status() const { return get_or<std::string>("status", ""); }
+    std::string status() const;
     /// The server's facts about the partition (dates, size, document counts, ...), as sent.
-    nlohmann::json info() const { return get_or<nlohmann::json>("info", nlohmann::json::object()); }
+    nlohmann::json info() const;
 
     /// Mounts a cold partition (`POST /api/v1/storage/events/<name>/mount`, body null) so that it is searched.
     /// @throws ServerError (e.g. 409 when it is already mounted), ObjectNotFoundError for an unknown name
-    void mount() const { action("mount"); }
+    void mount() const;
     /// Unmounts a warm partition (`POST /api/v1/storage/events/<name>/unmount`, body null).
-    void unmount() const { action("unmount"); }
+    void unmount() const;
     /// Deletes the partition and its events (`DELETE /api/v1/storage/events/<name>`); cbapi-python's `delete()`.
-    void remove() const { api()->connection.delete_json(base_path()); }
+    void remove() const;
 
 private:
-    std::string base_path() const {
-        if (id().empty()) throw InvalidObjectError("A StoragePartition needs a name");
-        return "/api/v1/storage/events/" + cbapi::detail::encode_path_segment(id());
-    }
-    void action(const char* what) const {
-        api()->connection.post_json(base_path() + "/" + what, nlohmann::json(nullptr));
-    }
+    std::string base_path() const;
+    void action(const char* what) const;
 };
 
 }  // namespace cbapi::response
