@@ -5,10 +5,8 @@
 #include <chrono>
 #include <cstddef>
 #include <functional>
-#include <memory>
 #include <optional>
 #include <string>
-#include <utility>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -23,6 +21,7 @@
 #include "cbapi/defense/policy.hpp"
 #include "cbapi/detail/api_state.hpp"
 #include "cbapi/errors.hpp"
+#include "cbapi/live_response/manager.hpp"
 #include "cbapi/retry.hpp"
 
 namespace cbapi::defense {

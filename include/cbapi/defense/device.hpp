@@ -5,12 +5,15 @@
 
 #include <optional>
 #include <string>
-#include <utility>
 #include <vector>
+
+#include <nlohmann/json.hpp>
 
 #include "cbapi/defense/model.hpp"
 #include "cbapi/defense/query.hpp"
+#include "cbapi/detail/api_state.hpp"
 #include "cbapi/live_response/manager.hpp"
+#include "cbapi/time.hpp"
 
 namespace cbapi::defense {
 

@@ -4,10 +4,15 @@
 
 #include <optional>
 #include <string>
-#include <utility>
+#include <string_view>
+
+#include <nlohmann/json.hpp>
 
 #include "cbapi/defense/model.hpp"
 #include "cbapi/defense/query.hpp"
+#include "cbapi/detail/api_state.hpp"
+#include "cbapi/model.hpp"
+#include "cbapi/time.hpp"
 
 namespace cbapi::defense {
 

@@ -4,11 +4,10 @@
 
 #include <optional>
 #include <string>
-#include <utility>
 
 #include <nlohmann/json.hpp>
 
-#include "cbapi/defense/model.hpp"
+#include "cbapi/time.hpp"
 
 namespace cbapi::defense {
 

@@ -6,11 +6,12 @@
 #include <map>
 #include <optional>
 #include <string>
-#include <utility>
-#include <vector>
+
+#include <nlohmann/json.hpp>
 
 #include "cbapi/defense/model.hpp"
 #include "cbapi/defense/query.hpp"
+#include "cbapi/detail/api_state.hpp"
 
 namespace cbapi::defense {
 

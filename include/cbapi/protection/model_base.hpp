@@ -118,13 +118,14 @@ using EditableModel = ProtectionModel<Derived, MutableModel, Creatable>;
 
 }  // namespace cbapi::protection
 
-/// Declares a typed read accessor `accessor()` for field `json_name`: std::optional<Type>, std::nullopt when the
-/// field is absent or null; ApiError when the value has another type.
+/// Declares and defines (inline, for a model declared outside the SDK) a typed read accessor `accessor()` for field
+/// `json_name`: std::optional<Type>, std::nullopt when the field is absent or null; ApiError when the value has
+/// another type. The SDK's own models use CBAPI_PROTECTION_GETTER_DECL.
 #define CBAPI_PROTECTION_GETTER(Type, accessor, json_name) \
     std::optional<Type> accessor() const { return get<Type>(json_name); }
 
-/// Declares `accessor()` (as CBAPI_PROTECTION_GETTER) and a setter `set_<accessor>(Type)` that marks the field
-/// changed and returns the model (for chaining).
+/// Declares and defines `accessor()` (as CBAPI_PROTECTION_GETTER) and a setter `set_<accessor>(Type)` that marks the
+/// field changed and returns the model (for chaining). The SDK's own models use CBAPI_PROTECTION_FIELD_DECL.
 #define CBAPI_PROTECTION_FIELD(Type, accessor, json_name)  \
     CBAPI_PROTECTION_GETTER(Type, accessor, json_name)     \
     self_type& set_##accessor(Type value) {               \
