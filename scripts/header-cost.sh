@@ -78,10 +78,14 @@ EOF
 
 # best_of CMD...: the fastest of $runs runs; prints "<seconds> <max RSS in MB>"
 best_of() {
-  local best="" best_mem="" i out
+  local best="" best_mem="" i secs kb
   for ((i = 0; i < runs; i++)); do
-    out="$( { /usr/bin/time -f '%e %M' "$@" >/dev/null 2>/dev/null; } 2>&1 | tail -1)"
-    read -r secs kb <<<"$out"
+    /usr/bin/time -o "$work/time.txt" -f '%e %M' "$@" >/dev/null 2>"$work/compiler.txt" || {
+      echo "header-cost: this failed to compile: $*" >&2
+      cat "$work/compiler.txt" >&2
+      exit 1
+    }
+    read -r secs kb <"$work/time.txt"
     if [ -z "$best" ] || awk -v a="$secs" -v b="$best" 'BEGIN { exit !(a < b) }'; then best="$secs"; best_mem=$((kb / 1024)); fi
   done
   echo "$best $best_mem"

@@ -2,6 +2,8 @@
 /// @file
 /// What every product API object offers: the connection, server facts, and `select`/`fetch`/`create` of models.
 
+#include "cbapi/fwd.hpp"
+
 #include <string>
 #include <utility>
 

@@ -2,6 +2,8 @@
 /// @file
 /// The umbrella header: the whole SDK.
 
+#include "cbapi/fwd.hpp"
+
 #include "cbapi/connection.hpp"
 #include "cbapi/credentials.hpp"
 #include "cbapi/errors.hpp"

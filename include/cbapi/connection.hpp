@@ -3,6 +3,8 @@
 /// The connection layer: base URL, authentication headers, JSON helpers, retries, status → exception mapping and
 /// request logging, on top of a Transport.
 
+#include "cbapi/fwd.hpp"
+
 #include <atomic>
 #include <chrono>
 #include <cstddef>

@@ -3,6 +3,8 @@
 /// Credentials: the cbapi-python credential files (`credentials.response|protection|defense`), environment
 /// variables, and explicit construction.
 
+#include "cbapi/fwd.hpp"
+
 #include <filesystem>
 #include <map>
 #include <optional>

@@ -2,6 +2,8 @@
 /// @file
 /// The libcurl transport.
 
+#include "cbapi/fwd.hpp"
+
 #include <memory>
 #include <string>
 

@@ -2,6 +2,8 @@
 /// @file
 /// Everything for Cb Defense: CbDefenseAPI, Device, Event, Policy (with rules), notifications and queries.
 
+#include "cbapi/fwd.hpp"
+
 #include "cbapi/defense/api.hpp"
 #include "cbapi/defense/device.hpp"
 #include "cbapi/defense/event.hpp"

@@ -21,6 +21,8 @@
 /// one redaction step that knows the API token of every live connection in every form a server may echo it in
 /// (as is, JSON-escaped, percent-encoded; a Cb Defense token's API key half), proxy and URL passwords.
 
+#include "cbapi/fwd.hpp"
+
 #include <cstdint>
 #include <optional>
 #include <stdexcept>

@@ -5,6 +5,8 @@
 /// (safe_output_path()), and every file is written through AtomicFile: never through a symbolic link, never left
 /// half-written, and an existing file is replaced only by a complete new one.
 
+#include "cbapi/fwd.hpp"
+
 #include <cstdint>
 #include <filesystem>
 #include <iosfwd>

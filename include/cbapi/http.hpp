@@ -2,6 +2,8 @@
 /// @file
 /// HTTP values exchanged between the connection and a transport: methods, headers, requests, responses.
 
+#include "cbapi/fwd.hpp"
+
 #include <atomic>
 #include <chrono>
 #include <cstddef>

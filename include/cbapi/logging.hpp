@@ -2,6 +2,8 @@
 /// @file
 /// The SDK's logger: one spdlog logger named `cbapi`, quiet (warn) by default.
 
+#include "cbapi/fwd.hpp"
+
 #include <memory>
 
 #include <spdlog/logger.h>

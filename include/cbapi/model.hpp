@@ -13,6 +13,8 @@
 /// shared cache of mutable objects (cbapi-python hands out one shared instance per id for 60 s, so a change made
 /// through one handle silently shows up in another). Copy a model to share its loaded state.
 
+#include "cbapi/fwd.hpp"
+
 #include <functional>
 #include <map>
 #include <optional>

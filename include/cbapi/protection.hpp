@@ -2,6 +2,8 @@
 /// @file
 /// Everything for Cb Protection: CbProtectionAPI, its queries and models.
 
+#include "cbapi/fwd.hpp"
+
 #include "cbapi/protection/api.hpp"
 #include "cbapi/protection/model_base.hpp"
 #include "cbapi/protection/models.hpp"

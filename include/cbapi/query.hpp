@@ -7,6 +7,8 @@
 /// unchanged. A query is a plain value owned by one thread at a time; iterating it from several threads at once
 /// needs one copy per thread.
 
+#include "cbapi/fwd.hpp"
+
 #include <cstddef>
 #include <iterator>
 #include <memory>

@@ -2,6 +2,8 @@
 /// @file
 /// Everything for Cb Response.
 
+#include "cbapi/fwd.hpp"
+
 #include "cbapi/response/api.hpp"
 #include "cbapi/response/console_url.hpp"
 #include "cbapi/response/paging.hpp"

@@ -3,6 +3,8 @@
 /// Retry policy (which failures, how many times) and backoff policy (how long to wait), kept apart; the wait itself
 /// goes through an injectable Sleeper so that tests never sleep.
 
+#include "cbapi/fwd.hpp"
+
 #include <chrono>
 #include <functional>
 #include <vector>

@@ -22,6 +22,8 @@
 /// - A number compares less than a text component (Python 2's cross-type ordering; Python 3 raises TypeError).
 /// - The text must start with a digit, numbers must fit in std::int64_t.
 
+#include "cbapi/fwd.hpp"
+
 #include <cstddef>
 #include <cstdint>
 #include <initializer_list>

@@ -27,6 +27,8 @@
 /// cbapi::format_cb_time(t);     // "2016-06-10 19:03:24.070069"
 /// @endcode
 
+#include "cbapi/fwd.hpp"
+
 #include <chrono>
 #include <cstddef>
 #include <cstdint>

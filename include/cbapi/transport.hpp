@@ -3,6 +3,8 @@
 /// The transport abstraction: sends one Request, returns one Response. The libcurl implementation is created by
 /// make_curl_transport() (cbapi/curl_transport.hpp); tests and applications may supply their own.
 
+#include "cbapi/fwd.hpp"
+
 #include <chrono>
 #include <memory>
 #include <optional>

@@ -2,6 +2,8 @@
 /// @file
 /// CbDefenseAPI: the entry point for Cb Defense (`/integrationServices/v3/...`).
 
+#include "cbapi/fwd.hpp"
+
 #include <chrono>
 #include <cstddef>
 #include <functional>

@@ -3,6 +3,8 @@
 /// Cb Defense devices (endpoints with a sensor): `/integrationServices/v3/device`, their typed fields, updates as a
 /// PATCH of the changed fields, moving to another policy, and the device search with its filters.
 
+#include "cbapi/fwd.hpp"
+
 #include <optional>
 #include <string>
 #include <vector>

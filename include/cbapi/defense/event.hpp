@@ -2,6 +2,8 @@
 /// @file
 /// Cb Defense events: `/integrationServices/v3/event`, read-only, and the event search with its filters.
 
+#include "cbapi/fwd.hpp"
+
 #include <optional>
 #include <string>
 #include <string_view>

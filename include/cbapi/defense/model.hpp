@@ -3,6 +3,8 @@
 /// What Cb Defense models share: documents wrapped in an envelope (`{"deviceInfo": {...}}`), replies that report
 /// failure with `"success": false`, and times in epoch milliseconds.
 
+#include "cbapi/fwd.hpp"
+
 #include <functional>
 #include <optional>
 #include <string>

@@ -2,6 +2,8 @@
 /// @file
 /// Cb Defense notifications (alerts queued for a SIEM-type API key): a typed view over each JSON object.
 
+#include "cbapi/fwd.hpp"
+
 #include <optional>
 #include <string>
 

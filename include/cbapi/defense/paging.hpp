@@ -3,6 +3,8 @@
 /// The Cb Defense paging strategy: `where("key:value")` clauses become plain `key=value` parameters, pages are asked
 /// for with the 1-based `start` and `rows`, and replies carry `results` and `totalResults`.
 
+#include "cbapi/fwd.hpp"
+
 #include <cstddef>
 #include <string>
 #include <utility>

@@ -3,6 +3,8 @@
 /// The Cb Defense Policy API: policies (`/integrationServices/v3/policy`) with their policy document, and the rules
 /// inside it (`/integrationServices/v3/policy/{id}/rule[/{ruleId}]`).
 
+#include "cbapi/fwd.hpp"
+
 #include <map>
 #include <optional>
 #include <string>

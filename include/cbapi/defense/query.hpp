@@ -3,6 +3,8 @@
 /// Cb Defense paginated queries: `Query<M>` for any Defense search model, and the base that the device and event
 /// queries (with their typed filters) build on.
 
+#include "cbapi/fwd.hpp"
+
 #include <memory>
 #include <string>
 #include <utility>

@@ -2,6 +2,8 @@
 /// @file
 /// InterruptGuard: closes a program's Live Response sessions when it gets SIGINT or SIGTERM (POSIX).
 
+#include "cbapi/fwd.hpp"
+
 #include <functional>
 #include <memory>
 #include <thread>

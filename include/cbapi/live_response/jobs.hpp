@@ -4,6 +4,8 @@
 /// library: worker threads that run jobs against sessions, one worker per sensor at a time, reusing the session for
 /// every job queued for that sensor).
 
+#include "cbapi/fwd.hpp"
+
 #include <exception>
 #include <functional>
 

@@ -8,6 +8,8 @@
 /// std::cout << *lr.create_process("cmd.exe /c ver");
 /// @endcode
 
+#include "cbapi/fwd.hpp"
+
 #include "cbapi/live_response/interrupt.hpp"
 #include "cbapi/live_response/jobs.hpp"
 #include "cbapi/live_response/manager.hpp"

@@ -3,6 +3,8 @@
 /// The Live Response session manager: requesting sessions, sharing them between handles, the optional keepalive
 /// cache, and the job pool.
 
+#include "cbapi/fwd.hpp"
+
 #include <cstddef>
 #include <exception>
 #include <future>

@@ -15,6 +15,8 @@
 /// The readers are defined in the library (src/live_response/parse.cpp); they are declared here for the library's
 /// own use, for tests and for tools.
 
+#include "cbapi/fwd.hpp"
+
 #include <optional>
 #include <string>
 #include <string_view>

@@ -2,6 +2,8 @@
 /// @file
 /// A Live Response session handle and its commands (files, directories, processes, registry, memory dumps).
 
+#include "cbapi/fwd.hpp"
+
 #include <chrono>
 #include <cstddef>
 #include <exception>

@@ -3,6 +3,8 @@
 /// Live Response values: the manager's options, the endpoint's operating system, and the typed results of the
 /// directory, process and registry commands (each keeps the server's document in `raw`).
 
+#include "cbapi/fwd.hpp"
+
 #include <chrono>
 #include <cstdint>
 #include <functional>

@@ -3,6 +3,8 @@
 /// Decoding of the HRESULTs Live Response reports for failed commands (`result_type: "WinHresult"`), and the
 /// LiveResponseError built from a failed command document.
 
+#include "cbapi/fwd.hpp"
+
 #include <optional>
 #include <string>
 #include <string_view>

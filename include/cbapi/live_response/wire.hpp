@@ -4,6 +4,8 @@
 /// with a deadline, establishing and closing sessions on the server. The plumbing itself is private to the library
 /// (src/live_response/wire.hpp); this header declares what tools and the public headers use of it.
 
+#include "cbapi/fwd.hpp"
+
 #include <string>
 
 #include <nlohmann/json.hpp>

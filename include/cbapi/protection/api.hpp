@@ -2,6 +2,8 @@
 /// @file
 /// CbProtectionAPI: the entry point for Cb Protection (App Control, formerly Bit9).
 
+#include "cbapi/fwd.hpp"
+
 #include <memory>
 #include <optional>
 #include <string>

@@ -7,6 +7,8 @@
 /// are two: read-only models (a Model) and changeable ones (a MutableModel). Update verb, required fields,
 /// creatability and minimum server version are declared per model.
 
+#include "cbapi/fwd.hpp"
+
 #include <optional>
 #include <string>
 #include <string_view>
@@ -66,8 +68,8 @@ std::string download_file(const Model& self, const cbapi::detail::ApiState& stat
 /// MutableModel for changeable ones).
 /// @tparam Derived the model class; it declares `static const ModelInfo model_info`
 /// @tparam Base Model or MutableModel
-/// @tparam Creatable whether `api.create<Derived>()` compiles
-template <typename Derived, typename Base, bool Creatable = false>
+/// @tparam Creatable whether `api.create<Derived>()` compiles (default false, given in cbapi/fwd.hpp)
+template <typename Derived, typename Base, bool Creatable>
 class ProtectionModel : public Base {
 public:
     /// Whether `api.create<Derived>()` is allowed.

@@ -36,6 +36,8 @@
 /// `DELETE <path>/<id>` (cbapi-python's `delete()`). Any field, typed here or not, is readable with `get<T>(name)`
 /// and settable with `set(name, value)`.
 
+#include "cbapi/fwd.hpp"
+
 #include <optional>
 #include <string>
 

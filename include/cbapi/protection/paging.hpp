@@ -3,6 +3,8 @@
 /// The Cb Protection paging strategy: one `q=` parameter per clause, `offset`/`limit` pages, `sort`, and counts
 /// through `limit=-1` → `{"count": N}`.
 
+#include "cbapi/fwd.hpp"
+
 #include <cstddef>
 #include <string>
 

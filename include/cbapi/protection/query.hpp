@@ -20,6 +20,8 @@
 /// auto windows = cb.select<Computer>().where("osShortName:Windows*").and_(eq("deleted", false));
 /// @endcode
 
+#include "cbapi/fwd.hpp"
+
 #include <cstddef>
 #include <memory>
 #include <string>

@@ -3,6 +3,8 @@
 /// What a Cb Response watchlist or feed does when it hits: action types, the model both action kinds share, and the
 /// query that lists the actions of one watchlist or feed.
 
+#include "cbapi/fwd.hpp"
+
 #include <cstddef>
 #include <optional>
 #include <string>

@@ -2,6 +2,8 @@
 /// @file
 /// Cb Response alerts (`/api/v1/alert`) and their bulk updates (`POST /api/v1/alerts`).
 
+#include "cbapi/fwd.hpp"
+
 #include <cstddef>
 #include <optional>
 #include <string>

@@ -2,6 +2,8 @@
 /// @file
 /// CbResponseAPI: the entry point for Cb Response (Enterprise Response).
 
+#include "cbapi/fwd.hpp"
+
 #include <optional>
 #include <string>
 #include <string_view>

@@ -2,6 +2,8 @@
 /// @file
 /// Cb Response banned hashes (`/api/v1/banning/blacklist`): MD5s the sensors refuse to run.
 
+#include "cbapi/fwd.hpp"
+
 #include <optional>
 #include <string>
 

@@ -3,6 +3,8 @@
 /// Cb Response binaries: Binary (the metadata the server keeps per MD5, the stored file, its icon, its ban state
 /// and frequency) and its query (`cb.select<Binary>()`, a paginated `/api/v1/binary` search).
 
+#include "cbapi/fwd.hpp"
+
 #include <cstdint>
 #include <filesystem>
 #include <optional>

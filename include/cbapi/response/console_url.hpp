@@ -44,6 +44,8 @@
 ///
 /// Surrounding ASCII whitespace of the console link (a pasted newline) is ignored; messages quote the link as given.
 
+#include "cbapi/fwd.hpp"
+
 #include <cstdint>
 #include <optional>
 #include <string>

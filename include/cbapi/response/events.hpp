@@ -14,6 +14,8 @@
 /// does). The parsers are pure functions: they throw cbapi::ApiError for a record they cannot read; the Process
 /// model catches that, logs a warning on the `cbapi` logger and skips the record.
 
+#include "cbapi/fwd.hpp"
+
 #include <cstddef>
 #include <cstdint>
 #include <optional>

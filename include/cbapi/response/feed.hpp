@@ -3,6 +3,8 @@
 /// Cb Response threat intelligence feeds (`/api/v1/feed`), their actions and their threat reports
 /// (`/api/v1/threat_report`, `/api/v1/feed/<feed_id>/report/<report_id>`).
 
+#include "cbapi/fwd.hpp"
+
 #include <optional>
 #include <string>
 

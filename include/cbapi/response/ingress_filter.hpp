@@ -3,6 +3,8 @@
 /// Cb Response ingress filters (`/api/v1/ingress_whitelist`, server 6.1 and later): rules that keep matching
 /// processes' events out of the server's storage.
 
+#include "cbapi/fwd.hpp"
+
 #include <optional>
 #include <string>
 #include <vector>

@@ -2,6 +2,8 @@
 /// @file
 /// Cb Response investigations.
 
+#include "cbapi/fwd.hpp"
+
 #include <string>
 
 #include <nlohmann/json.hpp>

@@ -2,6 +2,8 @@
 /// @file
 /// Small helpers shared by the Cb Response model headers.
 
+#include "cbapi/fwd.hpp"
+
 #include <string>
 
 #include <nlohmann/json.hpp>

@@ -2,6 +2,8 @@
 /// @file
 /// Every Cb Response model, one header per family.
 
+#include "cbapi/fwd.hpp"
+
 #include "cbapi/response/action.hpp"
 #include "cbapi/response/alert.hpp"
 #include "cbapi/response/banned_hash.hpp"

@@ -3,6 +3,8 @@
 /// The Cb Response paging strategy: `start`/`rows`/`total_results`, clauses joined into `q`, `cb.urlver=1`, and
 /// `facet=false` from server 5.1.1 on.
 
+#include "cbapi/fwd.hpp"
+
 #include <cstddef>
 #include <string>
 #include <vector>

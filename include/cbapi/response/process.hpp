@@ -22,6 +22,8 @@
 /// is skipped with a warning instead of failing the whole list; ProcessQuery filters never change the query they
 /// were called on.
 
+#include "cbapi/fwd.hpp"
+
 #include <cstddef>
 #include <cstdint>
 #include <functional>

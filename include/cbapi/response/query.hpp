@@ -2,6 +2,8 @@
 /// @file
 /// Cb Response paginated queries: `Query<M>` for search models, with facets.
 
+#include "cbapi/fwd.hpp"
+
 #include <map>
 #include <memory>
 #include <string>

@@ -5,6 +5,8 @@
 /// SensorGroup (the type of `Sensor::group()`) is in sensor_group.hpp, which this header includes at its end, so
 /// including either header gives both.
 
+#include "cbapi/fwd.hpp"
+
 #include <chrono>
 #include <cstddef>
 #include <functional>

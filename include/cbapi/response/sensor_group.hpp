@@ -2,6 +2,8 @@
 /// @file
 /// Cb Response sensor groups, sites and throttle rules; a group's data sharing settings and sensor installers.
 
+#include "cbapi/fwd.hpp"
+
 #include <cstddef>
 #include <optional>
 #include <string>

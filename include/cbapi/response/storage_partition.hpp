@@ -2,6 +2,8 @@
 /// @file
 /// Cb Response event storage partitions (Solr cores; server 6.1 and later).
 
+#include "cbapi/fwd.hpp"
+
 #include <string>
 
 #include <nlohmann/json.hpp>

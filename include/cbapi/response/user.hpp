@@ -2,6 +2,8 @@
 /// @file
 /// Cb Response users and teams, and get_api_token() (a user's API token from their password, HTTP digest auth).
 
+#include "cbapi/fwd.hpp"
+
 #include <string>
 #include <vector>
 

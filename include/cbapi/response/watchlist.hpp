@@ -2,6 +2,8 @@
 /// @file
 /// Cb Response watchlists (`/api/v1/watchlist`) and their actions (`/api/v1/watchlist/<id>/action`).
 
+#include "cbapi/fwd.hpp"
+
 #include <map>
 #include <optional>
 #include <string>

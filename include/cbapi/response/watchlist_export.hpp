@@ -9,6 +9,8 @@
 ///                  "SearchString": "<Watchlist::query()>", "Description": "..."}]}
 /// ```
 
+#include "cbapi/fwd.hpp"
+
 #include <string>
 #include <vector>
 
