@@ -19,6 +19,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cbapi/detail/api_state.hpp"
+#include "cbapi/detail/url.hpp"
 #include "cbapi/live_response/session.hpp"
 #include "cbapi/live_response/types.hpp"
 #include "cbapi/model.hpp"
