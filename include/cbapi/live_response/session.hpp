@@ -35,8 +35,8 @@ class Memdump;
 /// Errors of every command: ApiError "Command <name> not supported by this sensor" (nothing sent),
 /// LiveResponseError (the command failed on the endpoint; Win32 code decoded), TimeoutError (deadline), ApiError
 /// "Received 404 error from server: ...", ServerError for an unusable reply (a field of the wrong type or out of
-/// range, named in the message; see live_response/parse.hpp) and the request's exceptions. A 404 that says the session or sensor is gone
-/// re-establishes the session and resends the command (up to 5 times).
+/// range, named in the message; see live_response/parse.hpp) and the request's exceptions. A 404 that says the
+/// session or sensor is gone re-establishes the session and resends the command (up to 5 times).
 ///
 /// A Session may be used from one thread at a time; different sessions are independent. The one exception:
 /// SessionManager::close_all() may close it from any thread while it is in use; a wait in progress then ends with a
