@@ -4,6 +4,7 @@
 /// make_curl_transport() (cbapi/curl_transport.hpp); tests and applications may supply their own.
 
 #include <chrono>
+#include <cstddef>
 #include <memory>
 #include <optional>
 #include <string>
