@@ -6,6 +6,7 @@
 #include "cbapi/fwd.hpp"
 
 #include <chrono>
+#include <cstddef>
 #include <memory>
 #include <optional>
 #include <string>

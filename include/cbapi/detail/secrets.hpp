@@ -2,6 +2,7 @@
 // The one redaction step behind every exception text and log line: a process-wide list of the secrets in use (API
 // tokens, URL and proxy passwords, digest passwords), each in every form a server or libcurl may echo it in.
 
+#include <cstddef>
 #include <string>
 #include <string_view>
 #include <vector>
