@@ -12,6 +12,7 @@
 #include "cbapi/defense/model.hpp"
 #include "cbapi/http.hpp"
 #include "cbapi/live_response/manager.hpp"
+#include "cbapi/live_response/parse.hpp"
 #include "cbapi/time.hpp"
 
 namespace cbapi::defense {

@@ -13,6 +13,7 @@
 
 #include "cbapi/connection.hpp"
 #include "cbapi/credentials.hpp"
+#include "cbapi/logging.hpp"
 #include "cbapi/defense.hpp"
 #include "cbapi/protection.hpp"
 #include "cbapi/response.hpp"

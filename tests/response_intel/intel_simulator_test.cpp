@@ -2,6 +2,8 @@
 // determinism, persistence and thread safety.
 #include <gtest/gtest.h>
 
+#include <fmt/format.h>
+
 #include <set>
 #include <string>
 #include <thread>
