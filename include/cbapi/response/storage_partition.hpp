@@ -28,9 +28,9 @@ public:
     static const ModelInfo model_info;
     static constexpr bool creatable = false;
     using query_type = SimpleQuery<StoragePartition>;
-    /// A partition is always what its document says (there is nothing more to load): the third argument (whether
-    /// the document is complete) is ignored.
+    /// A partition is always what its document says (there is nothing more to load).
     /// @param api the API the partition belongs to @param doc the partition's document
+    /// @param full ignored: whether the document is complete (it always is)
     StoragePartition(cbapi::detail::ApiHandle api, nlohmann::json doc, bool full);
 
     std::string name() const;
