@@ -8,11 +8,12 @@ CBAPI_PACKAGES=(
   cmake ninja-build g++ pkg-config
   libcurl4-openssl-dev nlohmann-json3-dev libfmt-dev libspdlog-dev
   libgtest-dev libgmock-dev libcpp-httplib-dev libssl-dev libcli11-dev zlib1g-dev
+  librabbitmq-dev libprotobuf-dev protobuf-compiler libpugixml-dev
 )
 
 # Extra packages of the test command only: clang and its runtime for the libFuzzer targets, doxygen for the API
-# reference check.
-CBAPI_TEST_PACKAGES=(clang libclang-rt-14-dev doxygen)
+# reference check, the RabbitMQ broker the event-bus tests start on loopback.
+CBAPI_TEST_PACKAGES=(clang libclang-rt-14-dev doxygen rabbitmq-server)
 
 # cbapi_install_missing [extra packages...]: installs (as root) whatever of CBAPI_PACKAGES and the extras is missing.
 cbapi_install_missing() {
