@@ -9,9 +9,10 @@ string(REGEX REPLACE "/$" "" CBAPI_PC_TO_PREFIX "${CBAPI_PC_TO_PREFIX}")
 
 # Components (also the Debian packages): `dev` is the SDK (headers, libcbapi.a, the CMake package and cbapi.pc), needing
 # only the core's dependencies; `testing` is the simulator (cbapi::testing, cbapi-testing.pc, cbapi-mock-server), which
-# adds cpp-httplib and OpenSSL; `programs` are the example programs.
+# adds cpp-httplib and OpenSSL; `events` is the event side (cbapi::events: the event bus and the Event Forwarder
+# sources), which adds rabbitmq-c, protobuf, pugixml, cpp-httplib, OpenSSL and zlib; `programs` are the example programs.
 install(DIRECTORY include/cbapi DESTINATION "${CMAKE_INSTALL_INCLUDEDIR}" COMPONENT dev
-        FILES_MATCHING PATTERN "*.hpp" PATTERN "testing" EXCLUDE)
+        FILES_MATCHING PATTERN "*.hpp" PATTERN "testing" EXCLUDE PATTERN "events" EXCLUDE PATTERN "events.hpp" EXCLUDE)
 install(FILES "${CMAKE_CURRENT_BINARY_DIR}/generated/include/cbapi/version.hpp"
         DESTINATION "${CMAKE_INSTALL_INCLUDEDIR}/cbapi" COMPONENT dev)
 
@@ -33,6 +34,19 @@ if(TARGET cbapi_testing)
   configure_file(cmake/cbapi-testing.pc.in "${CMAKE_CURRENT_BINARY_DIR}/cbapi-testing.pc" @ONLY)
   install(FILES "${CMAKE_CURRENT_BINARY_DIR}/cbapi-testing.pc" DESTINATION "${CMAKE_INSTALL_LIBDIR}/pkgconfig"
           COMPONENT testing)
+endif()
+
+if(TARGET cbapi_events)
+  install(DIRECTORY include/cbapi/events DESTINATION "${CMAKE_INSTALL_INCLUDEDIR}/cbapi" COMPONENT events
+          FILES_MATCHING PATTERN "*.hpp")
+  if(EXISTS "${CMAKE_CURRENT_SOURCE_DIR}/include/cbapi/events.hpp")
+    install(FILES include/cbapi/events.hpp DESTINATION "${CMAKE_INSTALL_INCLUDEDIR}/cbapi" COMPONENT events)
+  endif()
+  install(TARGETS cbapi_events EXPORT cbapiEventsTargets
+          ARCHIVE DESTINATION "${CMAKE_INSTALL_LIBDIR}" COMPONENT events
+          LIBRARY DESTINATION "${CMAKE_INSTALL_LIBDIR}" COMPONENT events
+          RUNTIME DESTINATION "${CMAKE_INSTALL_BINDIR}" COMPONENT events)
+  install(EXPORT cbapiEventsTargets NAMESPACE cbapi:: DESTINATION "${CBAPI_CMAKE_DIR}" COMPONENT events)
 endif()
 
 configure_package_config_file(cmake/cbapiConfig.cmake.in "${CMAKE_CURRENT_BINARY_DIR}/cbapiConfig.cmake"
@@ -62,6 +76,9 @@ set(CPACK_COMPONENTS_ALL dev)
 if(TARGET cbapi_testing)
   list(APPEND CPACK_COMPONENTS_ALL testing)
 endif()
+if(TARGET cbapi_events)
+  list(APPEND CPACK_COMPONENTS_ALL events)
+endif()
 if(CBAPI_BUILD_EXAMPLES)
   list(APPEND CPACK_COMPONENTS_ALL programs)
 endif()
@@ -74,6 +91,9 @@ set(CPACK_DEBIAN_DEV_PACKAGE_NAME "cbapi-cpp")
 set(CPACK_DEBIAN_DEV_PACKAGE_DEPENDS "libcurl4-openssl-dev, nlohmann-json3-dev (>= 3.9), libfmt-dev, libspdlog-dev")
 set(CPACK_DEBIAN_TESTING_PACKAGE_NAME "cbapi-cpp-testing")
 set(CPACK_DEBIAN_TESTING_PACKAGE_DEPENDS "cbapi-cpp (= ${PROJECT_VERSION}), libcpp-httplib-dev, libssl-dev")
+set(CPACK_DEBIAN_EVENTS_PACKAGE_NAME "cbapi-cpp-events")
+set(CPACK_DEBIAN_EVENTS_PACKAGE_DEPENDS
+    "cbapi-cpp (= ${PROJECT_VERSION}), librabbitmq-dev, libprotobuf-dev, libpugixml-dev, libcpp-httplib-dev, libssl-dev, zlib1g-dev")
 set(CPACK_DEBIAN_PROGRAMS_PACKAGE_NAME "cbapi-cpp-programs")
 set(CPACK_DEBIAN_PROGRAMS_PACKAGE_SECTION "utils")
 # The examples link the SDK statically; their shared libraries come with the SDK's dependencies.
@@ -84,4 +104,6 @@ include(CPack)
 cpack_add_component(dev DISPLAY_NAME "cbapi SDK" DESCRIPTION "Headers, libcbapi, CMake package and cbapi.pc")
 cpack_add_component(testing DISPLAY_NAME "cbapi simulator" DEPENDS dev
                     DESCRIPTION "cbapi::testing (MockServer and simulators), cbapi-testing.pc, cbapi-mock-server")
+cpack_add_component(events DISPLAY_NAME "cbapi event side" DEPENDS dev
+                    DESCRIPTION "cbapi::events: the Cb Response event bus and the Event Forwarder's outputs")
 cpack_add_component(programs DISPLAY_NAME "cbapi example programs" DEPENDS dev)
