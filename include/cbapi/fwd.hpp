@@ -12,6 +12,8 @@
 ///
 /// Generated from the public headers; `tests/unit/fwd_test.cpp` checks that it agrees with them.
 
+#include <cstdint>
+
 namespace cbapi {
 // cbapi/api_base.hpp
 class ApiBase;
@@ -95,6 +97,60 @@ template <typename M>
 class Query;
 
 }  // namespace cbapi::defense
+
+namespace cbapi::events {
+// cbapi/events/consumer.hpp
+enum class StopMode;
+struct ConsumerOptions;
+struct ConsumerStats;
+struct SourceFailure;
+class Consumer;
+// cbapi/events/decode_error.hpp
+class DecodeError;
+// cbapi/events/json_events.hpp
+class JsonView;
+class ProcessDoc;
+class BinaryDoc;
+class JsonEvent;
+class WatchlistHit;
+class FeedHit;
+class AlertEvent;
+class BinaryInfoEvent;
+class BinaryStoreEvent;
+// cbapi/events/registry.hpp
+struct CallbackError;
+struct RegistryStats;
+class Registry;
+// cbapi/events/sensor_event.hpp
+struct SensorEnvironment;
+struct SensorEventHeader;
+struct ProcessEvent;
+struct ModuleLoad;
+enum class FileModAction : std::int32_t;
+struct FileMod;
+enum class RegModAction : std::int32_t;
+struct RegMod;
+struct NetConn;
+struct NetConnBlocked;
+enum class ChildProcType : std::int32_t;
+struct ChildProc;
+enum class CrossProcType : std::int32_t;
+struct CrossProc;
+struct ModuleInfo;
+struct ProcessBlock;
+struct Tamper;
+struct EmetMitigation;
+struct ProcessMetadata;
+struct UnknownPayload;
+struct SensorEvent;
+struct SensorEventBatch;
+// cbapi/events/source.hpp
+enum class Delivery;
+struct Message;
+struct SourceProblem;
+class Sink;
+class Source;
+}  // namespace cbapi::events
 
 namespace cbapi::live_response {
 // cbapi/live_response/interrupt.hpp

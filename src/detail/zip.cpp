@@ -12,6 +12,7 @@
 #include <ostream>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "cbapi/errors.hpp"
@@ -225,6 +226,41 @@ std::uint32_t read_le(const unsigned char* p, int n) {
     std::uint32_t v = 0;
     for (int i = n - 1; i >= 0; --i) v = (v << 8) | p[i];
     return v;
+}
+
+std::vector<std::string> zip_member_names(std::istream& in) {
+    in.seekg(0, std::ios::end);
+    const auto end = in.tellg();
+    if (!in || end < 0) throw ApiError("Cannot read the zip archive");
+    const auto size = static_cast<std::uint64_t>(end);
+    const std::uint64_t tail = std::min<std::uint64_t>(size, 65535 + 22);
+    std::vector<unsigned char> buf(static_cast<std::size_t>(tail));
+    in.seekg(static_cast<std::streamoff>(size - tail));
+    in.read(reinterpret_cast<char*>(buf.data()), static_cast<std::streamsize>(tail));
+    std::size_t eocd = std::string::npos;
+    for (std::size_t i = tail >= 22 ? static_cast<std::size_t>(tail - 22) + 1 : 0; i-- > 0;) {
+        if (read_le(&buf[i], 4) == 0x06054b50) {
+            eocd = i;
+            break;
+        }
+    }
+    if (eocd == std::string::npos) throw ApiError("Not a zip archive (no end of central directory)");
+    const std::uint32_t entries = read_le(&buf[eocd + 10], 2);
+    const std::uint32_t cd_offset = read_le(&buf[eocd + 16], 4);
+    if (cd_offset == 0xFFFFFFFFu || cd_offset >= size) throw ApiError("Unsupported zip archive (zip64 or corrupt)");
+    in.seekg(cd_offset);
+    std::vector<std::string> names;
+    for (std::uint32_t e = 0; e < entries; ++e) {
+        unsigned char h[46];
+        if (!in.read(reinterpret_cast<char*>(h), 46) || read_le(h, 4) != 0x02014b50)
+            throw ApiError("Corrupt zip central directory");
+        const std::uint32_t name_len = read_le(h + 28, 2), extra_len = read_le(h + 30, 2), comment_len = read_le(h + 32, 2);
+        std::string entry_name(name_len, '\0');
+        if (!in.read(entry_name.data(), name_len)) throw ApiError("Corrupt zip central directory");
+        in.seekg(extra_len + comment_len, std::ios::cur);
+        names.push_back(std::move(entry_name));
+    }
+    return names;
 }
 
 std::uint64_t extract_zip_member(std::istream& in, const std::string& name, std::ostream& out,

@@ -84,6 +84,11 @@ std::uint32_t read_le(const unsigned char* p, int n);
 /// The default cap on an extracted member (Binary::file()): the server keeps at most 25 MB of a binary.
 inline constexpr std::uint64_t default_max_extracted_bytes = std::uint64_t(1) << 30;
 
+/// The names of the members of a zip archive read from `in` (seekable, positioned anywhere), in central directory
+/// order (used for raw-sensor-data zips, whose member names are not known in advance).
+/// @throws ApiError when the data is not a zip archive or its central directory is corrupt
+std::vector<std::string> zip_member_names(std::istream& in);
+
 /// Extracts the member `name` of a zip archive read from `in` (seekable, positioned anywhere) into `out`.
 /// @param max_bytes the most bytes the member may declare (and so write)
 /// @return the number of bytes written
