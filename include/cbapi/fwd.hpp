@@ -96,6 +96,22 @@ class Query;
 
 }  // namespace cbapi::defense
 
+namespace cbapi::events {
+// cbapi/events/bus.hpp
+struct BusConnectionOptions;
+enum class QueueMode;
+struct EventBusOptions;
+struct EventBusStats;
+class EventBus;
+class EventBusPublisher;
+// cbapi/events/source.hpp
+enum class Delivery;
+struct Message;
+struct SourceProblem;
+class Sink;
+class Source;
+}  // namespace cbapi::events
+
 namespace cbapi::live_response {
 // cbapi/live_response/interrupt.hpp
 class InterruptGuard;

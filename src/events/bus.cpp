@@ -156,7 +156,9 @@ bool EventBus::Impl::consume(AmqpConnection& conn, Sink& sink, std::uint64_t gen
             Message message;
             message.routing_key = detail::to_string(envelope.routing_key);
             const amqp_basic_properties_t& props = envelope.message.properties;
-            if (props._flags & AMQP_BASIC_CONTENT_TYPE_FLAG) message.content_type = detail::to_string(props.content_type);
+            if (props._flags & AMQP_BASIC_CONTENT_TYPE_FLAG) {
+                message.content_type = detail::to_string(props.content_type);
+            }
             if (props._flags & AMQP_BASIC_HEADERS_FLAG) message.headers = detail::table_to_map(props.headers);
             message.body = detail::to_string(envelope.message.body);
             message.redelivered = envelope.redelivered != 0;
@@ -193,7 +195,8 @@ bool EventBus::Impl::consume(AmqpConnection& conn, Sink& sink, std::uint64_t gen
         if (reply.reply_type == AMQP_RESPONSE_LIBRARY_EXCEPTION && reply.library_error == AMQP_STATUS_TIMEOUT) {
             continue;
         }
-        if (reply.reply_type == AMQP_RESPONSE_LIBRARY_EXCEPTION && reply.library_error == AMQP_STATUS_UNEXPECTED_STATE) {
+        if (reply.reply_type == AMQP_RESPONSE_LIBRARY_EXCEPTION &&
+            reply.library_error == AMQP_STATUS_UNEXPECTED_STATE) {
             // Something other than a delivery: read it. Close methods and a broker-side cancel end this connection.
             amqp_frame_t frame;
             struct timeval now = detail::to_timeval(options.poll_interval);
@@ -206,8 +209,8 @@ bool EventBus::Impl::consume(AmqpConnection& conn, Sink& sink, std::uint64_t gen
                 case AMQP_CONNECTION_CLOSE_METHOD:
                     conn.broker_closed(frame.payload.method, "consuming");
                 case AMQP_BASIC_CANCEL_METHOD:
-                    throw BusFailure(fmt::format("the broker cancelled the consumer of queue {} (queue deleted?)", queue),
-                                     false);
+                    throw BusFailure(
+                        fmt::format("the broker cancelled the consumer of queue {} (queue deleted?)", queue), false);
                 default:
                     continue;  // e.g. a late basic.qos-ok; nothing to do
             }

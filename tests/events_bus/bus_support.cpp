@@ -41,9 +41,8 @@ public:
             RabbitMqBrokerOptions options;
             options.vhosts = {mismatch_vhost};
             options.users = {RabbitMqUser{odd_user, odd_password},
-                             RabbitMqUser{"guest-mismatch-unused", "unused-password", mismatch_vhost},
                              RabbitMqUser{noperm_user, noperm_password, "/", "^$", "^$", "^$"}};
-            // guest needs rights on the mismatch vhost too.
+            // guest needs rights on the mismatch vhost too (a second entry adds a permission; the user stays one).
             options.users.push_back(RabbitMqUser{"guest", "guest", mismatch_vhost});
             options.exchanges = {RabbitMqExchange{"api.events", mismatch_vhost, "topic", false, false}};
             auto b = std::make_unique<RabbitMqBroker>(options);

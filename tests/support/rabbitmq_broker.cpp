@@ -18,6 +18,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <array>
 #include <atomic>
 #include <cerrno>
@@ -161,9 +162,8 @@ RabbitMqBroker::RabbitMqBroker(RabbitMqBrokerOptions options) : options_(std::mo
                                  std::strerror(errno));
     }
     dir_ = pattern;
-    if (const char* timeout = std::getenv("CBAPI_RABBITMQ_START_TIMEOUT"); timeout != nullptr && std::atoi(timeout) > 0) {
-        options_.start_timeout = std::chrono::seconds(std::atoi(timeout));
-    }
+    const char* timeout = std::getenv("CBAPI_RABBITMQ_START_TIMEOUT");
+    if (timeout != nullptr && std::atoi(timeout) > 0) options_.start_timeout = std::chrono::seconds(std::atoi(timeout));
     fs::create_directories(dir_ / "home");
     const auto ports = free_ports(3);
     amqp_port_ = ports[0];
@@ -185,14 +185,23 @@ void RabbitMqBroker::write_config() const {
     json permissions = json::array();
     std::vector<RabbitMqUser> all{{"guest", "guest"}};
     all.insert(all.end(), options_.users.begin(), options_.users.end());
+    std::vector<std::string> seen;
     for (const auto& u : all) {
-        users.push_back({{"name", u.name},
-                         {"password_hash", password_hash(u.password)},
-                         {"hashing_algorithm", "rabbit_password_hashing_sha256"},
-                         {"tags", u.name == "guest" ? json::array({"administrator"}) : json::array()}});
+        // A user listed again adds a permission on another virtual host; the first entry's password counts.
+        const bool first = std::find(seen.begin(), seen.end(), u.name) == seen.end();
+        seen.push_back(u.name);
+        if (first) {
+            users.push_back({{"name", u.name},
+                             {"password_hash", password_hash(u.password)},
+                             {"hashing_algorithm", "rabbit_password_hashing_sha256"},
+                             {"tags", u.name == "guest" ? json::array({"administrator"}) : json::array()}});
+        }
         if (!u.vhost.empty()) {
-            permissions.push_back(
-                {{"user", u.name}, {"vhost", u.vhost}, {"configure", u.configure}, {"write", u.write}, {"read", u.read}});
+            permissions.push_back({{"user", u.name},
+                                   {"vhost", u.vhost},
+                                   {"configure", u.configure},
+                                   {"write", u.write},
+                                   {"read", u.read}});
         }
     }
     json vhosts = json::array({{{"name", "/"}}});

@@ -18,7 +18,8 @@
 namespace cbapi::test {
 
 /// A user created at boot, with permissions on one virtual host (regular expressions, as `rabbitmqctl
-/// set_permissions`). An empty `vhost` creates the user without any permission.
+/// set_permissions`). An empty `vhost` creates the user without any permission; listing a user again adds a
+/// permission on another virtual host (the first entry's password counts).
 struct RabbitMqUser {
     std::string name;
     std::string password;

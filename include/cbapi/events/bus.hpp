@@ -69,7 +69,8 @@ struct EventBusOptions {
     /// The queue's kind (and with it the delivery guarantee).
     QueueMode queue_mode = QueueMode::per_process;
     /// The queue name. Required for QueueMode::shared_durable (every process of the group uses the same name); for
-    /// QueueMode::per_process empty means `cbapi-event-handler-<hostname>-<pid>`. At most 255 bytes.
+    /// QueueMode::per_process empty means `cbapi-event-handler-<hostname>-<pid>` (two such buses in one process would
+    /// share that queue and split its messages: give the second one a name of its own). At most 255 bytes.
     std::string queue_name;
     /// The broker's prefetch limit (basic.qos): at most this many delivered but unacknowledged messages per consumer
     /// (shared_durable), which also spreads the work across competing consumers. With per_process (auto-ack) the
@@ -143,7 +144,8 @@ public:
     /// bound at the next (re)connect.
     /// @throws std::invalid_argument for a pattern longer than 255 bytes
     void subscribe(const std::vector<std::string>& patterns) override;
-    /// Consumes until stop() (or until the Sink refuses a message), reconnecting as needed.
+    /// Consumes until stop() (or until the Sink refuses a message), reconnecting as needed. Call it from one thread
+    /// at a time; once stopped, a bus does not run again (make a new one).
     /// @throws CredentialError when the broker refuses the login or the virtual host
     void run(Sink& sink) override;
     /// Makes run() return within about EventBusOptions::poll_interval (plus stop_ack_timeout while callbacks of
