@@ -77,6 +77,7 @@ std::string number_text(double value) {
 
 std::string decimal_text(amqp_decimal_t decimal) {
     // value / 10^decimals, written exactly.
+    // The AMQP 0-9-1 decimal's value is unsigned (rabbitmq-c: uint32_t).
     std::string digits = std::to_string(decimal.value);
     if (decimal.decimals == 0) return digits;
     const std::size_t places = decimal.decimals;

@@ -255,6 +255,75 @@ std::uint32_t queue_depth(const std::string& queue) {
     return ok->message_count;
 }
 
+void publish_typed_headers(const std::string& routing_key) {
+    RawConnection conn("/");
+    auto entry = [](const char* key, amqp_field_value_t value) {
+        amqp_table_entry_t e{};
+        e.key = amqp_cstring_bytes(key);
+        e.value = value;
+        return e;
+    };
+    amqp_field_value_t v{};
+    std::vector<amqp_table_entry_t> entries;
+    v.kind = AMQP_FIELD_KIND_BOOLEAN;
+    v.value.boolean = 1;
+    entries.push_back(entry("flag", v));
+    v = {};
+    v.kind = AMQP_FIELD_KIND_I32;
+    v.value.i32 = 7;
+    entries.push_back(entry("sensorId", v));
+    v = {};
+    v.kind = AMQP_FIELD_KIND_I64;
+    v.value.i64 = -5000000000;
+    entries.push_back(entry("big", v));
+    v = {};
+    v.kind = AMQP_FIELD_KIND_F64;
+    v.value.f64 = 0.5;
+    entries.push_back(entry("ratio", v));
+    v = {};
+    v.kind = AMQP_FIELD_KIND_DECIMAL;
+    v.value.decimal.decimals = 2;
+    v.value.decimal.value = 1234;
+    entries.push_back(entry("price", v));
+    v = {};
+    v.kind = AMQP_FIELD_KIND_UTF8;
+    v.value.bytes = amqp_cstring_bytes("WIN-OTEMNUTBS23");
+    entries.push_back(entry("sensorHostName", v));
+    amqp_field_value_t items[2] = {};
+    items[0].kind = AMQP_FIELD_KIND_I32;
+    items[0].value.i32 = 1;
+    items[1].kind = AMQP_FIELD_KIND_UTF8;
+    items[1].value.bytes = amqp_cstring_bytes("a");
+    v = {};
+    v.kind = AMQP_FIELD_KIND_ARRAY;
+    v.value.array.num_entries = 2;
+    v.value.array.entries = items;
+    entries.push_back(entry("list", v));
+    amqp_table_entry_t inner[1] = {};
+    inner[0].key = amqp_cstring_bytes("k");
+    inner[0].value.kind = AMQP_FIELD_KIND_UTF8;
+    inner[0].value.value.bytes = amqp_cstring_bytes("v");
+    v = {};
+    v.kind = AMQP_FIELD_KIND_TABLE;
+    v.value.table.num_entries = 1;
+    v.value.table.entries = inner;
+    entries.push_back(entry("nested", v));
+    v = {};
+    v.kind = AMQP_FIELD_KIND_TIMESTAMP;
+    v.value.u64 = 1447697666;
+    entries.push_back(entry("at", v));
+
+    amqp_basic_properties_t props{};
+    props._flags = AMQP_BASIC_HEADERS_FLAG | AMQP_BASIC_CONTENT_TYPE_FLAG;
+    props.content_type = amqp_cstring_bytes("application/zip");
+    props.headers.num_entries = static_cast<int>(entries.size());
+    props.headers.entries = entries.data();
+    if (amqp_basic_publish(conn.state(), 1, amqp_cstring_bytes("api.events"), amqp_cstring_bytes(routing_key.c_str()),
+                           0, 0, &props, amqp_cstring_bytes("PK")) != AMQP_STATUS_OK) {
+        throw std::runtime_error("raw publish failed");
+    }
+}
+
 void publish(const std::string& routing_key, const std::string& body, const std::string& content_type,
              const std::map<std::string, std::string>& headers, const std::string& vhost) {
     auto& slot = publisher_slot();

@@ -94,6 +94,12 @@ void declare_shared_queue(const std::string& queue, const std::string& pattern);
 /// Number of messages ready in `queue`.
 std::uint32_t queue_depth(const std::string& queue);
 
+/// Publishes on its own rabbitmq-c connection a message whose AMQP headers have every field type RabbitMQ passes on:
+/// bool `flag` true, int32 `sensorId` 7, int64 `big` -5000000000, double `ratio` 0.5, decimal `price` 12.34 (1234,
+/// 2 places), string `sensorHostName` WIN-OTEMNUTBS23, array `list` [1, "a"], table `nested` {k: v}, timestamp `at`
+/// 1447697666.
+void publish_typed_headers(const std::string& routing_key);
+
 /// Publishes through EventBusPublisher on the test broker.
 void publish(const std::string& routing_key, const std::string& body,
              const std::string& content_type = "application/json",

@@ -105,6 +105,24 @@ TEST(EventBus, DeliversBoundKeysWithBodyContentTypeAndHeadersIntact) {
     EXPECT_EQ(bus.stats().delivered, 4u);
 }
 
+TEST(EventBus, HeadersOfEveryAmqpTypeBecomeText) {
+    EventBus bus(per_process_options());
+    bus.subscribe({"rawsensordata"});
+    RecordingSink sink;
+    SourceThread runner(bus, sink);
+    ASSERT_TRUE(connected(bus));
+    publish_typed_headers("rawsensordata");
+    ASSERT_TRUE(sink.wait_for_messages(1));
+    const Message message = sink.messages()[0];
+    EXPECT_EQ(message.content_type, "application/zip");
+    EXPECT_EQ(message.body, "PK");
+    const std::map<std::string, std::string> expected{
+        {"flag", "true"},       {"sensorId", "7"},       {"big", "-5000000000"},
+        {"ratio", "0.5"},       {"price", "12.34"},      {"sensorHostName", "WIN-OTEMNUTBS23"},
+        {"list", "[1, a]"},     {"nested", "{k: v}"},    {"at", "1447697666"}};
+    EXPECT_EQ(message.headers, expected);
+}
+
 TEST(EventBus, PerProcessQueueIsNamedLikeCbapiAndDeletedAfterStop) {
     EventBus bus(per_process_options());
     EXPECT_EQ(bus.queue_name(), "cbapi-event-handler-" + host_name() + "-" + std::to_string(::getpid()));
