@@ -144,6 +144,13 @@ struct ProcessMetadata;
 struct UnknownPayload;
 struct SensorEvent;
 struct SensorEventBatch;
+// cbapi/events/bus.hpp
+struct BusConnectionOptions;
+enum class QueueMode;
+struct EventBusOptions;
+struct EventBusStats;
+class EventBus;
+class EventBusPublisher;
 // cbapi/events/source.hpp
 enum class Delivery;
 struct Message;

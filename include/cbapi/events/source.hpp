@@ -40,6 +40,10 @@ struct Message {
     std::string origin;
     /// When the source received it.
     std::chrono::system_clock::time_point received{};
+    /// The source has delivered this message before, possibly to another consumer process, without confirming it (an
+    /// at-least-once source after a consumer died or returned it with DoneCallback(false)): its callbacks may already
+    /// have run once. Set from the AMQP `redelivered` flag by the event bus; false for the other sources.
+    bool redelivered = false;
 };
 
 /// A problem a source skipped over without stopping: a malformed line, an S3 object that is not forwarder output, a
