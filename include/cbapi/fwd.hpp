@@ -248,15 +248,3 @@ struct WatchlistExport;
 using ProcessQuery = Query<Process>;
 
 }  // namespace cbapi::response
-
-namespace cbapi::events {
-
-// cbapi/events/forwarder_file.hpp
-enum class StartAt;
-struct ForwarderFileOptions;
-class ForwarderFile;
-// cbapi/events/forwarder_http.hpp
-struct ForwarderHttpOptions;
-class ForwarderHttp;
-
-}  // namespace cbapi::events

@@ -162,7 +162,8 @@ std::optional<Position> read_state(const std::string& state_path) {
         if (errno == ENOENT) {
             return std::nullopt;
         }
-        throw ApiError(fmt::format("forwarder file: cannot check the state file {}: {}", state_path, errno_text(errno)));
+        throw ApiError(
+            fmt::format("forwarder file: cannot check the state file {}: {}", state_path, errno_text(errno)));
     }
     if (S_ISLNK(st.st_mode)) {
         throw ApiError(fmt::format("forwarder file: the state file {} is a symbolic link; refusing to follow it",
@@ -277,11 +278,19 @@ struct ForwarderFile::Impl {
     int watch = -1;
     std::chrono::steady_clock::time_point last_state_write{};
     std::string last_state_error;
+    std::string last_open_problem;  // reported once, not after every wait
 
     std::string source_name() const { return "forwarder file " + options.path; }
 
     void report(std::string origin, std::string what) const {
         sink->report(SourceProblem{source_name(), std::move(origin), std::move(what)});
+    }
+
+    void report_open_problem(const std::string& name, const std::string& what) {
+        if (what != last_open_problem) {
+            last_open_problem = what;
+            report(name, what);
+        }
     }
 
     std::string directory() const {
@@ -373,15 +382,16 @@ struct ForwarderFile::Impl {
         Fd fd(::open(name.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK));
         if (!fd) {
             if (errno != ENOENT) {
-                report(name, "cannot open: " + errno_text(errno));
+                report_open_problem(name, "cannot open: " + errno_text(errno) + "; trying again");
             }
             return false;
         }
         struct stat st {};
         if (::fstat(fd.get(), &st) != 0 || !S_ISREG(st.st_mode)) {
-            report(name, "not a regular file; waiting for one");
+            report_open_problem(name, "not a regular file; waiting for one");
             return false;
         }
+        last_open_problem.clear();
         if (static_cast<std::uint64_t>(st.st_size) < offset) {
             report(name, fmt::format("the file is shorter ({} bytes) than the remembered position ({}): it was "
                                      "truncated; reading it from its start",

@@ -33,7 +33,8 @@ TEST(ForwarderHttpBody, KeysInAnyOrderAndEscapedNames) {
 
 TEST(ForwarderHttpBody, TheTemplatesUnescapedFileName) {
     const auto parsed = parse_forwarder_body(
-        "{\"filename\": \"/tmp/a\"b\\c\", \"service\": \"carbonblack\", \"alerts\":[{\"type\":\"a\"}\n, {\"type\":\"b\"}]}");
+        "{\"filename\": \"/tmp/a\"b\\c\", \"service\": \"carbonblack\", \"alerts\":"
+        "[{\"type\":\"a\"}\n, {\"type\":\"b\"}]}");
     EXPECT_TRUE(parsed.error.empty()) << parsed.error;
     EXPECT_EQ(parsed.filename, "/tmp/a\"b\\c");
     ASSERT_EQ(parsed.records.size(), 2U);
@@ -59,7 +60,8 @@ TEST(ForwarderHttpBody, WhatIsNeitherIsAnError) {
     EXPECT_FALSE(parse_forwarder_body("[1]").error.empty());
     EXPECT_FALSE(parse_forwarder_body("hello\n{\"type\":\"a\"}").error.empty());
     EXPECT_FALSE(parse_forwarder_body(R"({"alerts": "x"})").error.empty());
-    EXPECT_FALSE(parse_forwarder_body("{\"filename\": \"x\", \"service\": \"carbonblack\", \"alerts\":[{\"a\":").error.empty());
+    const std::string cut = "{\"filename\": \"x\", \"service\": \"carbonblack\", \"alerts\":[{\"a\":";
+    EXPECT_FALSE(parse_forwarder_body(cut).error.empty());
 }
 
 TEST(ForwarderHttpBody, PrintableMakesNamesSafeForLogs) {

@@ -32,11 +32,21 @@ const std::string temp_name = "/var/cb/data/event-forwarder/event-forwarder.2026
 
 // Records as the forwarder writes them (§8 of the reference, normalised).
 const std::string hit =
-    R"({"cb_server":"cbserver","cb_version":"5.1.0.150914.1400","docs":[{"process_md5":"445C3E95C8CB05403AEDAEC3BAAA3A1D","sensor_id":7,"process_guid":"00000007-0000-0fd4-01d1-209aa22a57ee","segment_id":"1","comms_ip":"54.175.150.228","computer_name":"WIN-OTEMNUTBS23"}],"server_name":"cbtest","timestamp":1447698003.24,"type":"watchlist.hit.process","watchlist_id":2,"watchlist_name":"Non-System Filemods to system32"})";
+    R"({"cb_server":"cbserver","cb_version":"5.1.0.150914.1400",)"
+    R"("docs":[{"process_md5":"445C3E95C8CB05403AEDAEC3BAAA3A1D","sensor_id":7,)"
+    R"("process_guid":"00000007-0000-0fd4-01d1-209aa22a57ee","segment_id":"1",)"
+    R"("comms_ip":"54.175.150.228","computer_name":"WIN-OTEMNUTBS23"}],"server_name":"cbtest",)"
+    R"("timestamp":1447698003.24,"type":"watchlist.hit.process","watchlist_id":2,)"
+    R"("watchlist_name":"Non-System Filemods to system32"})";
 const std::string regmod =
-    R"({"type":"ingress.event.regmod","event_type":"regmod","action":"writeval","actiontype":2,"path":"\\registry\\user\\s-1-5-21\\stillalive","pid":1156,"process_guid":"00000001-0000-0484-01d1-1e951b7c000b","md5":"0E7196981EDE614F1F54FFF2C3843ADF","sensor_id":1,"computer_name":"JASON-WIN81-VM","timestamp":1447696798,"cb_server":"cbserver"})";
+    R"({"type":"ingress.event.regmod","event_type":"regmod","action":"writeval","actiontype":2,)"
+    R"("path":"\\registry\\user\\s-1-5-21\\stillalive","pid":1156,)"
+    R"("process_guid":"00000001-0000-0484-01d1-1e951b7c000b","md5":"0E7196981EDE614F1F54FFF2C3843ADF",)"
+    R"("sensor_id":1,"computer_name":"JASON-WIN81-VM","timestamp":1447696798,"cb_server":"cbserver"})";
 const std::string binary =
-    R"({"type":"binarystore.file.added","md5":"33AE1B209D9BE2FC6835B8A35A889CEC","size":126056,"file_path":"/var/cb/data/modulestore/33A/E1B/33AE1B209D9BE2FC6835B8A35A889CEC.zip","timestamp":1447697837.504,"cb_server":"cbserver"})";
+    R"({"type":"binarystore.file.added","md5":"33AE1B209D9BE2FC6835B8A35A889CEC","size":126056,)"
+    R"("file_path":"/var/cb/data/modulestore/33A/E1B/33AE1B209D9BE2FC6835B8A35A889CEC.zip",)"
+    R"("timestamp":1447697837.504,"cb_server":"cbserver"})";
 
 /// The forwarder's default `http_post_template` output: the file name is pasted in without JSON escaping, records
 /// are separated by a newline and a comma.
@@ -144,7 +154,8 @@ TEST(ForwarderHttp, AGzipBombStopsAtTheSizeLimitWith413) {
     ForwarderHttp source(options);
     TestSink sink;
     SourceRunner runner(source, sink);
-    const std::string bomb = gzip(envelope(temp_name, {R"({"type":"x","pad":")" + std::string(20'000'000, 'a') + "\"}"}));
+    const std::string huge = R"({"type":"x","pad":")" + std::string(20'000'000, 'a') + "\"}";
+    const std::string bomb = gzip(envelope(temp_name, {huge}));
     ASSERT_LT(bomb.size(), options.max_body_bytes);  // small on the wire
     EXPECT_EQ(post(source.port(), bomb, {{"Content-Encoding", "gzip"}}), 413);
     runner.stop();

@@ -45,7 +45,7 @@ struct ForwarderHttpOptions {
 /// `{"filename": "<temp file>", "service": "carbonblack", "alerts":[<record>, <record>, ...]}` (each element of
 /// `alerts` is one record, origin `http POST <filename> #<n> from <peer>`), or plain JSON lines (one record per
 /// line, origin `http POST line <n> from <peer>`). The template writes the file name without JSON escaping; a name
-/// with a `"` or `\` is still read. `Content-Encoding: gzip` or `deflate` bodies (the forwarder 3.8's
+/// with a double quote or a backslash is still read. `Content-Encoding: gzip` or `deflate` bodies (the forwarder 3.8's
 /// `compress_http_payload`) are decompressed. The forwarder's LEEF output (`output_format=leef`) is not read.
 ///
 /// Answers, as the forwarder reads them (it counts only 200 as success, retries anything else but 400, and
