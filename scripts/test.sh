@@ -12,7 +12,8 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
 # Stage 2 builds the gtest programs under ThreadSanitizer and runs all their tests. Nearly every test starts threads:
 # the simulator answers on server threads, and iterating a query prefetches pages on threads of its own; then come
 # parallel pages, cancellation, the Live Response job pool, keepalive and close_all, and the cblr_cli programs'
-# InterruptGuard. A name filter would miss the next such test, so there is none. The programs the test programs run
+# InterruptGuard, and on the event side the consumer's worker threads and every source's network or file thread. A name
+# filter would miss the next such test, so there is none. The programs the test programs run
 # (the cblr_cli, defense and check_datasharing examples) are built under TSan too, as their dependencies.
 # Left out, by ctest label (tests/CMakeLists.txt):
 #   example  the tests of cbapi_example_runner (and Demo.Tour, Simulator.Program): each runs one example program, a
@@ -25,7 +26,8 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
 # logic, no socket and no thread, nine sources to compile for nothing TSan could see.
 TSAN_TARGETS=(cbapi_connection_tests cbapi_response_tests cbapi_defense_tests cbapi_protection_tests
               cbapi_response_process_tests cbapi_response_admin_tests cbapi_response_intel_tests
-              cbapi_live_response_tests cbapi_robustness_tests cbapi_hostile_tests)
+              cbapi_live_response_tests cbapi_robustness_tests cbapi_hostile_tests
+              cbapi_events_core_tests cbapi_events_bus_tests cbapi_events_forwarder_tests cbapi_events_s3_tests)
 
 run_suite() {
   local preset="$1"

@@ -151,6 +151,13 @@ struct EventBusOptions;
 struct EventBusStats;
 class EventBus;
 class EventBusPublisher;
+// cbapi/events/forwarder_file.hpp
+enum class StartAt;
+struct ForwarderFileOptions;
+class ForwarderFile;
+// cbapi/events/forwarder_http.hpp
+struct ForwarderHttpOptions;
+class ForwarderHttp;
 // cbapi/events/source.hpp
 enum class Delivery;
 struct Message;
