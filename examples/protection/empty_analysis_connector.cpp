@@ -42,7 +42,8 @@ int main(int argc, char** argv) {
             log_line("INFO", "I have a binary! let's download it");
             // Named after the hash the server gave, made safe: it can never name a path outside --directory.
             const auto path = cbapi::safe_output_path(directory, hash + ".dat");
-            cbapi::write_file_atomically(path, cbapi::examples::analysis_file(analysis), cbapi::AtomicFile::private_mode);
+            cbapi::write_file_atomically(path, cbapi::examples::analysis_file(analysis),
+                                         cbapi::AtomicFile::private_mode);
             log_line("INFO", "Saved " + path.string());
             cbapi::examples::report_verdict(analysis, [](Notification& n) {
                 n.set_product("EmptyAnalysis").set_malware_name("TEST MALWARE");

@@ -68,7 +68,8 @@ std::map<std::string, std::string> read_ini_section(const std::string& path, con
             continue;
         }
         const auto sep = line.find_first_of("=:");
-        if (sep == std::string::npos) throw cbapi::ApiError(fmt::format("{} line {}: expected key = value", path, number));
+        if (sep == std::string::npos)
+            throw cbapi::ApiError(fmt::format("{} line {}: expected key = value", path, number));
         if (current != section) continue;
         std::string key = trim(line.substr(0, sep));
         for (char& c : key) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
@@ -127,7 +128,8 @@ Config read_config(const std::string& path) {
     if (auto v = get("connector_name"); v && !v->empty()) c.connector_name = *v;
     if (auto v = get("log_file")) c.log_file = *v;
     if (auto v = get("vt_url"); v && !v->empty()) c.vt_url = *v;
-    if (auto v = get("vt_requests_per_minute")) c.vt_requests_per_minute = to_number("vt_requests_per_minute", *v, true);
+    if (auto v = get("vt_requests_per_minute"))
+        c.vt_requests_per_minute = to_number("vt_requests_per_minute", *v, true);
     if (auto v = get("vt_rate_limit_wait")) c.vt_rate_limit_wait = to_number("vt_rate_limit_wait", *v, false);
     if (auto v = get("recheck_minutes")) c.recheck_minutes = to_number("recheck_minutes", *v, false);
     if (auto v = get("malicious_threshold")) c.malicious_threshold = to_number("malicious_threshold", *v, false);
@@ -165,7 +167,8 @@ public:
             last_ = Clock::now();
             if (reply.status == 200) return json::parse(reply.body);
             if (reply.status != 204) throw cbapi::ApiError(fmt::format("VirusTotal answered {}", reply.status));
-            log_line("INFO", fmt::format("VirusTotal API rate limit reached, sleeping for {} seconds", wait_after_204_));
+            log_line("INFO",
+                     fmt::format("VirusTotal API rate limit reached, sleeping for {} seconds", wait_after_204_));
             std::this_thread::sleep_for(std::chrono::duration<double>(wait_after_204_));
         }
         return std::nullopt;
@@ -183,7 +186,8 @@ public:
                                                 std::move(body),
                                                 {{"Content-Type", "multipart/form-data; boundary=" + boundary}});
         last_ = Clock::now();
-        if (reply.status != 200) throw cbapi::ApiError(fmt::format("VirusTotal answered {} to the upload", reply.status));
+        if (reply.status != 200)
+            throw cbapi::ApiError(fmt::format("VirusTotal answered {} to the upload", reply.status));
         const json answer = json::parse(reply.body);
         if (!answer.contains("scan_id") || !answer["scan_id"].is_string())
             throw cbapi::ApiError("VirusTotal's answer to the upload has no scan_id");
@@ -281,7 +285,8 @@ private:
             n.set_external_url(scan.value("permalink", std::string()));
         });
         awaiting_.erase(analysis.file_hash());
-        log_line("INFO", fmt::format("VT analysis for {} completed. VT result is {}% malware ({}). Reporting status: {}",
+        log_line("INFO",
+                 fmt::format("VT analysis for {} completed. VT result is {}% malware ({}). Reporting status: {}",
                                      analysis.file_hash(), static_cast<int>(percent), names, type));
     }
 
@@ -293,7 +298,8 @@ private:
         }
         log_line("INFO", hash + ": VirusTotal has no information on this hash. Uploading the file");
         try {
-            const std::string scan_id = vt_.scan(analysis.file_name().value_or(hash), cbapi::examples::analysis_file(analysis));
+            const std::string scan_id =
+                vt_.scan(analysis.file_name().value_or(hash), cbapi::examples::analysis_file(analysis));
             analysis.set_analysis_status(PendingAnalysis::StatusSubmitted);
             analysis.save();
             schedule_check(hash, scan_id);

@@ -38,7 +38,8 @@ int main(int argc, char** argv) {
     try {
         cbapi::response::parse_installer_type(type);
     } catch (const cbapi::ApiError&) {
-        std::cerr << "error: unknown installer type '" << type << "'; must be one of windows/exe, windows/msi, linux, osx\n";
+        std::cerr << "error: unknown installer type '" << type
+                  << "'; must be one of windows/exe, windows/msi, linux, osx\n";
         return 2;
     }
 

@@ -125,7 +125,14 @@ int main(int argc, char** argv) {
         const std::size_t total = binaries.size();
         for (const Binary& binary : binaries) {
             std::cerr << "[" << ++n << "/" << total << "] ";
-            switch (dump(binary, destdir)) {
+            Outcome outcome = Outcome::failed;
+            try {
+                outcome = dump(binary, destdir);
+            } catch (const cbapi::ApiError& e) {
+                // A file or directory in the way (a symbolic link, a write error): this binary fails, the run goes on.
+                std::cerr << "ERROR: Could not grab " << binary.md5() << ": " << e.what() << "\n";
+            }
+            switch (outcome) {
                 case Outcome::already_had: ++had; break;
                 case Outcome::grabbed: ++grabbed; break;
                 case Outcome::failed: ++failed; break;

@@ -30,7 +30,8 @@ int main(int argc, char** argv) {
         const cbapi::response::CbResponseAPI cb(common.credentials(cbapi::Product::response));
         std::cout << "Performing Query..." << std::endl;
         std::set<std::string> md5s;  // sorted: the report's order does not depend on the server's
-        for (const Process& proc : cb.select<Process>().where("filewrite_md5:* last_update:[" + date + "T00:00:00 TO *]"))
+        const auto writers = cb.select<Process>().where("filewrite_md5:* last_update:[" + date + "T00:00:00 TO *]");
+        for (const Process& proc : writers)
             for (const auto& fm : proc.filemods())
                 if (!fm.md5.empty()) md5s.insert(fm.md5);
 

@@ -42,7 +42,8 @@ int main(int argc, char** argv) {
             std::optional<std::string> linked;
             try {
                 linked = cbapi::examples::binary_link_time(binary, scratch);
-                if (!linked) std::cerr << "  " << binary.md5() << " is not a PE file: its Binary TimeStamp is left empty\n";
+                if (!linked)
+                    std::cerr << "  " << binary.md5() << " is not a PE file: its Binary TimeStamp is left empty\n";
             } catch (const cbapi::ObjectNotFoundError&) {
                 std::cerr << "  the server holds no copy of " << binary.md5() << ": its Binary TimeStamp is left empty\n";
             }
