@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <map>
@@ -20,6 +21,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "cbapi/detail/zip.hpp"
 #include "cbapi/server_version.hpp"
 
 namespace cbapi::testing {
@@ -240,8 +242,16 @@ private:
     MockResponse get_one(const RecordedRequest& r, const Objects& objects, long long id) const {
         const auto it = objects.find(id);
         if (it == objects.end()) return error(404, "Not found: " + r.path);
-        if (r.param("downloadFile") == std::optional<std::string>("true"))
-            return MockResponse::text("simulated file content of " + r.path);
+        if (r.param("downloadFile") == std::optional<std::string>("true")) {
+            // Like the real server: a ZIP archive holding the file (named after the object's fileName).
+            const std::string name = it->second.contains("fileName") && it->second["fileName"].is_string()
+                                         ? it->second["fileName"].get<std::string>()
+                                         : "file";
+            MockResponse zip;
+            zip.headers.set("Content-Type", "application/zip");
+            zip.body = stored_zip(name, "simulated file content of " + r.path);
+            return zip;
+        }
         return json_reply(it->second);
     }
 
@@ -315,6 +325,7 @@ private:
         body["id"] = new_id;
         fill_defaults(c.name, body);
         objects[new_id] = body;
+        if (c.name == "connector") hand_out_analyses(new_id);
         return json_reply(body, 201);
     }
 
@@ -341,6 +352,88 @@ private:
             }
             if (r.param("resetCLIPassword") == std::optional<std::string>("true")) doc["CLIPassword"] = hex(16);
         }
+    }
+
+    // [assumption] A newly registered analysis connector is handed files waiting for analysis: three catalog files,
+    // the first one the VirusTotal stand-in knows (its MD5 starts with 0-7, see virustotal_simulator.hpp) and two it
+    // does not; the agents have uploaded the first two.
+    void hand_out_analyses(long long connector_id) {
+        const auto& catalog = data_["fileCatalog"];
+        const auto& computers = data_["computer"];
+        std::vector<long long> files;
+        for (bool known : {true, false, false})
+            for (const auto& [cid, file] : catalog) {
+                const std::string md5 = file.value("md5", std::string());
+                const bool taken = std::find(files.begin(), files.end(), cid) != files.end();
+                if (!md5.empty() && !taken && (std::string("01234567").find(md5[0]) != std::string::npos) == known) {
+                    files.push_back(cid);
+                    break;
+                }
+            }
+        for (std::size_t k = 0; k < files.size(); ++k) {
+            const json& file = catalog.at(files[k]);
+            json d = {{"connectorId", connector_id},
+                      {"fileCatalogId", files[k]},
+                      {"computerId", computers.empty() ? json(0) : json(computers.begin()->first)},
+                      {"analysisStatus", 0},
+                      {"analysisResult", 0},
+                      {"uploaded", k < 2},
+                      {"dateCreated", sim_now}};
+            for (const char* f : {"md5", "sha1", "sha256", "fileName", "pathName"}) d[f] = file.value(f, json(""));
+            const long long id = ++next_id_["pendingAnalysis"];
+            d["id"] = id;
+            data_["pendingAnalysis"][id] = std::move(d);
+        }
+    }
+
+    // A ZIP archive with one stored (uncompressed) member.
+    static std::string stored_zip(const std::string& name, const std::string& data) {
+        cbapi::detail::Crc32 crc;
+        crc.update(data.data(), data.size());
+        std::string zip, central;
+        const auto put = [](std::string& s, std::uint32_t v, int bytes) {
+            for (int i = 0; i < bytes; ++i) s.push_back(static_cast<char>((v >> (8 * i)) & 0xFF));
+        };
+        const auto size = static_cast<std::uint32_t>(data.size());
+        const auto name_size = static_cast<std::uint32_t>(name.size());
+        put(zip, 0x04034b50, 4);
+        put(zip, 20, 2);
+        put(zip, 0, 2);
+        put(zip, 0, 2);  // stored
+        put(zip, 0, 2);
+        put(zip, 0x4B09, 2);
+        put(zip, crc.value(), 4);
+        put(zip, size, 4);
+        put(zip, size, 4);
+        put(zip, name_size, 2);
+        put(zip, 0, 2);
+        zip += name + data;
+        put(central, 0x02014b50, 4);
+        put(central, 20, 2);
+        put(central, 20, 2);
+        put(central, 0, 2);
+        put(central, 0, 2);
+        put(central, 0, 2);
+        put(central, 0x4B09, 2);
+        put(central, crc.value(), 4);
+        put(central, size, 4);
+        put(central, size, 4);
+        put(central, name_size, 2);
+        for (int i = 0; i < 4; ++i) put(central, 0, 2);  // extra, comment, disk, internal attributes
+        put(central, 0, 4);                              // external attributes
+        put(central, 0, 4);                              // local header offset
+        central += name;
+        const auto central_offset = static_cast<std::uint32_t>(zip.size());
+        zip += central;
+        put(zip, 0x06054b50, 4);
+        put(zip, 0, 2);
+        put(zip, 0, 2);
+        put(zip, 1, 2);
+        put(zip, 1, 2);
+        put(zip, static_cast<std::uint32_t>(central.size()), 4);
+        put(zip, central_offset, 4);
+        put(zip, 0, 2);
+        return zip;
     }
 
     void fill_defaults(const std::string& name, json& doc) {

@@ -170,6 +170,17 @@ void add_binary(World& w, const std::string& md5, const std::string& path, const
         const std::size_t size = 2048 + random() % 8192;
         b.content = "MZ";
         while (b.content.size() < size) b.content.push_back(static_cast<char>('A' + random() % 4));
+        if (os == "windows") {
+            // A PE header (e_lfanew 0x80, "PE\0\0", i386, 3 sections, a link time) for the examples that read it.
+            const std::uint32_t linked = 1470000000u + static_cast<std::uint32_t>(w.binaries.size()) * 86400u;
+            const unsigned char header[] = {'P', 'E', 0, 0, 0x4c, 0x01, 3, 0, static_cast<unsigned char>(linked),
+                                            static_cast<unsigned char>(linked >> 8),
+                                            static_cast<unsigned char>(linked >> 16),
+                                            static_cast<unsigned char>(linked >> 24)};
+            b.content[0x3C] = static_cast<char>(0x80);
+            b.content[0x3D] = b.content[0x3E] = b.content[0x3F] = '\0';
+            for (std::size_t k = 0; k < sizeof header; ++k) b.content[0x80 + k] = static_cast<char>(header[k]);
+        }
         b.deflate = w.binaries.size() % 2 == 1;
         std::string digsig = "Signed";
         std::string publisher = os == "windows" ? "Microsoft Corporation" : (os == "osx" ? "Apple Inc." : "CentOS");
@@ -365,6 +376,21 @@ World build_world(const ResponseSimulatorOptions& options) {
                 sc.guid = fmt::format("{:08x}-0000-1e61-01d3-{:012x}", host.sensor_id, static_cast<unsigned long long>(i));
                 seg(n).suppressed.push_back(sc);
             }
+        }
+        // USB storage on Windows hosts (enumerate_usb_devices): the first svchost.exe (Plug and Play) registers a
+        // USB disk and a virtual SCSI disk under the disk device class, before its module loads (so no process's
+        // last_update changes).
+        if (host.os_type == "windows") {
+            Proc& pnp = w.procs[first + 1];
+            const std::string classes = "\\registry\\machine\\system\\currentcontrolset\\control\\deviceclasses\\";
+            const std::string disk = "{53f56307-b6bf-11d0-94f2-00a0c91efb8b}";
+            pnp.segments[0].regmods.push_back(
+                {1, pnp.start + 500,
+                 fmt::format("{}{}\\##?#usbstor#disk&ven_sandisk&prod_cruzer_blade&rev_1.00#4c5300{:06}&0#{}", classes,
+                             disk, host.sensor_id, disk)});
+            pnp.segments[0].regmods.push_back(
+                {1, pnp.start + 600,
+                 classes + disk + "\\##?#scsi#disk&ven_vmware&prod_virtual_disk#5&1982005&0&000000#" + disk});
         }
         // Child process records: a start and (for ended children) an end, in the parent's segments.
         for (std::size_t i = first; i < w.procs.size(); ++i) {
@@ -957,7 +983,8 @@ void install_response_process_simulator(MockServer& server, const ResponseSimula
     // Search fields beyond the document's own: a process's events, and id aliases.
     const Resolver process_fields = [world](const json& doc, const std::string& field) -> std::vector<std::string> {
         const std::string key = field == "process_id" ? "id" : (field == "md5" ? "process_md5" : field);
-        if (key != "filemod" && key != "regmod" && key != "modload" && key != "domain" && key != "ipaddr")
+        if (key != "filemod" && key != "regmod" && key != "modload" && key != "domain" && key != "ipaddr" &&
+            key != "filewrite_md5")
             return plain_values(doc, key);
         std::vector<std::string> out;
         const auto it = world->by_guid.find(doc.value("id", std::string()));
@@ -969,9 +996,20 @@ void install_response_process_simulator(MockServer& server, const ResponseSimula
             if (key == "filemod")
                 for (const auto& e : s.filemods) out.push_back(e.path);
             if (key == "regmod")
-                for (const auto& e : s.regmods) out.push_back(e.path);
+                for (const auto& e : s.regmods) {
+                    out.push_back(e.path);
+                    // Cb's query preprocessor takes '\\' in a registry path as the separator, where this parser reads
+                    // Solr's escape (and drops it): the path also matches without its backslashes. [assumption]
+                    std::string bare;
+                    for (char c : e.path)
+                        if (c != '\\') bare.push_back(c);
+                    out.push_back(std::move(bare));
+                }
             if (key == "modload")
                 for (const auto& e : s.modloads) out.push_back(e.path);
+            if (key == "filewrite_md5")  // the MD5s of the files the process wrote
+                for (const auto& e : s.filemods)
+                    if (!e.md5.empty()) out.push_back(e.md5);
             if (key == "domain")
                 for (const auto& e : s.netconns) out.push_back(e.domain);
             if (key == "ipaddr")

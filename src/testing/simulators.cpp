@@ -19,6 +19,7 @@ void install_simulators(MockServer& server, const SimulatorOptions& options) {
     live_response.response = options.response;
     live_response.defense_devices = options.defense.devices;
     install_live_response_simulator(server, live_response);
+    install_virustotal_simulator(server, options.virustotal);
 }
 
 }  // namespace cbapi::testing
