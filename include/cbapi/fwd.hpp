@@ -27,6 +27,8 @@ struct CredentialOptions;
 class ApiError;
 class HttpError;
 class ServerError;
+class ClientError;
+class QuerySyntaxError;
 class ObjectNotFoundError;
 class UnauthorizedError;
 class ConnectionError;

@@ -224,7 +224,14 @@ std::string Process::host_type() const { return get_or<std::string>("host_type",
 
 std::string Process::parent_name() const { return get_or<std::string>("parent_name", ""); }
 
-std::string Process::parent_md5() const { return get_or<std::string>("parent_md5", ""); }
+// 6.x servers stopped sending parent_md5: cbapi-python removes the field and reads the parent's process_md5
+// (response/models.py, "7/31/2018" change released after 1.3.6, the brief's 1.3.7). A 5.x document's own value stays.
+std::string Process::parent_md5() const {
+    std::string md5 = get_or<std::string>("parent_md5", "");
+    if (!md5.empty() && !process_detail::is_zero_id(md5)) return md5;
+    const auto p = parent();
+    return p ? p->process_md5() : std::string();
+}
 
 long long Process::modload_count() const { return integer("modload_count", 0); }
 
@@ -399,6 +406,61 @@ const std::vector<NetConnEvent>& Process::netconns() const { return events().net
 const std::vector<CrossProcEvent>& Process::crossprocs() const { return events().crossprocs; }
 
 const std::vector<ChildProcEvent>& Process::childprocs() const { return events().childprocs; }
+
+const std::vector<ProcessBlockEvent>& Process::processblocks() const { return events().processblocks; }
+
+namespace process_detail {
+
+// Concatenates one list of every segment, numbering the events on (cbapi-python's all_* keep one counter).
+template <typename T>
+std::vector<T> gather(const std::vector<const SegmentEvents*>& segments, std::vector<T> SegmentEvents::*list) {
+    std::vector<T> out;
+    for (const SegmentEvents* e : segments) out.insert(out.end(), (e->*list).begin(), (e->*list).end());
+    for (std::size_t i = 0; i < out.size(); ++i) out[i].sequence = i;
+    return out;
+}
+
+}  // namespace process_detail
+
+// cbapi-python 1.3.5 (response/models.py all_childprocs() ...): 6.0+ reads segment 0 once (require_all_events), older
+// servers each segment in turn.
+std::vector<const SegmentEvents*> Process::every_segment() const {
+    std::vector<const SegmentEvents*> out;
+    if (six_x()) {
+        out.push_back(&events(0));
+        return out;
+    }
+    for (long long seg : segments()) out.push_back(&events(seg));
+    return out;
+}
+
+std::vector<ModLoadEvent> Process::all_modloads() const {
+    return process_detail::gather(every_segment(), &SegmentEvents::modloads);
+}
+
+std::vector<FileModEvent> Process::all_filemods() const {
+    return process_detail::gather(every_segment(), &SegmentEvents::filemods);
+}
+
+std::vector<RegModEvent> Process::all_regmods() const {
+    return process_detail::gather(every_segment(), &SegmentEvents::regmods);
+}
+
+std::vector<NetConnEvent> Process::all_netconns() const {
+    return process_detail::gather(every_segment(), &SegmentEvents::netconns);
+}
+
+std::vector<CrossProcEvent> Process::all_crossprocs() const {
+    return process_detail::gather(every_segment(), &SegmentEvents::crossprocs);
+}
+
+std::vector<ChildProcEvent> Process::all_childprocs() const {
+    return process_detail::gather(every_segment(), &SegmentEvents::childprocs);
+}
+
+std::vector<ProcessBlockEvent> Process::all_processblocks() const {
+    return process_detail::gather(every_segment(), &SegmentEvents::processblocks);
+}
 
 std::vector<FileModEvent> Process::find_file_writes(const std::string& file_path) const {
     std::vector<FileModEvent> out;
@@ -672,6 +734,11 @@ SegmentEvents Process::parse_events(const nlohmann::json& proc, EventApiVersion 
         ChildProcEvent e = r.is_object() ? parse_childproc_json(r) : parse_childproc_v1(text(r));
         e.sequence = seq++;
         out.childprocs.push_back(std::move(e));
+    });
+    each("processblock_complete", "processblock", [&](const nlohmann::json& r, std::size_t& seq) {
+        ProcessBlockEvent e = parse_processblock(r);
+        e.sequence = seq++;
+        out.processblocks.push_back(std::move(e));
     });
     const std::string own_md5 = detail::text_field(document(), "process_md5");
     const std::string own_path = detail::text_field(document(), "path");

@@ -40,6 +40,7 @@ struct NetConn { std::int64_t t; std::uint32_t remote_ip; int remote_port; int p
 struct ChildProc { std::int64_t t; std::size_t child; bool started; };
 struct SuppressedChild { std::int64_t start, end; std::string guid, md5, path, cmdline, username; long long pid; };
 struct CrossProc { std::string type; std::int64_t t; std::size_t peer; int subtype; std::uint32_t access; bool is_target; };
+struct ProcessBlock { std::int64_t t; std::string md5, path, cmdline, username; };
 
 struct Segment {
     long long id = 0;
@@ -51,6 +52,7 @@ struct Segment {
     std::vector<ChildProc> childprocs;
     std::vector<SuppressedChild> suppressed;
     std::vector<CrossProc> crossprocs;
+    std::vector<ProcessBlock> processblocks;
 };
 
 struct Proc {
@@ -364,6 +366,11 @@ World build_world(const ResponseSimulatorOptions& options) {
                 sc.username = p.username;
                 sc.guid = fmt::format("{:08x}-0000-1e61-01d3-{:012x}", host.sensor_id, static_cast<unsigned long long>(i));
                 seg(n).suppressed.push_back(sc);
+                // and two launches of a banned binary the sensor blocked, in different segments (cbapi-python 1.7.4
+                // processblocks; each segment's list holds its own)
+                const std::string blocked = os == "windows" ? "c:\\users\\public\\payload.exe" : "/tmp/payload.exe";
+                seg(n).processblocks.push_back({at(15), fake_md5("payload" + os), blocked, blocked + " --run", p.username});
+                seg(++n).processblocks.push_back({at(15) + 70, fake_md5("payload" + os), blocked, blocked + " --retry", p.username});
             }
         }
         // Child process records: a start and (for ended children) an end, in the parent's segments.
@@ -405,7 +412,7 @@ std::string unique_id(const World& w, const std::string& guid, long long segment
 }
 
 struct Counts {
-    std::size_t modload = 0, filemod = 0, regmod = 0, netconn = 0, childproc = 0, crossproc = 0;
+    std::size_t modload = 0, filemod = 0, regmod = 0, netconn = 0, childproc = 0, crossproc = 0, processblock = 0;
     void add(const Segment& s) {
         modload += s.modloads.size();
         filemod += s.filemods.size();
@@ -413,6 +420,7 @@ struct Counts {
         netconn += s.netconns.size();
         childproc += s.childprocs.size() + s.suppressed.size();
         crossproc += s.crossprocs.size();
+        processblock += s.processblocks.size();
     }
 };
 
@@ -460,7 +468,7 @@ json process_doc(const World& w, std::size_t index, std::optional<std::size_t> s
                 {"childproc_count", counts.childproc},
                 {"crossproc_count", counts.crossproc},
                 {"emet_count", 0},
-                {"processblock_count", 0},
+                {"processblock_count", counts.processblock},
                 {"filtering_known_dlls", false},
                 {"comms_ip", static_cast<std::int32_t>(ip_of(h.ip_address))},
                 {"interface_ip", static_cast<std::int32_t>(ip_of(h.ip_address))}};
@@ -470,7 +478,8 @@ json process_doc(const World& w, std::size_t index, std::optional<std::size_t> s
         doc["parent_id"] = parent.guid;
         doc["parent_name"] = parent.name;
         doc["parent_pid"] = parent.pid;
-        doc["parent_md5"] = parent.md5;
+        // 6.x servers stopped sending parent_md5 (cbapi-python reads it from the parent since its 2018 fix, "1.3.7").
+        if (!w.six_x) doc["parent_md5"] = parent.md5;
     } else {
         doc["parent_pid"] = -1;
     }
@@ -727,7 +736,10 @@ MockResponse search(std::vector<json> docs, const RecordedRequest& r, const Reso
         for (auto& d : docs)
             if (!query || matches(*query, d, resolve, default_fields)) hits.push_back(std::move(d));
     } catch (const std::exception& e) {
-        return error_reply(400, std::string("Invalid query: ") + e.what());
+        // How Cb Response says it cannot parse a query (cbapi-python 1.7.0 `connection.py` turns this reason into
+        // QuerySyntaxError). ASSUMPTION: the explanation is in `message` (cbapi-python shows the whole body).
+        return MockResponse::json({{"reason", "query_malformed_syntax"}, {"message", std::string("Invalid query: ") + e.what()}},
+                                  400);
     }
     std::string sort = r.param("sort").value_or(default_sort);
     if (!sort.empty()) {
@@ -773,7 +785,7 @@ json events_reply(const World& w, std::size_t index, const std::vector<std::size
     const Proc& p = w.procs[index];
     json doc = segments.size() == 1 ? process_doc(w, index, segments.front()) : process_doc(w, index, std::nullopt);
     json modloads = json::array(), filemods = json::array(), regmods = json::array(), netconns = json::array(),
-         childprocs = json::array(), crossprocs = json::array();
+         childprocs = json::array(), crossprocs = json::array(), processblocks = json::array();
     for (std::size_t s : segments) {
         const Segment& seg = p.segments[s];
         for (const auto& e : seg.modloads) modloads.push_back(fmt::format("{}|{}|{}", event_time(e.t), e.md5, e.path));
@@ -833,6 +845,14 @@ json events_reply(const World& w, std::size_t index, const std::vector<std::size
             if (e.is_target) rec += "|true";
             crossprocs.push_back(std::move(rec));
         }
+        // ASSUMPTION: each record is a string holding a JSON object (cbapi-python 1.7.4 json.loads() it); the block_*
+        // codes are the sensor's enum numbers (0: a process create that was blocked, as banned, successfully).
+        for (const auto& e : seg.processblocks)
+            processblocks.push_back(json({{"timestamp", event_time(e.t)}, {"block_type", 0}, {"block_event", 0},
+                                          {"block_result", 0}, {"block_error", 0}, {"blocked_md5", e.md5},
+                                          {"blocked_path", e.path}, {"blocked_cmdline", e.cmdline}, {"blocked_uid", ""},
+                                          {"blocked_username", e.username}})
+                                        .dump());
     }
     doc["modload_complete"] = modloads;
     doc["filemod_complete"] = filemods;
@@ -840,6 +860,8 @@ json events_reply(const World& w, std::size_t index, const std::vector<std::size
     doc["netconn_complete"] = netconns;
     doc["childproc_complete"] = childprocs;
     doc["crossproc_complete"] = crossprocs;
+    // ASSUMPTION: servers with banning (5.1 and later: event API v2+) list blocked processes.
+    if (api >= 2) doc["processblock_complete"] = processblocks;
     return {{"process", doc}, {"elapsed", 0.0456}};
 }
 

@@ -54,7 +54,7 @@ class ResponseQueryBase : public PaginatedQuery<Derived, M> {
 public:
     /// Facet counts for the given fields (one request: `facet=true`, `rows=0`, one `facet.field` per field).
     Facets facets(const std::vector<std::string>& fields) const {
-        return detail::request_facets(*this->api(), M::model_info.url_path, *this->paging(), this->spec(), fields);
+        return detail::request_facets(*this->api(), this->search_path(), *this->paging(), this->spec(), fields);
     }
 
     /// A query that sends a console or watchlist query string (e.g. "q=process_name%3Acmd.exe&cb.urlver=1") as is;
