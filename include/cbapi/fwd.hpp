@@ -200,6 +200,7 @@ struct RegModEvent;
 struct NetConnEvent;
 struct ChildProcEvent;
 struct CrossProcEvent;
+struct ProcessBlockEvent;
 struct SegmentEvents;
 // cbapi/response/feed.hpp
 class Feed;

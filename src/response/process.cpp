@@ -11,6 +11,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <set>
 #include <string>
@@ -88,20 +89,67 @@ long long integer_value(const nlohmann::json& v, long long fallback) {
     }
 }
 
-/// ResponsePaging that hands a ProcessQuery's max_children to every process it yields.
+/// Whether the server has a legacy (5.x) Solr core loaded, asked once per query lineage (and through the read cache,
+/// so once per API object in practice). cbapi-python 1.3.5 (response/rest_api.py `_has_legacy_partitions`): on 6.0+
+/// any StoragePartition with `isLegacy` true; a 403 on the list is ignored (cbapi-python issue #303).
+class LegacyMode {
+public:
+    explicit LegacyMode(cbapi::detail::ApiHandle api) : api_(std::move(api)) {}
+    bool loaded() const {
+        std::call_once(once_, [this] { loaded_ = detect(); });
+        return loaded_;
+    }
+
+private:
+    bool detect() const {
+        if (!api_->at_least(ServerVersion{6, 0})) return false;
+        nlohmann::json partitions;
+        try {
+            partitions = api_->connection.get_json_cached("/api/v1/storage/events/partition", {}, nlohmann::json::object());
+        } catch (const HttpError& e) {
+            if (e.status() != 403 && e.status() != 404 && e.status() != 405) throw;
+            logger()->debug("Cannot list storage partitions ({}); not sending cb.legacy_5x_mode", e.status());
+            return false;
+        }
+        if (!partitions.is_object() && !partitions.is_array()) return false;
+        for (const auto& p : partitions) {
+            if (!p.is_object()) continue;
+            const auto it = p.find("isLegacy");
+            if (it != p.end() && it->is_boolean() && it->get<bool>()) return true;
+        }
+        return false;
+    }
+
+    cbapi::detail::ApiHandle api_;
+    mutable std::once_flag once_;
+    mutable bool loaded_ = false;
+};
+
+/// ResponsePaging for processes: hands a ProcessQuery's max_children to every process it yields, and adds
+/// `cb.legacy_5x_mode=true` when the server has a legacy core loaded.
 class ProcessPaging final : public ResponsePaging {
 public:
-    ProcessPaging(bool send_facet_false, std::size_t max_children)
-        : ResponsePaging(send_facet_false), max_children_(max_children) {}
+    ProcessPaging(bool send_facet_false, std::size_t max_children, std::shared_ptr<const LegacyMode> legacy)
+        : ResponsePaging(send_facet_false), max_children_(max_children), legacy_(std::move(legacy)) {}
     Page parse_page(nlohmann::json body) const override {
         Page page = ResponsePaging::parse_page(std::move(body));
-        for (auto& item : page.items)
-            if (item.is_object()) item[max_children_key] = max_children_;
+        if (max_children_ > 0)
+            for (auto& item : page.items)
+                if (item.is_object()) item[max_children_key] = max_children_;
         return page;
+    }
+    const std::shared_ptr<const LegacyMode>& legacy() const noexcept { return legacy_; }
+
+protected:
+    // ASSUMPTION: "true" (the console's own links send cb.legacy_5x_mode=false; cbapi-python sent Python's "True").
+    QueryParams automatic_params() const override {
+        if (legacy_->loaded()) return {{"cb.legacy_5x_mode", "true"}};
+        return {};
     }
 
 private:
     std::size_t max_children_;
+    std::shared_ptr<const LegacyMode> legacy_;
 };
 
 }  // namespace process_detail
@@ -759,7 +807,18 @@ SegmentEvents Process::parse_events(const nlohmann::json& proc, EventApiVersion 
     return out;
 }
 
-Query<Process>::Query(cbapi::detail::ApiHandle api) : ResponseQueryBase<Query<Process>, Process>(std::move(api)) {}
+Query<Process>::Query(cbapi::detail::ApiHandle api) : ResponseQueryBase<Query<Process>, Process>(std::move(api)) {
+    paging_ = std::make_shared<process_detail::ProcessPaging>(this->api()->at_least(ServerVersion{5, 1, 1}), 0,
+                                                              std::make_shared<process_detail::LegacyMode>(this->api()));
+}
+
+// cbapi-python 1.3.5 (response/models.py ProcessQuery.use_comprehensive_search).
+Query<Process> Query<Process>::use_comprehensive_search() const { return with_param("comprehensive_search", "true"); }
+
+// cbapi-python 1.3.5 (ProcessQuery.set_legacy_mode); the query's own value wins over the automatic one.
+Query<Process> Query<Process>::legacy_5x_mode(bool on) const {
+    return with_param("cb.legacy_5x_mode", on ? "true" : "false");
+}
 
 Query<Process> Query<Process>::group_by(std::string field) const {
     return filter("group_by", "cb.group", std::move(field));
@@ -800,7 +859,9 @@ Query<Process> Query<Process>::max_last_server_update(std::string time) const {
 Query<Process> Query<Process>::max_children(std::size_t n) const {
     if (n == 0) throw ApiError("max_children must be at least 1");
     Query copy = fresh();
-    copy.paging_ = std::make_shared<process_detail::ProcessPaging>(api()->at_least(ServerVersion{5, 1, 1}), n);
+    const auto& current = static_cast<const process_detail::ProcessPaging&>(*paging_);
+    copy.paging_ = std::make_shared<process_detail::ProcessPaging>(api()->at_least(ServerVersion{5, 1, 1}), n,
+                                                                   current.legacy());
     copy.max_children_ = n;
     return copy;
 }

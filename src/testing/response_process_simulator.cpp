@@ -976,33 +976,40 @@ std::optional<std::size_t> find_segment(const Proc& p, long long id) {
 void install_response_process_simulator(MockServer& server, const ResponseSimulatorOptions& options) {
     auto world = std::make_shared<const World>(build_world(options));
 
-    // Search fields beyond the document's own: a process's events, and id aliases.
-    const Resolver process_fields = [world](const json& doc, const std::string& field) -> std::vector<std::string> {
-        const std::string key = field == "process_id" ? "id" : (field == "md5" ? "process_md5" : field);
-        if (key != "filemod" && key != "regmod" && key != "modload" && key != "domain" && key != "ipaddr")
-            return plain_values(doc, key);
-        std::vector<std::string> out;
-        const auto it = world->by_guid.find(doc.value("id", std::string()));
-        if (it == world->by_guid.end()) return out;
-        const Proc& p = world->procs[it->second];
-        const long long segment = doc.value("segment_id", 0LL);
-        for (const auto& s : p.segments) {
-            if (segment != 0 && s.id != segment) continue;  // a segment's document matches its own events
-            if (key == "filemod")
-                for (const auto& e : s.filemods) out.push_back(e.path);
-            if (key == "regmod")
-                for (const auto& e : s.regmods) out.push_back(e.path);
-            if (key == "modload")
-                for (const auto& e : s.modloads) out.push_back(e.path);
-            if (key == "domain")
-                for (const auto& e : s.netconns) out.push_back(e.domain);
-            if (key == "ipaddr")
-                for (const auto& e : s.netconns) out.push_back(dotted(e.remote_ip));
-        }
-        return out;
+    // Search fields beyond the document's own: a process's events, and id aliases. A segment's document matches its
+    // own events; with comprehensive search (6.1+) it matches the events of every segment of its process.
+    // ASSUMPTION: that is what "process joining / comprehensive search" (cbapi-python 1.3.5
+    // use_comprehensive_search(), Cb Response 6.1 process API changes) does; older servers ignore the parameter.
+    const auto resolver = [world](bool comprehensive) -> Resolver {
+        return [world, comprehensive](const json& doc, const std::string& field) -> std::vector<std::string> {
+            const std::string key = field == "process_id" ? "id" : (field == "md5" ? "process_md5" : field);
+            if (key != "filemod" && key != "regmod" && key != "modload" && key != "domain" && key != "ipaddr")
+                return plain_values(doc, key);
+            std::vector<std::string> out;
+            const auto it = world->by_guid.find(doc.value("id", std::string()));
+            if (it == world->by_guid.end()) return out;
+            const Proc& p = world->procs[it->second];
+            const long long segment = doc.value("segment_id", 0LL);
+            for (const auto& s : p.segments) {
+                if (!comprehensive && segment != 0 && s.id != segment) continue;
+                if (key == "filemod")
+                    for (const auto& e : s.filemods) out.push_back(e.path);
+                if (key == "regmod")
+                    for (const auto& e : s.regmods) out.push_back(e.path);
+                if (key == "modload")
+                    for (const auto& e : s.modloads) out.push_back(e.path);
+                if (key == "domain")
+                    for (const auto& e : s.netconns) out.push_back(e.domain);
+                if (key == "ipaddr")
+                    for (const auto& e : s.netconns) out.push_back(dotted(e.remote_ip));
+            }
+            return out;
+        };
     };
+    const Resolver process_fields = resolver(false);
+    const Resolver process_fields_joined = resolver(true);
 
-    server.on("GET", "/api/v1/process", [world, process_fields](const RecordedRequest& r) {
+    server.on("GET", "/api/v1/process", [world, process_fields, process_fields_joined](const RecordedRequest& r) {
         std::vector<json> docs;
         for (std::size_t i = 0; i < world->procs.size(); ++i)
             for (std::size_t s = 0; s < world->procs[i].segments.size(); ++s) docs.push_back(process_doc(*world, i, s));
@@ -1027,7 +1034,9 @@ void install_response_process_simulator(MockServer& server, const ResponseSimula
                        docs.end());
         }
         const std::optional<std::string> group = world->six_x ? r.param("cb.group") : std::nullopt;
-        return search(std::move(docs), r, process_fields, {"process_name", "cmdline", "hostname", "path", "username"},
+        const bool comprehensive = world->six_x && r.param("comprehensive_search").value_or("") == "true";
+        return search(std::move(docs), r, comprehensive ? process_fields_joined : process_fields,
+                      {"process_name", "cmdline", "hostname", "path", "username"},
                       "last_update desc", [group](std::vector<json>& hits) {
                           if (!group) return;
                           std::set<std::string> seen;

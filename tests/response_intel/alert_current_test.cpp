@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <variant>
 #include <vector>
 
 #include "cbapi/detail/url.hpp"
@@ -165,6 +166,26 @@ TEST_F(Alerts71, ChangeStatusPostsStatusAndIdToTheAlertsV1Route) {
     EXPECT_EQ(a.status(), "Resolved");
     EXPECT_FALSE(a.is_dirty());
     EXPECT_EQ(cb.select<Alert>(id).status(), "Resolved");
+}
+
+TEST_F(Alerts63, WebuiLinkIsTheConsolesAlertsPageAndComesBackThroughFromUi) {
+    const auto q = cb.select<Alert>().where("status:Unresolved");
+    const std::string link = q.webui_link();
+    EXPECT_EQ(link, cb.url() + "/#/alerts?cb.urlver=1&facet=false&q=status%3AUnresolved");
+    const auto back = cb.from_ui(link);
+    ASSERT_TRUE(std::holds_alternative<AlertQuery>(back));
+    EXPECT_EQ(std::get<AlertQuery>(back).size(), q.size());
+    EXPECT_EQ(std::get<AlertQuery>(back).search_path(), "/api/v2/alert");
+}
+
+TEST_F(Alerts63, AnAlertQueryTheServerCannotParseIsAQuerySyntaxError) {
+    try {
+        (void)cb.select<Alert>().where("hostname:\"unbalanced").size();
+        FAIL() << "expected QuerySyntaxError";
+    } catch (const QuerySyntaxError& e) {
+        EXPECT_EQ(e.server_message(), "Unbalanced quote in query: hostname:\"unbalanced");
+        EXPECT_NE(e.uri().find("/api/v2/alert?"), std::string::npos);
+    }
 }
 
 }  // namespace

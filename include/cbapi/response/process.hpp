@@ -373,6 +373,17 @@ public:
     /// Same with a preformatted time.
     Query max_last_server_update(std::string time) const;
 
+    /// Turns on Cb Response 6.1's comprehensive search (`comprehensive_search=true`, cbapi-python 1.3.5): the terms
+    /// of the query may be matched by different segments of a process (the events are joined per process).
+    Query use_comprehensive_search() const;
+
+    /// Sets `cb.legacy_5x_mode` explicitly (cbapi-python's `set_legacy_mode`; here it returns a new query). Without
+    /// it the mode is chosen automatically: on servers from 6.0 on, the first request of a process query asks the
+    /// storage partitions once (`GET /api/v1/storage/events/partition`, through the read cache) and sends
+    /// `cb.legacy_5x_mode=true` when a legacy (5.x) Solr core is loaded (`"isLegacy": true`; cbapi-python 1.3.5);
+    /// a server that refuses that list (403, 404) is taken to have none. Servers before 6.0 get nothing.
+    Query legacy_5x_mode(bool on) const;
+
     /// Asks for up to `n` children in every summary request made by the processes this query yields and by
     /// everything reached from them (walk_children, children, parent, ...): `children=<n>`. The server lists 15
     /// children when not told otherwise. Not sent with the search itself.
