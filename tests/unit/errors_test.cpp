@@ -115,7 +115,7 @@ TEST(StatusMap, ClientErrorsCarryStatusAndTheServersMessage) {
 }
 
 TEST(StatusMap, AMalformedQueryBecomesQuerySyntaxErrorWithTheServersMessage) {
-    const std::string body = R"({"reason": "query_malformed_syntax", "message": "Unbalanced quote in query: a:"b"})";
+    const std::string body = R"({"reason": "query_malformed_syntax", "message": "Unbalanced quote in query: a:\"b"})";
     try {
         detail::throw_for_status(400, "GET", "https://cb/api/v1/process?q=a", body);
         FAIL();
