@@ -25,12 +25,30 @@ ServerError::ServerError(int status, const std::string& message, std::string met
     : HttpError(format(status, message, result), status, std::move(method), std::move(uri), std::move(body)),
       result_(std::move(result)) {}
 
+ServerError::ServerError(Formatted message, int status, std::string method, std::string uri, std::string body,
+                         std::string result)
+    : HttpError(message.text, status, std::move(method), std::move(uri), std::move(body)), result_(std::move(result)) {}
+
 std::string ServerError::format(int status, const std::string& message, const std::string& result) {
     std::string text = "Received error code " + std::to_string(status) + " from API";
     text += message.empty() ? std::string(" (No further information provided)") : ": " + message;
     if (!result.empty()) text += ". " + result;
     return text;
 }
+
+ClientError::ClientError(int status, const std::string& message, std::string method, std::string uri,
+                         std::string body, std::string result)
+    : ServerError(status, message, std::move(method), std::move(uri), std::move(body), std::move(result)) {}
+
+ClientError::ClientError(Formatted message, int status, std::string method, std::string uri, std::string body)
+    : ServerError(std::move(message), status, std::move(method), std::move(uri), std::move(body), {}) {}
+
+QuerySyntaxError::QuerySyntaxError(const std::string& uri, const std::string& server_message, std::string method,
+                                   std::string body)
+    : ClientError(Formatted{"Received query syntax error for " + uri +
+                            (server_message.empty() ? std::string() : ": " + server_message)},
+                  400, std::move(method), uri, std::move(body)),
+      server_message_(detail::redact_secrets(server_message)) {}
 
 ObjectNotFoundError::ObjectNotFoundError(const std::string& uri, const std::string& message, std::string method,
                                          std::string body)

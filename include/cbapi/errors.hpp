@@ -6,7 +6,9 @@
 /// std::runtime_error
 /// └── ApiError
 ///     ├── HttpError                 the server answered with an error status
-///     │   ├── ServerError           any status >= 400 but 401/404; also unusable 2xx replies
+///     │   ├── ServerError           5xx, 403 and other statuses >= 400 not below; also unusable 2xx replies
+///     │   │   └── ClientError       4xx other than 401, 403 and 404 (cbapi-python 1.7.0)
+///     │   │       └── QuerySyntaxError  400: the server could not parse the search query
 ///     │   ├── ObjectNotFoundError   404
 ///     │   └── UnauthorizedError     401
 ///     ├── ConnectionError           no usable HTTP exchange (libcurl failure: refused, reset, TLS, proxy ...)
@@ -84,9 +86,53 @@ public:
     /// What the SDK could not do because of this error; empty when not applicable.
     const std::string& result() const noexcept { return result_; }
 
+protected:
+    /// A message already formatted by a derived class (QuerySyntaxError's own wording).
+    struct Formatted {
+        std::string text;  ///< the what() text
+    };
+    /// @param message the what() text as is @param status HTTP status @param method HTTP method @param uri full URI
+    /// @param body raw body @param result what the SDK could not do
+    ServerError(Formatted message, int status, std::string method, std::string uri, std::string body,
+                std::string result);
+
 private:
     static std::string format(int status, const std::string& message, const std::string& result);
     std::string result_;
+};
+
+/// A request the server refused as wrong (HTTP 4xx other than 401, 403 and 404: 400, 405, 409, 422, ...), with the
+/// server's message; cbapi-python raises its `ClientError` for these since 1.7.0. It derives from ServerError, which
+/// the SDK threw for these statuses before, so code catching ServerError still catches it.
+/// Message: "Received error code <status> from API: <message>[. <result>]".
+class ClientError : public ServerError {
+public:
+    /// @param status HTTP status code (4xx) @param message the server's message
+    /// @param method HTTP method, @param uri full URI, @param body raw body
+    /// @param result an optional note on what the SDK could not do
+    ClientError(int status, const std::string& message, std::string method = {}, std::string uri = {},
+                std::string body = {}, std::string result = {});
+
+protected:
+    /// For QuerySyntaxError: a message already formatted.
+    ClientError(Formatted message, int status, std::string method, std::string uri, std::string body);
+};
+
+/// The server could not parse a search query: HTTP 400 whose JSON body says `"reason": "query_malformed_syntax"`
+/// (how Cb Response reports it; cbapi-python 1.7.0 `connection.py` raises its `QuerySyntaxError` for exactly that).
+/// Message: "Received query syntax error for <uri>: <server message>".
+class QuerySyntaxError : public ClientError {
+public:
+    /// @param uri the full request URI @param server_message the server's explanation (its `message` field, else the
+    /// body) @param method HTTP method @param body raw body
+    QuerySyntaxError(const std::string& uri, const std::string& server_message, std::string method = {},
+                     std::string body = {});
+
+    /// What the server said about the query (its `message`, else the whole body).
+    const std::string& server_message() const noexcept { return server_message_; }
+
+private:
+    std::string server_message_;
 };
 
 /// HTTP 404. Message: "Received 404 (Object Not Found) for <uri>[: <body>]".

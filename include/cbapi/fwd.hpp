@@ -29,6 +29,8 @@ struct CredentialOptions;
 class ApiError;
 class HttpError;
 class ServerError;
+class ClientError;
+class QuerySyntaxError;
 class ObjectNotFoundError;
 class UnauthorizedError;
 class ConnectionError;
@@ -268,6 +270,7 @@ struct RegModEvent;
 struct NetConnEvent;
 struct ChildProcEvent;
 struct CrossProcEvent;
+struct ProcessBlockEvent;
 struct SegmentEvents;
 // cbapi/response/feed.hpp
 class Feed;

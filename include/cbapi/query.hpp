@@ -172,7 +172,7 @@ public:
     }
 
     /// The number of results (one request with rows=0; cached on this query and corrected by iterations).
-    std::size_t size() const { return detail::query_size(api_, info().url_path, *paging_, spec_, *count_); }
+    std::size_t size() const { return detail::query_size(api_, search_path(), *paging_, spec_, *count_); }
 
     /// Iterates every result from the first.
     iterator begin() const { return iterate(0, std::nullopt); }
@@ -227,7 +227,7 @@ public:
 
     /// An iteration starting at 0-based `start` (to resume), over at most `limit` results.
     iterator iterate(std::size_t start, std::optional<std::size_t> limit = std::nullopt) const {
-        auto cursor = detail::open_cursor(api_, info().url_path, spec_, paging_, start, limit, count_);
+        auto cursor = detail::open_cursor(api_, search_path(), spec_, paging_, start, limit, count_);
         return iterator(std::move(cursor), api_, info().search_returns_full);
     }
 
@@ -236,6 +236,10 @@ public:
 
     /// The clauses as one readable string.
     std::string describe() const { return detail::describe_query(spec_); }
+
+    /// The URL path the query searches: the model's url_path unless the product query chose another for this server
+    /// (e.g. Cb Response alerts through `/api/v2/alert`).
+    const std::string& search_path() const noexcept { return search_path_.empty() ? info().url_path : search_path_; }
 
 protected:
     PaginatedQuery(detail::ApiHandle api, std::shared_ptr<const PagingStrategy> paging)
@@ -269,10 +273,14 @@ protected:
     const detail::ApiHandle& api() const noexcept { return api_; }
     const std::shared_ptr<const PagingStrategy>& paging() const noexcept { return paging_; }
 
+    /// Searches `path` instead of the model's url_path (set by a product query's constructor).
+    void set_search_path(std::string path) { search_path_ = std::move(path); }
+
     detail::ApiHandle api_;
     std::shared_ptr<const PagingStrategy> paging_;
     QuerySpec spec_;
     std::shared_ptr<detail::CountCache> count_;
+    std::string search_path_;  // empty: the model's url_path
 };
 
 /// A client-side query over a list endpoint: one GET of the list, then filtering and sorting locally.

@@ -11,7 +11,10 @@
 
 #include <nlohmann/json.hpp>
 
+#include "cbapi/detail/api_state.hpp"
+#include "cbapi/detail/url.hpp"
 #include "cbapi/errors.hpp"
+#include "cbapi/model.hpp"
 #include "cbapi/response/model_support.hpp"
 #include "cbapi/server_version.hpp"
 
@@ -22,9 +25,91 @@ namespace cbapi::response {
 const ModelInfo Alert::model_info =
     ModelInfo("Alert", "/api/v1/alert").key("unique_id").updated_with(HttpMethod::post).search_results_full();
 
+namespace alert_detail {
+
+void check_status(const std::string& value) {
+    if (value != Alert::status_unresolved && value != Alert::status_in_progress && value != Alert::status_resolved &&
+        value != Alert::status_false_positive)
+        throw ApiError("Unknown alert status '" + value +
+                       "' (expected Unresolved, In Progress, Resolved or False Positive)");
+}
+
+// The set_ignored payload the server expects: top-level keys from 7.0 (cbapi-python 1.7.3, response/models.py
+// AlertQuery.set_ignored), the `updates` object before (1.1.1 to 1.7.2).
+nlohmann::json ignore_payload(const cbapi::detail::ApiState& api, bool ignored, const std::string& status) {
+    check_status(status);
+    if (api.at_least(Alert::top_level_ignore_since())) return {{"set_ignored", ignored}, {"requested_status", status}};
+    return {{"updates", {{"is_ignored", ignored}, {"requested_status", status}}}};
+}
+
+}  // namespace alert_detail
+
 Alert::Alert(cbapi::detail::ApiHandle api, nlohmann::json doc, bool full)
     : MutableModel(model_info, std::move(api), std::move(doc), /*full=*/true) {
-    (void)full;
+    if (!full) load_by_id();
+}
+
+// cbapi-python 1.7.1 (response/models.py Alert.refresh): GET /api/v2/alert?cb.fq.unique_id=<id>, exactly one result.
+// Servers before 6.3 have no v2 route: a v1 search on the field does the same (ASSUMPTION: v1 searches unique_id).
+void Alert::load_by_id() {
+    const std::string key = id();
+    if (key.empty()) throw InvalidObjectError("Cannot load an Alert that has no unique_id");
+    std::string path;
+    QueryParams params;
+    if (api()->at_least(v2_alert_api_since())) {
+        path = "/api/v2/alert";
+        params = {{"cb.fq.unique_id", key}};
+    } else {
+        path = "/api/v1/alert";
+        std::string quoted;
+        for (char c : key) {
+            if (c == '"' || c == '\\') quoted.push_back('\\');
+            quoted.push_back(c);
+        }
+        params = {{"cb.urlver", "1"}, {"q", "unique_id:\"" + quoted + "\""}, {"rows", "2"}, {"start", "0"}};
+    }
+    const nlohmann::json body = api()->connection.get_json(path, params, nlohmann::json::object());
+    const auto results = body.find("results");
+    if (!body.is_object() || results == body.end() || !results->is_array())
+        throw ServerError(200, "Expected {\"results\": [...]} from " + path + " for Alert " + key);
+    if (results->empty())
+        throw ObjectNotFoundError(api()->connection.url() + path, "Alert could not be found by unique_id " + key);
+    if (results->size() > 1) throw MoreThanOneResultError("More than one Alert matched the unique_id " + key);
+    if (!(*results)[0].is_object()) throw ServerError(200, "Expected an alert object from " + path);
+    mutable_document() = (*results)[0];
+}
+
+void Alert::refresh() {
+    load_by_id();
+    on_refreshed();  // forgets the change marks: the document is the server's again
+}
+
+void Alert::set_ignored(bool ignored, const std::string& status) {
+    nlohmann::json body = alert_detail::ignore_payload(*api(), ignored, status);
+    body["alert_ids"] = {unique_id()};
+    api()->connection.post_json("/api/v1/alerts", body);
+    mutable_document()["is_ignored"] = ignored;
+    mutable_document()["status"] = status;
+}
+
+void Alert::assign(const std::string& target) {
+    if (target.empty()) throw ApiError("assign() needs a user name");
+    api()->connection.post_json("/api/v1/alerts", {{"alert_ids", {unique_id()}},
+                                                   {"assigned_to", target},
+                                                   {"requested_status", status_in_progress}});
+    mutable_document()["assigned_to"] = target;
+    mutable_document()["status"] = status_in_progress;
+}
+
+// cbapi-python 1.7.3 (Alert.change_status): the single-alert v1 route with just the status and the id.
+void Alert::change_status(const std::string& new_status) {
+    alert_detail::check_status(new_status);
+    const std::string path = "/api/v1/alert/" + cbapi::detail::encode_path_segment(unique_id());
+    const nlohmann::json reply =
+        api()->connection.post_json(path, {{"status", new_status}, {"unique_id", unique_id()}});
+    if (reply.is_object() && reply.contains("unique_id") && reply["unique_id"] == unique_id())
+        mutable_document() = reply;
+    mutable_document()["status"] = new_status;
 }
 
 std::string Alert::unique_id() const { return id(); }
@@ -66,10 +151,7 @@ nlohmann::json Alert::trigger_ioc() const {
 }
 
 Alert& Alert::set_status(const std::string& value) {
-    if (value != status_unresolved && value != status_in_progress && value != status_resolved &&
-        value != status_false_positive)
-        throw ApiError("Unknown alert status '" + value +
-                       "' (expected Unresolved, In Progress, Resolved or False Positive)");
+    alert_detail::check_status(value);
     set("status", value);
     return *this;
 }
@@ -116,7 +198,10 @@ void Alert::apply_reply(const Response& reply, HttpMethod method, const std::str
 
 // --- AlertQuery --------------------------------------------------------------------------------------------------
 
-AlertQuery::AlertQuery(cbapi::detail::ApiHandle api) : ResponseQueryBase<AlertQuery, Alert>(std::move(api)) {}
+// cbapi-python 1.4.3 (#155): alerts are read through the v2 route, where the server has it.
+AlertQuery::AlertQuery(cbapi::detail::ApiHandle api) : ResponseQueryBase<AlertQuery, Alert>(std::move(api)) {
+    if (this->api()->at_least(Alert::v2_alert_api_since())) set_search_path("/api/v2/alert");
+}
 
 AlertQuery AlertQuery::bulk_batch_size(std::size_t ids) const {
     if (ids == 0) throw ApiError("bulk_batch_size must be at least 1");
@@ -125,8 +210,8 @@ AlertQuery AlertQuery::bulk_batch_size(std::size_t ids) const {
     return copy;
 }
 
-std::size_t AlertQuery::set_ignored(bool ignored) const {
-    return bulk_update({{"updates", {{"is_ignored", ignored}, {"requested_status", Alert::status_false_positive}}}});
+std::size_t AlertQuery::set_ignored(bool ignored, const std::string& status) const {
+    return bulk_update(alert_detail::ignore_payload(*api(), ignored, status));
 }
 
 std::size_t AlertQuery::assign(const std::string& target) const {
@@ -135,10 +220,7 @@ std::size_t AlertQuery::assign(const std::string& target) const {
 }
 
 std::size_t AlertQuery::change_status(const std::string& new_status) const {
-    if (new_status != Alert::status_unresolved && new_status != Alert::status_in_progress &&
-        new_status != Alert::status_resolved && new_status != Alert::status_false_positive)
-        throw ApiError("Unknown alert status '" + new_status +
-                       "' (expected Unresolved, In Progress, Resolved or False Positive)");
+    alert_detail::check_status(new_status);
     return bulk_update({{"requested_status", new_status}});
 }
 

@@ -123,27 +123,30 @@ ConsoleLink parse_console_url(std::string_view api_url, std::string_view console
     if (fragment.substr(0, fragment.find_first_of("/?")) == "login") {
         throw ApiError("URL does not point to an object: " + url);
     }
-    const std::size_t slash = fragment.find('/');
-    if (slash == std::string_view::npos) throw ApiError("URL endpoint does not include a unique ID: " + url);
-    const std::string_view prefix = fragment.substr(0, slash);
-    std::string_view rest = fragment.substr(slash + 1);
-
-    ConsoleLink result;
-    // Search kinds: the raw rest of the fragment.
+    // Search kinds: `<prefix>/<qs>`, `<prefix>/?<qs>`, or `<prefix>?<qs>` (the console's own search links, which
+    // console_search_url() and the queries' webui_link() make, as cbapi-python 1.3.3 does).
     const std::pair<std::string_view, ConsoleLink::Kind> searches[] = {
         {"search", ConsoleLink::Kind::process_search},
         {"binaries", ConsoleLink::Kind::binary_search},
         {"alerts", ConsoleLink::Kind::alert_search},
         {"threats", ConsoleLink::Kind::threat_search},
     };
-    for (const auto& [name, kind] : searches) {
-        if (prefix == name) {
-            if (!rest.empty() && rest.front() == '?') rest.remove_prefix(1);
+    const std::size_t cut = fragment.find_first_of("/?");
+    ConsoleLink result;
+    if (cut != std::string_view::npos) {
+        for (const auto& [name, kind] : searches) {
+            if (fragment.substr(0, cut) != name) continue;
+            std::string_view rest = fragment.substr(cut + 1);
+            if (fragment[cut] == '/' && !rest.empty() && rest.front() == '?') rest.remove_prefix(1);
             result.kind = kind;
             result.query = std::string(rest);
             return result;
         }
     }
+    const std::size_t slash = fragment.find('/');
+    if (slash == std::string_view::npos) throw ApiError("URL endpoint does not include a unique ID: " + url);
+    const std::string_view prefix = fragment.substr(0, slash);
+    std::string_view rest = fragment.substr(slash + 1);
 
     // Object kinds: drop the fragment's query, then take '/'-separated parts.
     const std::pair<std::string_view, ConsoleLink::Kind> objects[] = {
@@ -194,6 +197,27 @@ ConsoleLink parse_console_url(std::string_view api_url, std::string_view console
         result.report_id = std::string(report_id);
     }
     return result;
+}
+
+std::string console_search_url(std::string_view api_url, ConsoleLink::Kind kind, const QueryParams& params) {
+    const char* page = nullptr;
+    switch (kind) {
+        case ConsoleLink::Kind::process_search: page = "search"; break;
+        case ConsoleLink::Kind::binary_search: page = "binaries"; break;
+        case ConsoleLink::Kind::alert_search: page = "alerts"; break;
+        case ConsoleLink::Kind::threat_search: page = "threats"; break;
+        default: throw ApiError("console_search_url() needs a search kind");
+    }
+    std::string base(api_url);
+    while (!base.empty() && base.back() == '/') base.pop_back();
+    std::string out = base + "/#/" + page + "?";
+    bool first = true;
+    for (const auto& [key, value] : params) {
+        if (!first) out += '&';
+        first = false;
+        out += cbapi::detail::quote_plus(key) + "=" + cbapi::detail::quote_plus(value);
+    }
+    return out;
 }
 
 }  // namespace cbapi::response

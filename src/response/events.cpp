@@ -202,6 +202,30 @@ ChildProcEvent parse_childproc_json(const nlohmann::json& record) {
     return e;
 }
 
+// cbapi-python 1.7.4 (response/models.py, ProcessV1Parser.parse_processblock): json.loads of each record, then the
+// block_* / blocked_* keys; its timestamp is kept raw there, parsed here like every other event time.
+ProcessBlockEvent parse_processblock(const nlohmann::json& record) {
+    namespace d = events_detail;
+    nlohmann::json doc = record;
+    if (record.is_string()) doc = nlohmann::json::parse(record.get<std::string>(), nullptr, false);
+    if (!doc.is_object())
+        throw ApiError("Malformed processblock event (expected a JSON object): " + cbapi::detail::json_text(record, 128));
+    ProcessBlockEvent e;
+    if (const auto t = doc.find("timestamp"); t != doc.end() && t->is_string())
+        e.timestamp = try_parse_event_time(t->get<std::string>()).value_or(TimePoint{});
+    e.type = d::text_of(doc, "block_type");
+    e.event = d::text_of(doc, "block_event");
+    e.result = d::text_of(doc, "block_result");
+    e.error = d::text_of(doc, "block_error");
+    e.md5 = d::text_of(doc, "blocked_md5");
+    e.path = d::text_of(doc, "blocked_path");
+    e.cmdline = d::text_of(doc, "blocked_cmdline");
+    e.uid = d::text_of(doc, "blocked_uid");
+    e.username = d::text_of(doc, "blocked_username");
+    e.raw = std::move(doc);
+    return e;
+}
+
 CrossProcEvent parse_crossproc(std::string_view record) {
     const auto p = events_detail::split_pipes(record);
     events_detail::need_fields(p, 8, "crossproc", record);

@@ -83,10 +83,20 @@ QueryParams ResponsePaging::facet_params(const QuerySpec& spec, const std::vecto
     return params;
 }
 
+QueryParams ResponsePaging::link_params(const QuerySpec& spec) const {
+    if (spec.raw) return *spec.raw;
+    QueryParams params{{"cb.urlver", "1"}};
+    if (facet_false_) params.emplace_back("facet", "false");
+    for (const auto& kv : spec.extra) set(params, kv.first, kv.second);
+    params.emplace_back("q", joined(spec));
+    return params;
+}
+
 QueryParams ResponsePaging::base(const QuerySpec& spec) const {
     if (spec.raw) return *spec.raw;
     QueryParams params{{"cb.urlver", "1"}};
     if (facet_false_) params.emplace_back("facet", "false");
+    for (auto& kv : automatic_params()) set(params, kv.first, std::move(kv.second));
     for (const auto& kv : spec.extra) set(params, kv.first, kv.second);
     return params;
 }

@@ -11,6 +11,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <set>
 #include <string>
@@ -88,20 +89,67 @@ long long integer_value(const nlohmann::json& v, long long fallback) {
     }
 }
 
-/// ResponsePaging that hands a ProcessQuery's max_children to every process it yields.
+/// Whether the server has a legacy (5.x) Solr core loaded, asked once per query lineage (and through the read cache,
+/// so once per API object in practice). cbapi-python 1.3.5 (response/rest_api.py `_has_legacy_partitions`): on 6.0+
+/// any StoragePartition with `isLegacy` true; a 403 on the list is ignored (cbapi-python issue #303).
+class LegacyMode {
+public:
+    explicit LegacyMode(cbapi::detail::ApiHandle api) : api_(std::move(api)) {}
+    bool loaded() const {
+        std::call_once(once_, [this] { loaded_ = detect(); });
+        return loaded_;
+    }
+
+private:
+    bool detect() const {
+        if (!api_->at_least(ServerVersion{6, 0})) return false;
+        nlohmann::json partitions;
+        try {
+            partitions = api_->connection.get_json_cached("/api/v1/storage/events/partition", {}, nlohmann::json::object());
+        } catch (const HttpError& e) {
+            if (e.status() != 403 && e.status() != 404 && e.status() != 405) throw;
+            logger()->debug("Cannot list storage partitions ({}); not sending cb.legacy_5x_mode", e.status());
+            return false;
+        }
+        if (!partitions.is_object() && !partitions.is_array()) return false;
+        for (const auto& p : partitions) {
+            if (!p.is_object()) continue;
+            const auto it = p.find("isLegacy");
+            if (it != p.end() && it->is_boolean() && it->get<bool>()) return true;
+        }
+        return false;
+    }
+
+    cbapi::detail::ApiHandle api_;
+    mutable std::once_flag once_;
+    mutable bool loaded_ = false;
+};
+
+/// ResponsePaging for processes: hands a ProcessQuery's max_children to every process it yields, and adds
+/// `cb.legacy_5x_mode=true` when the server has a legacy core loaded.
 class ProcessPaging final : public ResponsePaging {
 public:
-    ProcessPaging(bool send_facet_false, std::size_t max_children)
-        : ResponsePaging(send_facet_false), max_children_(max_children) {}
+    ProcessPaging(bool send_facet_false, std::size_t max_children, std::shared_ptr<const LegacyMode> legacy)
+        : ResponsePaging(send_facet_false), max_children_(max_children), legacy_(std::move(legacy)) {}
     Page parse_page(nlohmann::json body) const override {
         Page page = ResponsePaging::parse_page(std::move(body));
-        for (auto& item : page.items)
-            if (item.is_object()) item[max_children_key] = max_children_;
+        if (max_children_ > 0)
+            for (auto& item : page.items)
+                if (item.is_object()) item[max_children_key] = max_children_;
         return page;
+    }
+    const std::shared_ptr<const LegacyMode>& legacy() const noexcept { return legacy_; }
+
+protected:
+    // ASSUMPTION: "true" (the console's own links send cb.legacy_5x_mode=false; cbapi-python sent Python's "True").
+    QueryParams automatic_params() const override {
+        if (legacy_->loaded()) return {{"cb.legacy_5x_mode", "true"}};
+        return {};
     }
 
 private:
     std::size_t max_children_;
+    std::shared_ptr<const LegacyMode> legacy_;
 };
 
 }  // namespace process_detail
@@ -224,7 +272,14 @@ std::string Process::host_type() const { return get_or<std::string>("host_type",
 
 std::string Process::parent_name() const { return get_or<std::string>("parent_name", ""); }
 
-std::string Process::parent_md5() const { return get_or<std::string>("parent_md5", ""); }
+// 6.x servers stopped sending parent_md5: cbapi-python removes the field and reads the parent's process_md5
+// (response/models.py, "7/31/2018" change released after 1.3.6, the brief's 1.3.7). A 5.x document's own value stays.
+std::string Process::parent_md5() const {
+    std::string md5 = get_or<std::string>("parent_md5", "");
+    if (!md5.empty() && !process_detail::is_zero_id(md5)) return md5;
+    const auto p = parent();
+    return p ? p->process_md5() : std::string();
+}
 
 long long Process::modload_count() const { return integer("modload_count", 0); }
 
@@ -399,6 +454,61 @@ const std::vector<NetConnEvent>& Process::netconns() const { return events().net
 const std::vector<CrossProcEvent>& Process::crossprocs() const { return events().crossprocs; }
 
 const std::vector<ChildProcEvent>& Process::childprocs() const { return events().childprocs; }
+
+const std::vector<ProcessBlockEvent>& Process::processblocks() const { return events().processblocks; }
+
+namespace process_detail {
+
+// Concatenates one list of every segment, numbering the events on (cbapi-python's all_* keep one counter).
+template <typename T>
+std::vector<T> gather(const std::vector<const SegmentEvents*>& segments, std::vector<T> SegmentEvents::*list) {
+    std::vector<T> out;
+    for (const SegmentEvents* e : segments) out.insert(out.end(), (e->*list).begin(), (e->*list).end());
+    for (std::size_t i = 0; i < out.size(); ++i) out[i].sequence = i;
+    return out;
+}
+
+}  // namespace process_detail
+
+// cbapi-python 1.3.5 (response/models.py all_childprocs() ...): 6.0+ reads segment 0 once (require_all_events), older
+// servers each segment in turn.
+std::vector<const SegmentEvents*> Process::every_segment() const {
+    std::vector<const SegmentEvents*> out;
+    if (six_x()) {
+        out.push_back(&events(0));
+        return out;
+    }
+    for (long long seg : segments()) out.push_back(&events(seg));
+    return out;
+}
+
+std::vector<ModLoadEvent> Process::all_modloads() const {
+    return process_detail::gather(every_segment(), &SegmentEvents::modloads);
+}
+
+std::vector<FileModEvent> Process::all_filemods() const {
+    return process_detail::gather(every_segment(), &SegmentEvents::filemods);
+}
+
+std::vector<RegModEvent> Process::all_regmods() const {
+    return process_detail::gather(every_segment(), &SegmentEvents::regmods);
+}
+
+std::vector<NetConnEvent> Process::all_netconns() const {
+    return process_detail::gather(every_segment(), &SegmentEvents::netconns);
+}
+
+std::vector<CrossProcEvent> Process::all_crossprocs() const {
+    return process_detail::gather(every_segment(), &SegmentEvents::crossprocs);
+}
+
+std::vector<ChildProcEvent> Process::all_childprocs() const {
+    return process_detail::gather(every_segment(), &SegmentEvents::childprocs);
+}
+
+std::vector<ProcessBlockEvent> Process::all_processblocks() const {
+    return process_detail::gather(every_segment(), &SegmentEvents::processblocks);
+}
 
 std::vector<FileModEvent> Process::find_file_writes(const std::string& file_path) const {
     std::vector<FileModEvent> out;
@@ -673,6 +783,11 @@ SegmentEvents Process::parse_events(const nlohmann::json& proc, EventApiVersion 
         e.sequence = seq++;
         out.childprocs.push_back(std::move(e));
     });
+    each("processblock_complete", "processblock", [&](const nlohmann::json& r, std::size_t& seq) {
+        ProcessBlockEvent e = parse_processblock(r);
+        e.sequence = seq++;
+        out.processblocks.push_back(std::move(e));
+    });
     const std::string own_md5 = detail::text_field(document(), "process_md5");
     const std::string own_path = detail::text_field(document(), "path");
     each("crossproc_complete", "crossproc", [&](const nlohmann::json& r, std::size_t& seq) {
@@ -692,7 +807,18 @@ SegmentEvents Process::parse_events(const nlohmann::json& proc, EventApiVersion 
     return out;
 }
 
-Query<Process>::Query(cbapi::detail::ApiHandle api) : ResponseQueryBase<Query<Process>, Process>(std::move(api)) {}
+Query<Process>::Query(cbapi::detail::ApiHandle api) : ResponseQueryBase<Query<Process>, Process>(std::move(api)) {
+    paging_ = std::make_shared<process_detail::ProcessPaging>(this->api()->at_least(ServerVersion{5, 1, 1}), 0,
+                                                              std::make_shared<process_detail::LegacyMode>(this->api()));
+}
+
+// cbapi-python 1.3.5 (response/models.py ProcessQuery.use_comprehensive_search).
+Query<Process> Query<Process>::use_comprehensive_search() const { return with_param("comprehensive_search", "true"); }
+
+// cbapi-python 1.3.5 (ProcessQuery.set_legacy_mode); the query's own value wins over the automatic one.
+Query<Process> Query<Process>::legacy_5x_mode(bool on) const {
+    return with_param("cb.legacy_5x_mode", on ? "true" : "false");
+}
 
 Query<Process> Query<Process>::group_by(std::string field) const {
     return filter("group_by", "cb.group", std::move(field));
@@ -733,7 +859,9 @@ Query<Process> Query<Process>::max_last_server_update(std::string time) const {
 Query<Process> Query<Process>::max_children(std::size_t n) const {
     if (n == 0) throw ApiError("max_children must be at least 1");
     Query copy = fresh();
-    copy.paging_ = std::make_shared<process_detail::ProcessPaging>(api()->at_least(ServerVersion{5, 1, 1}), n);
+    const auto& current = static_cast<const process_detail::ProcessPaging&>(*paging_);
+    copy.paging_ = std::make_shared<process_detail::ProcessPaging>(api()->at_least(ServerVersion{5, 1, 1}), n,
+                                                                   current.legacy());
     copy.max_children_ = n;
     return copy;
 }

@@ -12,6 +12,7 @@
 
 #include "cbapi/detail/api_state.hpp"
 #include "cbapi/errors.hpp"
+#include "cbapi/response/console_url.hpp"
 #include "cbapi/response/paging.hpp"
 #include "cbapi/server_version.hpp"
 
@@ -56,6 +57,25 @@ Facets request_facets(const cbapi::detail::ApiState& api, const std::string& pat
     const auto body = api.connection.get_json(path, response_paging.facet_params(spec, fields),
                                               nlohmann::json::object());
     return parse_facets(body);
+}
+
+// cbapi-python 1.3.3 (response/query.py Query.webui_link): `<url>/#/search?<urlencode(default args + q)>`, q empty
+// when there is none, no sort; a raw query's own arguments. Python used `#/search` for every model; the console's
+// pages for binaries, alerts and threat reports are its from_ui() prefixes (binaries, alerts, threats).
+std::string query_webui_link(const cbapi::detail::ApiState& api, const std::string& type_name,
+                             const PagingStrategy& paging, const QuerySpec& spec) {
+    ConsoleLink::Kind kind = ConsoleLink::Kind::process_search;
+    if (type_name == "Binary")
+        kind = ConsoleLink::Kind::binary_search;
+    else if (type_name == "Alert")
+        kind = ConsoleLink::Kind::alert_search;
+    else if (type_name == "ThreatReport")
+        kind = ConsoleLink::Kind::threat_search;
+    else if (type_name != "Process")
+        throw ApiError("The console has no search page for " + type_name);
+    // Every Cb Response query's strategy is a ResponsePaging (ProcessQuery's derives from it).
+    const QueryParams params = static_cast<const ResponsePaging&>(paging).link_params(spec);
+    return console_search_url(api.connection.url(), kind, params);
 }
 
 std::shared_ptr<const PagingStrategy> response_paging(const cbapi::detail::ApiHandle& api) {

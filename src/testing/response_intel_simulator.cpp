@@ -23,6 +23,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cbapi/detail/url.hpp"
+#include "cbapi/server_version.hpp"
 
 namespace cbapi::testing {
 namespace {
@@ -41,7 +42,13 @@ const std::set<std::string> kStatuses = {"Unresolved", "In Progress", "Resolved"
 struct Failure {
     int status;
     std::string message;
+    /// The reply's `reason` when it is not the message itself (e.g. "query_malformed_syntax").
+    std::string reason = {};
 };
+
+// How the server says it cannot parse a search query: 400 with this reason (cbapi-python 1.7.0 `connection.py` maps
+// it to QuerySyntaxError). ASSUMPTION: the explanation travels in `message`; cbapi-python shows the whole body.
+Failure syntax_error(const std::string& message) { return Failure{400, message, "query_malformed_syntax"}; }
 
 MockResponse success() { return MockResponse::json({{"result", "success"}}); }
 
@@ -127,7 +134,7 @@ std::vector<Conjunction> parse_solr(const std::string& q) {
             ++i;
             term.field = field;
         } else if (field == "AND" || field == "OR" || field == "NOT") {
-            if (term.negate) throw Failure{400, "Unexpected '-' before " + field + " in query: " + q};
+            if (term.negate) throw syntax_error("Unexpected '-' before " + field + " in query: " + q);
             if (field == "OR") groups.emplace_back();
             if (field == "NOT") pending_not = true;
             continue;
@@ -137,15 +144,15 @@ std::vector<Conjunction> parse_solr(const std::string& q) {
         if (!term.field.empty()) {
             if (i < q.size() && q[i] == '"') {
                 const auto close = q.find('"', i + 1);
-                if (close == std::string::npos) throw Failure{400, "Unbalanced quote in query: " + q};
+                if (close == std::string::npos) throw syntax_error("Unbalanced quote in query: " + q);
                 term.value = q.substr(i + 1, close - i - 1);
                 i = close + 1;
             } else if (i < q.size() && q[i] == '[') {
                 const auto close = q.find(']', i);
-                if (close == std::string::npos) throw Failure{400, "Unbalanced range in query: " + q};
+                if (close == std::string::npos) throw syntax_error("Unbalanced range in query: " + q);
                 const std::string inner = q.substr(i + 1, close - i - 1);
                 const auto to = inner.find(" TO ");
-                if (to == std::string::npos) throw Failure{400, "A range needs 'TO': [" + inner + "]"};
+                if (to == std::string::npos) throw syntax_error("A range needs 'TO': [" + inner + "]");
                 term.range = true;
                 term.low = inner.substr(0, to);
                 term.high = inner.substr(to + 4);
@@ -153,10 +160,10 @@ std::vector<Conjunction> parse_solr(const std::string& q) {
             } else {
                 while (i < q.size() && std::isspace(static_cast<unsigned char>(q[i])) == 0) term.value.push_back(q[i++]);
             }
-            if (!term.range && term.value.empty()) throw Failure{400, "No value for field '" + term.field + "'"};
+            if (!term.range && term.value.empty()) throw syntax_error("No value for field '" + term.field + "'");
         } else if (i < q.size() && q[i] == '"') {
             const auto close = q.find('"', i + 1);
-            if (close == std::string::npos) throw Failure{400, "Unbalanced quote in query: " + q};
+            if (close == std::string::npos) throw syntax_error("Unbalanced quote in query: " + q);
             term.value = q.substr(i + 1, close - i - 1);
             i = close + 1;
         }
@@ -265,13 +272,21 @@ MockResponse search(std::vector<json> docs, const RecordedRequest& r) {
 
 class IntelSimulator {
 public:
-    explicit IntelSimulator(const ResponseSimulatorOptions& options) { seed(options); }
+    explicit IntelSimulator(const ResponseSimulatorOptions& options) {
+        const ServerVersion version = ServerVersion::parse(options.server_version);
+        // ASSUMPTION: /api/v2/alert from 6.3 (the first REST API reference that lists it; cbapi-python 1.4.3 reads
+        // alerts there), set_ignored's top-level keys from 7.0 (cbapi-python 1.7.3); see docs/server-versions.md.
+        v2_alerts_ = version >= ServerVersion{6, 3};
+        top_level_ignore_ = version >= ServerVersion{7, 0};
+        seed(options);
+    }
 
     MockResponse handle(const RecordedRequest& r) {
         std::lock_guard<std::mutex> lock(mutex_);
         try {
             return route(r);
         } catch (const Failure& f) {
+            if (!f.reason.empty()) return MockResponse::json({{"reason", f.reason}, {"message", f.message}}, f.status);
             return MockResponse::json({{"reason", f.message}}, f.status);
         }
     }
@@ -521,6 +536,9 @@ private:
         } else if (what == "threat_report" && n == 3) {
             if (m == "GET") return search(all_reports(), r);
             if (m == "POST") return update_reports(r);
+        } else if (what == "alert" && p[1] == "v2") {
+            if (!v2_alerts_) throw Failure{404, "No such endpoint: " + m + " " + r.path};
+            if (n == 3 && m == "GET") return search_v2_alerts(r);
         } else if (what == "alert") {
             if (n == 3 && m == "GET") return search(alerts_, r);
             if (n == 4 && m == "POST") return update_alert(p[3], r);
@@ -813,6 +831,23 @@ private:
         return MockResponse::json(*alert);
     }
 
+    // The v2 alert search (6.3+): the v1 search plus `cb.fq.<field>=<value>` filters (cbapi-python 1.7.1 reads one
+    // alert with cb.fq.unique_id).
+    MockResponse search_v2_alerts(const RecordedRequest& r) {
+        std::vector<json> docs = alerts_;
+        for (const auto& [key, value] : r.params) {
+            if (key.rfind("cb.fq.", 0) != 0) continue;
+            const std::string field = key.substr(6);
+            docs.erase(std::remove_if(docs.begin(), docs.end(),
+                                      [&](const json& d) {
+                                          const auto it = d.find(field);
+                                          return it == d.end() || text_of(*it) != value;
+                                      }),
+                       docs.end());
+        }
+        return search(std::move(docs), r);
+    }
+
     MockResponse bulk_update_alerts(const RecordedRequest& r) {
         const json body = body_object(r);
         const auto ids = body.find("alert_ids");
@@ -821,7 +856,14 @@ private:
         const bool has_status = body.contains("requested_status");
         const bool has_assignee = body.contains("assigned_to");
         const bool has_updates = body.contains("updates");
-        if (!has_status && !has_assignee && !has_updates)
+        const bool has_ignore = body.contains("set_ignored");
+        // ASSUMPTION (see the constructor): 7.0+ takes the ignore flag at the top level and refuses the old form;
+        // older servers know only the `updates` object.
+        if (top_level_ignore_ && has_updates)
+            throw Failure{400, "updates is not supported; send set_ignored and requested_status"};
+        if (!top_level_ignore_ && has_ignore) throw Failure{400, "Unknown field set_ignored"};
+        if (has_ignore && !body["set_ignored"].is_boolean()) throw Failure{400, "set_ignored must be a boolean"};
+        if (!has_status && !has_assignee && !has_updates && !has_ignore)
             throw Failure{400, "Nothing to update: give requested_status, assigned_to or updates"};
         if (has_status) check_status(body["requested_status"], "requested_status");
         if (has_assignee && !body["assigned_to"].is_string()) throw Failure{400, "assigned_to must be a string"};
@@ -849,6 +891,7 @@ private:
         for (json* alert : targets) {
             if (has_status) (*alert)["status"] = body["requested_status"];
             if (has_assignee) (*alert)["assigned_to"] = body["assigned_to"];
+            if (has_ignore) (*alert)["is_ignored"] = body["set_ignored"];
             if (has_updates) {
                 const auto& u = body["updates"];
                 if (u.contains("is_ignored")) (*alert)["is_ignored"] = u["is_ignored"];
@@ -924,6 +967,8 @@ private:
     }
 
     std::mutex mutex_;
+    bool v2_alerts_ = false;
+    bool top_level_ignore_ = false;
     std::map<long long, json> watchlists_;
     std::map<long long, std::vector<json>> watchlist_actions_;
     std::map<long long, json> feeds_;
@@ -942,6 +987,7 @@ void install_response_intel_simulator(MockServer& server, const ResponseSimulato
     auto sim = std::make_shared<IntelSimulator>(options);
     auto handler = [sim](const RecordedRequest& r) { return sim->handle(r); };
     server.on("*", "/api/v1/(watchlist|feed|threat_report|alert|alerts)(/.*)?", handler);
+    server.on("GET", "/api/v2/alert", handler);
     server.on("*", "/api/v1/banning/blacklist(/[^/]*)?", handler);
 }
 

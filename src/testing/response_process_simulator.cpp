@@ -40,6 +40,7 @@ struct NetConn { std::int64_t t; std::uint32_t remote_ip; int remote_port; int p
 struct ChildProc { std::int64_t t; std::size_t child; bool started; };
 struct SuppressedChild { std::int64_t start, end; std::string guid, md5, path, cmdline, username; long long pid; };
 struct CrossProc { std::string type; std::int64_t t; std::size_t peer; int subtype; std::uint32_t access; bool is_target; };
+struct ProcessBlock { std::int64_t t; std::string md5, path, cmdline, username; };
 
 struct Segment {
     long long id = 0;
@@ -51,6 +52,7 @@ struct Segment {
     std::vector<ChildProc> childprocs;
     std::vector<SuppressedChild> suppressed;
     std::vector<CrossProc> crossprocs;
+    std::vector<ProcessBlock> processblocks;
 };
 
 struct Proc {
@@ -375,6 +377,11 @@ World build_world(const ResponseSimulatorOptions& options) {
                 sc.username = p.username;
                 sc.guid = fmt::format("{:08x}-0000-1e61-01d3-{:012x}", host.sensor_id, static_cast<unsigned long long>(i));
                 seg(n).suppressed.push_back(sc);
+                // and two launches of a banned binary the sensor blocked, in different segments (cbapi-python 1.7.4
+                // processblocks; each segment's list holds its own)
+                const std::string blocked = os == "windows" ? "c:\\users\\public\\payload.exe" : "/tmp/payload.exe";
+                seg(n).processblocks.push_back({at(15), fake_md5("payload" + os), blocked, blocked + " --run", p.username});
+                seg(++n).processblocks.push_back({at(15) + 70, fake_md5("payload" + os), blocked, blocked + " --retry", p.username});
             }
         }
         // USB storage on Windows hosts (enumerate_usb_devices): the first svchost.exe (Plug and Play) registers a
@@ -431,7 +438,7 @@ std::string unique_id(const World& w, const std::string& guid, long long segment
 }
 
 struct Counts {
-    std::size_t modload = 0, filemod = 0, regmod = 0, netconn = 0, childproc = 0, crossproc = 0;
+    std::size_t modload = 0, filemod = 0, regmod = 0, netconn = 0, childproc = 0, crossproc = 0, processblock = 0;
     void add(const Segment& s) {
         modload += s.modloads.size();
         filemod += s.filemods.size();
@@ -439,6 +446,7 @@ struct Counts {
         netconn += s.netconns.size();
         childproc += s.childprocs.size() + s.suppressed.size();
         crossproc += s.crossprocs.size();
+        processblock += s.processblocks.size();
     }
 };
 
@@ -486,7 +494,7 @@ json process_doc(const World& w, std::size_t index, std::optional<std::size_t> s
                 {"childproc_count", counts.childproc},
                 {"crossproc_count", counts.crossproc},
                 {"emet_count", 0},
-                {"processblock_count", 0},
+                {"processblock_count", counts.processblock},
                 {"filtering_known_dlls", false},
                 {"comms_ip", static_cast<std::int32_t>(ip_of(h.ip_address))},
                 {"interface_ip", static_cast<std::int32_t>(ip_of(h.ip_address))}};
@@ -496,7 +504,8 @@ json process_doc(const World& w, std::size_t index, std::optional<std::size_t> s
         doc["parent_id"] = parent.guid;
         doc["parent_name"] = parent.name;
         doc["parent_pid"] = parent.pid;
-        doc["parent_md5"] = parent.md5;
+        // 6.x servers stopped sending parent_md5 (cbapi-python reads it from the parent since its 2018 fix, "1.3.7").
+        if (!w.six_x) doc["parent_md5"] = parent.md5;
     } else {
         doc["parent_pid"] = -1;
     }
@@ -753,7 +762,10 @@ MockResponse search(std::vector<json> docs, const RecordedRequest& r, const Reso
         for (auto& d : docs)
             if (!query || matches(*query, d, resolve, default_fields)) hits.push_back(std::move(d));
     } catch (const std::exception& e) {
-        return error_reply(400, std::string("Invalid query: ") + e.what());
+        // How Cb Response says it cannot parse a query (cbapi-python 1.7.0 `connection.py` turns this reason into
+        // QuerySyntaxError). ASSUMPTION: the explanation is in `message` (cbapi-python shows the whole body).
+        return MockResponse::json({{"reason", "query_malformed_syntax"}, {"message", std::string("Invalid query: ") + e.what()}},
+                                  400);
     }
     std::string sort = r.param("sort").value_or(default_sort);
     if (!sort.empty()) {
@@ -799,7 +811,7 @@ json events_reply(const World& w, std::size_t index, const std::vector<std::size
     const Proc& p = w.procs[index];
     json doc = segments.size() == 1 ? process_doc(w, index, segments.front()) : process_doc(w, index, std::nullopt);
     json modloads = json::array(), filemods = json::array(), regmods = json::array(), netconns = json::array(),
-         childprocs = json::array(), crossprocs = json::array();
+         childprocs = json::array(), crossprocs = json::array(), processblocks = json::array();
     for (std::size_t s : segments) {
         const Segment& seg = p.segments[s];
         for (const auto& e : seg.modloads) modloads.push_back(fmt::format("{}|{}|{}", event_time(e.t), e.md5, e.path));
@@ -859,6 +871,14 @@ json events_reply(const World& w, std::size_t index, const std::vector<std::size
             if (e.is_target) rec += "|true";
             crossprocs.push_back(std::move(rec));
         }
+        // ASSUMPTION: each record is a string holding a JSON object (cbapi-python 1.7.4 json.loads() it); the block_*
+        // codes are the sensor's enum numbers (0: a process create that was blocked, as banned, successfully).
+        for (const auto& e : seg.processblocks)
+            processblocks.push_back(json({{"timestamp", event_time(e.t)}, {"block_type", 0}, {"block_event", 0},
+                                          {"block_result", 0}, {"block_error", 0}, {"blocked_md5", e.md5},
+                                          {"blocked_path", e.path}, {"blocked_cmdline", e.cmdline}, {"blocked_uid", ""},
+                                          {"blocked_username", e.username}})
+                                        .dump());
     }
     doc["modload_complete"] = modloads;
     doc["filemod_complete"] = filemods;
@@ -866,6 +886,8 @@ json events_reply(const World& w, std::size_t index, const std::vector<std::size
     doc["netconn_complete"] = netconns;
     doc["childproc_complete"] = childprocs;
     doc["crossproc_complete"] = crossprocs;
+    // ASSUMPTION: servers with banning (5.1 and later: event API v2+) list blocked processes.
+    if (api >= 2) doc["processblock_complete"] = processblocks;
     return {{"process", doc}, {"elapsed", 0.0456}};
 }
 
@@ -980,45 +1002,53 @@ std::optional<std::size_t> find_segment(const Proc& p, long long id) {
 void install_response_process_simulator(MockServer& server, const ResponseSimulatorOptions& options) {
     auto world = std::make_shared<const World>(build_world(options));
 
-    // Search fields beyond the document's own: a process's events, and id aliases.
-    const Resolver process_fields = [world](const json& doc, const std::string& field) -> std::vector<std::string> {
-        const std::string key = field == "process_id" ? "id" : (field == "md5" ? "process_md5" : field);
-        if (key != "filemod" && key != "regmod" && key != "modload" && key != "domain" && key != "ipaddr" &&
-            key != "filewrite_md5")
-            return plain_values(doc, key);
-        std::vector<std::string> out;
-        const auto it = world->by_guid.find(doc.value("id", std::string()));
-        if (it == world->by_guid.end()) return out;
-        const Proc& p = world->procs[it->second];
-        const long long segment = doc.value("segment_id", 0LL);
-        for (const auto& s : p.segments) {
-            if (segment != 0 && s.id != segment) continue;  // a segment's document matches its own events
-            if (key == "filemod")
-                for (const auto& e : s.filemods) out.push_back(e.path);
-            if (key == "regmod")
-                for (const auto& e : s.regmods) {
-                    out.push_back(e.path);
-                    // Cb's query preprocessor takes '\\' in a registry path as the separator, where this parser reads
-                    // Solr's escape (and drops it): the path also matches without its backslashes. [assumption]
-                    std::string bare;
-                    for (char c : e.path)
-                        if (c != '\\') bare.push_back(c);
-                    out.push_back(std::move(bare));
-                }
-            if (key == "modload")
-                for (const auto& e : s.modloads) out.push_back(e.path);
-            if (key == "filewrite_md5")  // the MD5s of the files the process wrote
-                for (const auto& e : s.filemods)
-                    if (!e.md5.empty()) out.push_back(e.md5);
-            if (key == "domain")
-                for (const auto& e : s.netconns) out.push_back(e.domain);
-            if (key == "ipaddr")
-                for (const auto& e : s.netconns) out.push_back(dotted(e.remote_ip));
-        }
-        return out;
+    // Search fields beyond the document's own: a process's events, and id aliases. A segment's document matches its
+    // own events; with comprehensive search (6.1+) it matches the events of every segment of its process.
+    // ASSUMPTION: that is what "process joining / comprehensive search" (cbapi-python 1.3.5
+    // use_comprehensive_search(), Cb Response 6.1 process API changes) does; older servers ignore the parameter.
+    const auto resolver = [world](bool comprehensive) -> Resolver {
+        return [world, comprehensive](const json& doc, const std::string& field) -> std::vector<std::string> {
+            const std::string key = field == "process_id" ? "id" : (field == "md5" ? "process_md5" : field);
+            if (key != "filemod" && key != "regmod" && key != "modload" && key != "domain" && key != "ipaddr" &&
+                key != "filewrite_md5")
+                return plain_values(doc, key);
+            std::vector<std::string> out;
+            const auto it = world->by_guid.find(doc.value("id", std::string()));
+            if (it == world->by_guid.end()) return out;
+            const Proc& p = world->procs[it->second];
+            const long long segment = doc.value("segment_id", 0LL);
+            for (const auto& s : p.segments) {
+                if (!comprehensive && segment != 0 && s.id != segment) continue;
+                if (key == "filemod")
+                    for (const auto& e : s.filemods) out.push_back(e.path);
+                if (key == "regmod")
+                    for (const auto& e : s.regmods) {
+                        out.push_back(e.path);
+                        // Cb's query preprocessor takes '\\' in a registry path as the separator, where this parser
+                        // reads Solr's escape (and drops it): the path also matches without its backslashes.
+                        // [assumption]
+                        std::string bare;
+                        for (char c : e.path)
+                            if (c != '\\') bare.push_back(c);
+                        out.push_back(std::move(bare));
+                    }
+                if (key == "modload")
+                    for (const auto& e : s.modloads) out.push_back(e.path);
+                if (key == "filewrite_md5")  // the MD5s of the files the process wrote
+                    for (const auto& e : s.filemods)
+                        if (!e.md5.empty()) out.push_back(e.md5);
+                if (key == "domain")
+                    for (const auto& e : s.netconns) out.push_back(e.domain);
+                if (key == "ipaddr")
+                    for (const auto& e : s.netconns) out.push_back(dotted(e.remote_ip));
+            }
+            return out;
+        };
     };
+    const Resolver process_fields = resolver(false);
+    const Resolver process_fields_joined = resolver(true);
 
-    server.on("GET", "/api/v1/process", [world, process_fields](const RecordedRequest& r) {
+    server.on("GET", "/api/v1/process", [world, process_fields, process_fields_joined](const RecordedRequest& r) {
         std::vector<json> docs;
         for (std::size_t i = 0; i < world->procs.size(); ++i)
             for (std::size_t s = 0; s < world->procs[i].segments.size(); ++s) docs.push_back(process_doc(*world, i, s));
@@ -1043,7 +1073,9 @@ void install_response_process_simulator(MockServer& server, const ResponseSimula
                        docs.end());
         }
         const std::optional<std::string> group = world->six_x ? r.param("cb.group") : std::nullopt;
-        return search(std::move(docs), r, process_fields, {"process_name", "cmdline", "hostname", "path", "username"},
+        const bool comprehensive = world->six_x && r.param("comprehensive_search").value_or("") == "true";
+        return search(std::move(docs), r, comprehensive ? process_fields_joined : process_fields,
+                      {"process_name", "cmdline", "hostname", "path", "username"},
                       "last_update desc", [group](std::vector<json>& hits) {
                           if (!group) return;
                           std::set<std::string> seen;

@@ -225,8 +225,30 @@ TEST(ConsoleUrl, SinglePartFragmentHasNoUniqueId) {
               "URL endpoint does not include a unique ID: https://cb.example.com/#/analyze");
     EXPECT_EQ(error_of("https://cb.example.com/#/dashboard"),
               "URL endpoint does not include a unique ID: https://cb.example.com/#/dashboard");
-    EXPECT_EQ(error_of("https://cb.example.com/#/search?q=a"),
-              "URL endpoint does not include a unique ID: https://cb.example.com/#/search?q=a");
+    EXPECT_EQ(error_of("https://cb.example.com/#/analyze?q=a"),
+              "URL endpoint does not include a unique ID: https://cb.example.com/#/analyze?q=a");
+}
+
+// The console's own search links (`#/search?...`, cbapi-python 1.3.3 webui_link) are searches, and
+// console_search_url() makes them: what a query's webui_link() gives, from_ui() takes back.
+TEST(ConsoleUrl, SearchPageWithAQuestionMarkIsASearch) {
+    const auto link = parse_console_url("https://cb.example.com", "https://cb.example.com/#/search?q=a&cb.urlver=1");
+    EXPECT_EQ(link.kind, ConsoleLink::Kind::process_search);
+    EXPECT_EQ(link.query, "q=a&cb.urlver=1");
+    EXPECT_EQ(parse_console_url("https://cb.example.com", "https://cb.example.com/#/binaries?q=").kind,
+              ConsoleLink::Kind::binary_search);
+}
+
+TEST(ConsoleUrl, SearchUrlsAreBuiltInOrderAndReadBack) {
+    const QueryParams params = {{"cb.urlver", "1"}, {"facet", "false"}, {"q", "process_name:cmd.exe path:c:\\x y"}};
+    const std::string url = console_search_url("https://cb.example.com/", ConsoleLink::Kind::process_search, params);
+    EXPECT_EQ(url, "https://cb.example.com/#/search?cb.urlver=1&facet=false&q=process_name%3Acmd.exe+path%3Ac%3A%5Cx+y");
+    const auto link = parse_console_url("https://cb.example.com", url);
+    EXPECT_EQ(link.kind, ConsoleLink::Kind::process_search);
+    EXPECT_EQ(parse_query_string(link.query), params);
+    EXPECT_EQ(console_search_url("https://cb", ConsoleLink::Kind::alert_search, {{"q", ""}}), "https://cb/#/alerts?q=");
+    EXPECT_EQ(console_search_url("https://cb", ConsoleLink::Kind::threat_search, {}), "https://cb/#/threats?");
+    EXPECT_THROW(console_search_url("https://cb", ConsoleLink::Kind::process, {}), ApiError);
 }
 
 TEST(ConsoleUrl, EmptyIdHasNoUniqueId) {

@@ -1,6 +1,14 @@
 #pragma once
 /// @file
-/// Cb Response alerts (`/api/v1/alert`) and their bulk updates (`POST /api/v1/alerts`).
+/// Cb Response alerts (`/api/v1/alert`, `/api/v2/alert` on current servers) and their updates (`POST /api/v1/alerts`,
+/// `POST /api/v1/alert/<id>`).
+///
+/// What changes with the server (see docs/server-versions.md):
+/// - from Alert::v2_alert_api_since (6.3) alerts are read through `GET /api/v2/alert` (cbapi-python 1.4.3), before
+///   through `GET /api/v1/alert`;
+/// - from Alert::top_level_ignore_since (7.0) set_ignored() sends `{"set_ignored": <flag>, "requested_status":
+///   <status>}` (cbapi-python 1.7.3), before `{"updates": {"is_ignored": <flag>, "requested_status": <status>}}`
+///   (1.1.1 to 1.7.2).
 
 #include "cbapi/fwd.hpp"
 
@@ -18,19 +26,29 @@
 #include "cbapi/response/query.hpp"
 #include "cbapi/response/sensor.hpp"
 #include "cbapi/response/watchlist.hpp"
+#include "cbapi/server_version.hpp"
 #include "cbapi/time.hpp"
 
 namespace cbapi::response {
 
 class AlertQuery;
 
-/// An alert raised by a watchlist or feed hit. Search with `select<Alert>().where("-status:Resolved")`.
+/// An alert raised by a watchlist or feed hit. Search with `select<Alert>().where("-status:Resolved")`; read one with
+/// `select<Alert>(unique_id)` (cbapi-python 1.7.1), which asks the server at once.
 ///
-/// The server has no route to read one alert: an Alert holds what the search returned and is complete as such
-/// (a missing field is nullopt, never a request). Change it with set_status()/set() and save(), which sends
-/// `POST /api/v1/alert/<unique_id>` with the whole document.
+/// An Alert holds what the search returned and is complete as such (a missing field is nullopt, never a request).
+/// Triage it with set_ignored(), assign() and change_status() (cbapi-python 1.7.2/1.7.3), or change it with
+/// set_status()/set() and save(), which sends `POST /api/v1/alert/<unique_id>` with the whole document.
 class Alert : public MutableModel {
 public:
+    /// Servers from this version are read through `/api/v2/alert` (cbapi-python 1.4.3 switched unconditionally).
+    /// ASSUMPTION: 6.3, the first release whose REST API reference lists `/api/v2/alert`.
+    static ServerVersion v2_alert_api_since() { return ServerVersion{6, 3}; }
+    /// Servers from this version expect set_ignored()'s flag at the top level (cbapi-python 1.7.3, "payload keys
+    /// modified based on manual testing" against the servers of 2021). ASSUMPTION: 7.0; older servers keep the
+    /// 1.3.2 `updates` form that was written against them.
+    static ServerVersion top_level_ignore_since() { return ServerVersion{7, 0}; }
+
     /// Statuses the server knows.
     static constexpr const char* status_unresolved = "Unresolved";
     static constexpr const char* status_in_progress = "In Progress";
@@ -44,8 +62,18 @@ public:
     /// What `select<Alert>()` returns.
     using query_type = AlertQuery;
 
-    /// @param api API state @param doc the alert document @param full ignored: an alert is always complete
+    /// @param api API state @param doc the alert document
+    /// @param full whether `doc` is the whole alert (a search result). When false (`select<Alert>(unique_id)`), the
+    /// alert is read now: `GET /api/v2/alert?cb.fq.unique_id=<id>` (cbapi-python 1.7.1), or on servers before
+    /// v2_alert_api_since() a v1 search `q=unique_id:"<id>"`.
+    /// @throws ObjectNotFoundError when no alert has the id; MoreThanOneResultError when several do; the request's
+    ///         exceptions
     Alert(cbapi::detail::ApiHandle api, nlohmann::json doc, bool full);
+
+    /// Reads the alert again, as the constructor does for `select<Alert>(id)` (the server has no
+    /// `GET /api/v1/alert/<id>`; Model::refresh() would ask for it). Local changes are dropped.
+    /// @throws as the constructor
+    void refresh();
 
     /// `unique_id`.
     std::string unique_id() const;
@@ -88,6 +116,22 @@ public:
     /// @throws ApiError for another value
     Alert& set_status(const std::string& value);
 
+    // --- triage of this one alert (cbapi-python 1.7.2/1.7.3); each sends at once and updates this object ----------
+
+    /// Ignores future alerts of the report that raised this one (or stops ignoring them) and sets the alert's status:
+    /// `POST /api/v1/alerts` with `"alert_ids": [<id>]` and the flag in the form the server expects (see the file
+    /// comment). @param ignored the flag @param status the status to set (default "False Positive")
+    /// @throws ApiError for an unknown status; the request's exceptions
+    void set_ignored(bool ignored = true, const std::string& status = status_false_positive);
+    /// Assigns the alert to a user and puts it "In Progress": `POST /api/v1/alerts` with `{"alert_ids": [<id>],
+    /// "assigned_to": <user>, "requested_status": "In Progress"}`.
+    /// @throws ApiError for an empty user; the request's exceptions
+    void assign(const std::string& target);
+    /// Sets the status: `POST /api/v1/alert/<id>` with `{"status": <status>, "unique_id": <id>}` (cbapi-python 1.7.3,
+    /// which checks the status first, as here).
+    /// @throws ApiError for an unknown status; the request's exceptions
+    void change_status(const std::string& new_status);
+
     /// The process of a process alert (`alert_type` contains "process"), else nullopt. From server 6.0 on the
     /// process's default segment (0 = every segment) is used, because 6.x alerts carry truncated segment ids.
     std::optional<Process> process() const;
@@ -105,9 +149,13 @@ protected:
     /// The reply to `POST /api/v1/alert/<id>` is the updated alert; `{"result": "success"}` keeps the local
     /// document (there is no GET of one alert to reload it from).
     void apply_reply(const Response& reply, HttpMethod method, const std::string& path, bool created) override;
+
+private:
+    void load_by_id();
 };
 
-/// The paginated alert query (`GET /api/v1/alert?cb.urlver=1&q=...&rows=...&start=...`) with bulk updates.
+/// The paginated alert query (`GET /api/v1/alert?cb.urlver=1&q=...&rows=...&start=...`, `/api/v2/alert` from
+/// Alert::v2_alert_api_since()) with bulk updates.
 ///
 /// Each bulk update first runs the whole search to collect the alerts' `unique_id`s (so that changing them cannot
 /// shift the pages being read), then sends one `POST /api/v1/alerts` per batch of ids (500 by default; see
@@ -124,10 +172,13 @@ public:
     /// A copy that sends at most `ids` alert ids per bulk request. @throws ApiError for 0
     AlertQuery bulk_batch_size(std::size_t ids) const;
 
-    /// Marks every matching alert ignored (or not): `{"updates": {"is_ignored": <flag>, "requested_status":
-    /// "False Positive"}}`. @param ignored the flag @return the number of alerts sent
-    /// @throws the exceptions of the search and of the POSTs
-    std::size_t set_ignored(bool ignored = true) const;
+    /// Marks every matching alert ignored (or not) and sets their status: `{"set_ignored": <flag>,
+    /// "requested_status": <status>}` from Alert::top_level_ignore_since() (cbapi-python 1.7.3), before
+    /// `{"updates": {"is_ignored": <flag>, "requested_status": <status>}}`.
+    /// @param ignored the flag @param status the status to set (default "False Positive")
+    /// @return the number of alerts sent
+    /// @throws ApiError for an unknown status; the exceptions of the search and of the POSTs
+    std::size_t set_ignored(bool ignored = true, const std::string& status = Alert::status_false_positive) const;
     /// Assigns every matching alert to a user and puts it "In Progress": `{"assigned_to": <user>,
     /// "requested_status": "In Progress"}` (cbapi-python's documentation calls this `assign_to`).
     /// @param target the user name @return the number of alerts sent

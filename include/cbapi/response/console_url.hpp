@@ -22,7 +22,9 @@
 ///    `ApiError("URL does not point to an object: <url>")`. (cbapi-python meant to return the API object itself
 ///    here, but its check comes after the "2 parts" check and is unreachable for `#/login`; a function that returns
 ///    a ConsoleLink has nothing to return, so this is an error.)
-/// 4. A missing or empty fragment, or one without '/' (fewer than 2 parts), →
+/// 4. A search kind's name followed directly by '?' (`#/search?q=...`, the console's own search links and what
+///    console_search_url() makes) is that search. Otherwise a missing or empty fragment, or one without '/' (fewer
+///    than 2 parts), →
 ///    `ApiError("URL endpoint does not include a unique ID: <url>")`.
 /// 5. The first part (up to the first '/') selects the kind; it must match exactly (case-sensitive). cbapi-python
 ///    tests `startswith` on the whole fragment, which also accepted e.g. `analyzer/...`. Unknown →
@@ -108,5 +110,12 @@ QueryParams parse_query_string(std::string_view qs);
 ///         "URL endpoint does not include a process segment: <url>" or
 ///         "Invalid process segment '<segment>' in URL: <url>" for a process link with a missing or bad segment
 ConsoleLink parse_console_url(std::string_view api_url, std::string_view console_url);
+
+/// The console page of a search, `<api_url>/#/<page>?<params>` (page `search`, `binaries`, `alerts` or `threats`),
+/// the parameters form-encoded in the order given (cbapi-python 1.3.3 `Query.webui_link`). parse_console_url() reads
+/// it back.
+/// @param api_url the server URL @param kind one of the *_search kinds @param params the query's parameters
+/// @throws ApiError for a kind that is not a search
+std::string console_search_url(std::string_view api_url, ConsoleLink::Kind kind, const QueryParams& params);
 
 }  // namespace cbapi::response

@@ -8,6 +8,7 @@
 /// |---|---|---|---|---|
 /// | modload, filemod, regmod, crossproc | pipe | pipe | pipe | pipe |
 /// | netconn | pipe | JSON, integer IPs | JSON, integer IPs | JSON, dotted IPs |
+/// | processblock (1.7.4) | JSON | JSON | JSON | JSON |
 /// | childproc | pipe | pipe | JSON | JSON |
 ///
 /// Timestamps are the sensor's wall clock (a zone designator is ignored, as cbapi-python's `convert_event_time`
@@ -133,6 +134,25 @@ struct CrossProcEvent : EventBase {
     bool has_permissions(const std::vector<std::string>& names) const;
 };
 
+/// A process the sensor blocked (a banned hash), from the event list `processblock_complete` (cbapi-python 1.7.4's
+/// `CbProcessBlockEvent`). Each record is a JSON object, or a string holding one (cbapi-python `json.loads` it):
+/// `timestamp`, `block_type`, `block_event`, `block_result`, `block_error`, `blocked_md5`, `blocked_path`,
+/// `blocked_cmdline`, `blocked_uid`, `blocked_username`. Values are kept as text (a number in decimal).
+struct ProcessBlockEvent : EventBase {
+    static constexpr const char* event_type = "Cb Process Block event";
+    std::string type;      ///< `block_type`
+    std::string event;     ///< `block_event`
+    std::string result;    ///< `block_result`
+    std::string error;     ///< `block_error`
+    std::string md5;       ///< `blocked_md5`
+    std::string path;      ///< `blocked_path`
+    std::string cmdline;   ///< `blocked_cmdline`
+    std::string uid;       ///< `blocked_uid`
+    std::string username;  ///< `blocked_username`
+    /// The record as the server sent it (decoded), so that a field this struct does not name stays reachable.
+    nlohmann::json raw = nlohmann::json::object();
+};
+
 /// Any event (Process::all_events()).
 using ProcessEvent = std::variant<ModLoadEvent, NetConnEvent, FileModEvent, ChildProcEvent, RegModEvent, CrossProcEvent>;
 
@@ -150,6 +170,8 @@ struct SegmentEvents {
     std::vector<NetConnEvent> netconns;
     std::vector<ChildProcEvent> childprocs;
     std::vector<CrossProcEvent> crossprocs;
+    /// Blocked processes (`processblock_complete`, cbapi-python 1.7.4); not part of all_events(), as in cbapi-python.
+    std::vector<ProcessBlockEvent> processblocks;
     /// Records that could not be parsed and were skipped (each logged as a warning).
     std::size_t skipped = 0;
 };
@@ -187,6 +209,11 @@ ChildProcEvent parse_childproc_v1(std::string_view record);
 /// `is_tampered`, `is_suppressed`, `commandLine`, `userName`).
 /// @throws ApiError for a malformed record
 ChildProcEvent parse_childproc_json(const nlohmann::json& record);
+
+/// Parses a processblock record: a JSON object, or a string holding one. A missing or unreadable `timestamp` leaves
+/// the event's time at the epoch (the record is still kept: its `raw` document has the value).
+/// @throws ApiError for a record that is neither
+ProcessBlockEvent parse_processblock(const nlohmann::json& record);
 
 /// Parses a crossproc record `type|time|guid|md5|path|subtype|privileges|tamper[|is_target]`. The owning process's
 /// side (target when `is_target`, else source) is left empty for the caller to fill in.

@@ -31,6 +31,16 @@ public:
     /// The parameters of a facet request for `fields`.
     QueryParams facet_params(const QuerySpec& spec, const std::vector<std::string>& fields) const;
 
+    /// The parameters of the console link of a query (webui_link()): `cb.urlver`, `facet`, the query's extra
+    /// parameters, `q` (empty when there are no clauses); a raw query's own parameters. No automatic parameters (they
+    /// may need a request), no paging or sort.
+    QueryParams link_params(const QuerySpec& spec) const;
+
+protected:
+    /// Parameters a model's strategy adds to every request of a non-raw query, before the query's own extra
+    /// parameters (which win over them): ProcessQuery's automatic `cb.legacy_5x_mode`. None by default.
+    virtual QueryParams automatic_params() const { return {}; }
+
 private:
     QueryParams base(const QuerySpec& spec) const;
 

@@ -147,6 +147,9 @@ public:
     std::string os_type() const;
     std::string host_type() const;
     std::string parent_name() const;
+    /// The parent's MD5. 6.x servers stopped sending `parent_md5` (cbapi-python reads it from the parent since its
+    /// 2018 fix, "1.3.7"): when the document has no usable value (absent, empty or zeros) it is the parent process's
+    /// process_md5(), taken from the summary's parent document (no request beyond the summary). Empty for a root.
     std::string parent_md5() const;
     long long modload_count() const;
     long long filemod_count() const;
@@ -244,6 +247,30 @@ public:
     /// of `children` before 1.3.0).
     const std::vector<ChildProcEvent>& childprocs() const;
 
+    /// The processes the sensor blocked from this process's segment (`processblock_complete`, cbapi-python 1.7.4).
+    const std::vector<ProcessBlockEvent>& processblocks() const;
+
+    // --- events of every segment (cbapi-python 1.3.5's all_netconns() ..., 1.7.4's all_processblocks()) ---------
+    //
+    // From 6.0 on one request for segment 0 (`GET /api/v4/process/<guid>/0/event`: the events of every segment);
+    // before, one request per segment of segments(). Sequence numbers run on across segments. This object's segment
+    // is not changed (cbapi-python's were left on the last segment).
+
+    /// Module loads of every segment.
+    std::vector<ModLoadEvent> all_modloads() const;
+    /// File modifications of every segment.
+    std::vector<FileModEvent> all_filemods() const;
+    /// Registry modifications of every segment.
+    std::vector<RegModEvent> all_regmods() const;
+    /// Network connections of every segment.
+    std::vector<NetConnEvent> all_netconns() const;
+    /// Cross-process accesses of every segment.
+    std::vector<CrossProcEvent> all_crossprocs() const;
+    /// The raw child-process events of every segment (see childprocs()).
+    std::vector<ChildProcEvent> all_childprocs() const;
+    /// Blocked processes of every segment.
+    std::vector<ProcessBlockEvent> all_processblocks() const;
+
     /// The file modifications of exactly this path.
     std::vector<FileModEvent> find_file_writes(const std::string& file_path) const;
 
@@ -295,6 +322,8 @@ private:
     void adopt_summary(nlohmann::json reply) const;
     void recover_from_guid();
     SegmentEvents load_events(long long seg) const;
+    // The event lists of every segment: segment 0 on 6.0+, else each of segments().
+    std::vector<const SegmentEvents*> every_segment() const;
     SegmentEvents parse_events(const nlohmann::json& proc, EventApiVersion version) const;
 
     long long segment_ = 0;
@@ -343,6 +372,17 @@ public:
     Query max_last_server_update(TimePoint time) const;
     /// Same with a preformatted time.
     Query max_last_server_update(std::string time) const;
+
+    /// Turns on Cb Response 6.1's comprehensive search (`comprehensive_search=true`, cbapi-python 1.3.5): the terms
+    /// of the query may be matched by different segments of a process (the events are joined per process).
+    Query use_comprehensive_search() const;
+
+    /// Sets `cb.legacy_5x_mode` explicitly (cbapi-python's `set_legacy_mode`; here it returns a new query). Without
+    /// it the mode is chosen automatically: on servers from 6.0 on, the first request of a process query asks the
+    /// storage partitions once (`GET /api/v1/storage/events/partition`, through the read cache) and sends
+    /// `cb.legacy_5x_mode=true` when a legacy (5.x) Solr core is loaded (`"isLegacy": true`; cbapi-python 1.3.5);
+    /// a server that refuses that list (403, 404) is taken to have none. Servers before 6.0 get nothing.
+    Query legacy_5x_mode(bool on) const;
 
     /// Asks for up to `n` children in every summary request made by the processes this query yields and by
     /// everything reached from them (walk_children, children, parent, ...): `children=<n>`. The server lists 15

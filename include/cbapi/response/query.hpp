@@ -46,6 +46,11 @@ Facets request_facets(const cbapi::detail::ApiState& api, const std::string& pat
 /// The paging strategy of a Cb Response search on `api`'s server (`facet=false` from 5.1.1 on).
 std::shared_ptr<const PagingStrategy> response_paging(const cbapi::detail::ApiHandle& api);
 
+/// The console page of a query of `type_name` (Process, Binary, Alert, ThreatReport): see ResponseQueryBase::webui_link().
+/// @throws ApiError for another model
+std::string query_webui_link(const cbapi::detail::ApiState& api, const std::string& type_name,
+                             const PagingStrategy& paging, const QuerySpec& spec);
+
 }  // namespace detail
 
 /// Shared by every Cb Response paginated query type: facets and raw queries on top of PaginatedQuery.
@@ -54,7 +59,19 @@ class ResponseQueryBase : public PaginatedQuery<Derived, M> {
 public:
     /// Facet counts for the given fields (one request: `facet=true`, `rows=0`, one `facet.field` per field).
     Facets facets(const std::vector<std::string>& fields) const {
-        return detail::request_facets(*this->api(), M::model_info.url_path, *this->paging(), this->spec(), fields);
+        return detail::request_facets(*this->api(), this->search_path(), *this->paging(), this->spec(), fields);
+    }
+
+    /// The console page that shows this search (cbapi-python 1.3.3 `Query.webui_link`):
+    /// `<server>/#/<page>?<parameters>`, page `search` for processes, `binaries`, `alerts` or `threats`, with the
+    /// parameters a search of this query sends (`cb.urlver`, `facet`, the filters, `q`; no paging or sort; a raw
+    /// query's own parameters) form-encoded in that order. CbResponseAPI::from_ui() takes it back.
+    /// @code
+    /// cb.select<Process>().where("process_name:cmd.exe").webui_link()
+    /// // "https://cb.example.com/#/search?cb.urlver=1&facet=false&q=process_name%3Acmd.exe"
+    /// @endcode
+    std::string webui_link() const {
+        return detail::query_webui_link(*this->api(), M::model_info.type_name, *this->paging(), this->spec());
     }
 
     /// A query that sends a console or watchlist query string (e.g. "q=process_name%3Acmd.exe&cb.urlver=1") as is;
