@@ -128,7 +128,7 @@ public:
 
 }  // namespace
 
-TEST(Consumer, AFullQueueBlocksDeliverUntilACallbackFinishes) {
+TEST(EventConsumer, AFullQueueBlocksDeliverUntilACallbackFinishes) {
     ev::Registry registry;
     Gate gate;
     std::atomic<int> seen{0};
@@ -165,7 +165,7 @@ TEST(Consumer, AFullQueueBlocksDeliverUntilACallbackFinishes) {
     EXPECT_EQ(consumer.stats().handled, 4u);
 }
 
-TEST(Consumer, DrainRunsEveryQueuedCallbackBeforeStopReturns) {
+TEST(EventConsumer, DrainRunsEveryQueuedCallbackBeforeStopReturns) {
     ev::Registry registry;
     Gate gate;
     std::atomic<int> seen{0};
@@ -190,7 +190,7 @@ TEST(Consumer, DrainRunsEveryQueuedCallbackBeforeStopReturns) {
     EXPECT_EQ(outcomes.handled.load() + outcomes.discarded.load(), 5);
 }
 
-TEST(Consumer, DiscardFailsQueuedMessagesAndLetsTheRunningCallbackFinish) {
+TEST(EventConsumer, DiscardFailsQueuedMessagesAndLetsTheRunningCallbackFinish) {
     ev::Registry registry;
     Gate gate;
     std::atomic<int> seen{0};
@@ -215,7 +215,7 @@ TEST(Consumer, DiscardFailsQueuedMessagesAndLetsTheRunningCallbackFinish) {
     EXPECT_EQ(consumer.stats().handled, 1u);
 }
 
-TEST(Consumer, SourcesAreSubscribedRunAndStoppedPromptly) {
+TEST(EventConsumer, SourcesAreSubscribedRunAndStoppedPromptly) {
     ev::Registry registry;
     std::atomic<int> seen{0};
     registry.on("watchlist.hit.#", [&](const ev::Message&) { seen.fetch_add(1); });
@@ -242,7 +242,7 @@ TEST(Consumer, SourcesAreSubscribedRunAndStoppedPromptly) {
     EXPECT_EQ(consumer.stats().problems, 1u);
 }
 
-TEST(Consumer, ASourceThatThrowsIsReportedAndTheOthersFinish) {
+TEST(EventConsumer, ASourceThatThrowsIsReportedAndTheOthersFinish) {
     ev::Registry registry;
     std::atomic<int> seen{0};
     registry.on("#", [&](const ev::Message&) { seen.fetch_add(1); });
@@ -261,7 +261,7 @@ TEST(Consumer, ASourceThatThrowsIsReportedAndTheOthersFinish) {
     EXPECT_EQ(consumer.stats().source_failures, 1u);
 }
 
-TEST(Consumer, AThrowingCallbackStillCompletesTheMessage) {
+TEST(EventConsumer, AThrowingCallbackStillCompletesTheMessage) {
     ev::Registry registry;
     registry.on("#", [](const ev::Message&) { throw std::runtime_error("ban failed"); });
     ev::Consumer consumer(registry);
@@ -276,7 +276,7 @@ TEST(Consumer, AThrowingCallbackStillCompletesTheMessage) {
     EXPECT_EQ(consumer.stats().handled, 2u);
 }
 
-TEST(Consumer, StopFromACallbackEndsWait) {
+TEST(EventConsumer, StopFromACallbackEndsWait) {
     ev::Registry registry;
     ev::ConsumerOptions options;
     ev::Consumer consumer(registry, options);
@@ -292,7 +292,7 @@ TEST(Consumer, StopFromACallbackEndsWait) {
     EXPECT_FALSE(consumer.deliver(message(2)));
 }
 
-TEST(Consumer, ProblemsAreBoundedButAllCounted) {
+TEST(EventConsumer, ProblemsAreBoundedButAllCounted) {
     ev::Registry registry;
     ev::ConsumerOptions options;
     options.max_problems = 2;
@@ -305,7 +305,7 @@ TEST(Consumer, ProblemsAreBoundedButAllCounted) {
     EXPECT_EQ(consumer.stats().problems, 3u);
 }
 
-TEST(Consumer, SeveralWorkersHandleEverything) {
+TEST(EventConsumer, SeveralWorkersHandleEverything) {
     ev::Registry registry;
     std::atomic<int> seen{0};
     registry.on("#", [&](const ev::Message&) { seen.fetch_add(1); });
@@ -328,7 +328,7 @@ TEST(Consumer, SeveralWorkersHandleEverything) {
     EXPECT_EQ(outcomes.handled.load(), 600);
 }
 
-TEST(Consumer, DeliveredBeforeStartIsHandledOnStop) {
+TEST(EventConsumer, DeliveredBeforeStartIsHandledOnStop) {
     ev::Registry registry;
     std::atomic<int> seen{0};
     registry.on("#", [&](const ev::Message&) { seen.fetch_add(1); });

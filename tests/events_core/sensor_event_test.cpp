@@ -245,7 +245,8 @@ TEST(SensorEvent, NetconnWithOnlyTheOlderAddressFields) {
     msg.mutable_network()->set_protocol(pb::CbNetConnMsg::ProtoUdp);
     msg.mutable_network()->set_outbound(false);
     msg.mutable_network()->set_utf8_netpath("example.com");
-    const auto& net = std::get<ev::NetConn>(ev::decode_sensor_event(serialize(msg)).payload);
+    const auto event = ev::decode_sensor_event(serialize(msg));
+    const auto& net = std::get<ev::NetConn>(event.payload);
     EXPECT_EQ(net.remote_ip, "23.4.187.27");
     EXPECT_EQ(net.remote_port, 80);
     EXPECT_EQ(net.local_ip, "");
