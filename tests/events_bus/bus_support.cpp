@@ -67,17 +67,23 @@ public:
 class RawConnection {
 public:
     explicit RawConnection(const std::string& vhost) {
+        const std::string host = broker().host();  // throws when the broker is not running
         state_ = amqp_new_connection();
         amqp_socket_t* socket = amqp_tcp_socket_new(state_);
-        if (amqp_socket_open(socket, broker().host().c_str(), broker().port()) != AMQP_STATUS_OK) {
+        if (amqp_socket_open(socket, host.c_str(), broker().port()) != AMQP_STATUS_OK) {
+            amqp_destroy_connection(state_);
             throw std::runtime_error("raw connection: cannot connect");
         }
         if (amqp_login(state_, vhost.c_str(), 0, 131072, 0, AMQP_SASL_METHOD_PLAIN, "guest", "guest").reply_type !=
             AMQP_RESPONSE_NORMAL) {
+            amqp_destroy_connection(state_);
             throw std::runtime_error("raw connection: login failed");
         }
         amqp_channel_open(state_, 1);
-        expect_ok("channel.open");
+        if (!ok()) {
+            amqp_destroy_connection(state_);
+            throw std::runtime_error("raw connection: channel.open failed");
+        }
     }
     ~RawConnection() {
         if (channel_ok_) amqp_channel_close(state_, 1, AMQP_REPLY_SUCCESS);
