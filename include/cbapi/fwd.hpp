@@ -43,6 +43,7 @@ class AtomicFile;
 enum class HttpMethod;
 class Headers;
 struct DigestAuth;
+struct AwsSigV4Auth;
 struct Request;
 class RequestCancelled;
 struct Response;
