@@ -34,6 +34,7 @@
 #include "cbapi/logging.hpp"
 #include "events/s3_client.hpp"
 #include "support/env_guard.hpp"
+#include "support/raw_server.hpp"
 #include "support/s3rver_server.hpp"
 
 namespace cbapi::events {
@@ -595,6 +596,69 @@ TEST_F(ForwarderS3Test, CheckpointThatIsASymlinkOrForeignIsRefused) {
         std::getline(in, content);
     }
     EXPECT_EQ(content, "{}") << "the symlink's target was written";
+}
+
+// The checkpoint's floor, with LastModified times a real server would need days to produce: a loopback server
+// serves the listing and the objects.
+TEST(ForwarderS3Checkpoint, FloorMovesOverOldDoneKeysAndTheListingStartsAfterIt) {
+    const std::string a = "p/event-forwarder.2017-11-07T12:00:00.000";
+    const std::string b = "p/event-forwarder.2017-11-08T12:00:00.000";
+    const std::string c = "p/event-forwarder.2017-11-09T12:00:00.000";
+    const auto entry = [](const std::string& key, const std::string& modified) {
+        return "<Contents><Key>" + key + "</Key><LastModified>" + modified + "</LastModified><Size>20</Size>" +
+               "</Contents>";
+    };
+    test::RawServer server([&](test::RawConnection& conn, const test::RawRequest& request) {
+        if (request.target.find("list-type=2") != std::string::npos) {
+            std::string list = "<ListBucketResult><IsTruncated>false</IsTruncated>";
+            // What a real server does with start-after: only later keys.
+            const bool after_a = request.target.find("start-after=") != std::string::npos;
+            if (!after_a) list += entry(a, "2017-11-07T12:05:00.000Z");
+            list += entry(b, "2017-11-08T12:05:00.000Z") + entry(c, "2017-11-09T12:05:00.000Z");
+            conn.respond(200, list + "</ListBucketResult>", "application/xml");
+            return;
+        }
+        conn.respond(200, "{\"type\":\"x\",\"n\":1}\n", "application/octet-stream");
+    });
+    char pattern[] = "/tmp/forwarder-s3-floor-XXXXXX";
+    ASSERT_NE(::mkdtemp(pattern), nullptr);
+    const fs::path dir = pattern;
+    ForwarderS3Options o;
+    o.bucket = "cb-events";
+    o.prefix = "p";
+    o.endpoint = server.url();
+    o.access_key_id = "AKID";
+    o.secret_access_key = "floor-secret";
+    o.state_path = dir / "checkpoint.json";
+    o.one_shot = true;
+    o.late_arrival_window = std::chrono::hours(24);
+    {
+        TestSink sink;
+        ForwarderS3 source(o);
+        source.run(sink);
+        EXPECT_EQ(sink.messages.size(), 3U) << sink.problem_text();
+    }
+    nlohmann::json state;
+    {
+        std::ifstream in(dir / "checkpoint.json");
+        in >> state;
+    }
+    // a is more than 24 h older than the newest object: folded into the floor; b is exactly 24 h older: kept.
+    EXPECT_EQ(state["floor"], a);
+    EXPECT_EQ(state["done"], (nlohmann::json{b, c}));
+    {
+        TestSink sink;
+        ForwarderS3 source(o);
+        source.run(sink);
+        EXPECT_TRUE(sink.messages.empty());
+    }
+    const auto requests = server.requests();
+    ASSERT_GE(requests.size(), 5U);
+    EXPECT_EQ(requests.back().target,
+              "/cb-events/?list-type=2&prefix=p%2F&start-after=p%2Fevent-forwarder.2017-11-07T12%3A00%3A00.000");
+    EXPECT_EQ(requests[1].target, "/cb-events/p/event-forwarder.2017-11-07T12%3A00%3A00.000");
+    std::error_code ignored;
+    fs::remove_all(dir, ignored);
 }
 
 }  // namespace

@@ -116,6 +116,7 @@ public:
     explicit ForwarderS3(ForwarderS3Options options);
     /// As above, sending through the given transport instead of a new libcurl transport.
     ForwarderS3(ForwarderS3Options options, std::shared_ptr<Transport> transport);
+    /// Ends nothing by itself: call stop() and let run() return first.
     ~ForwarderS3() override;
     ForwarderS3(const ForwarderS3&) = delete;
     ForwarderS3& operator=(const ForwarderS3&) = delete;
