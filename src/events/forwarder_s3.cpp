@@ -151,11 +151,17 @@ ForwarderS3Options forwarder_s3_options(const Credentials& profile) {
     options.access_key_id = extra(profile, "aws_access_key_id");
     options.secret_access_key = extra(profile, "aws_secret_access_key");
     options.session_token = extra(profile, "aws_session_token");
-    options.transport.verify_peer = profile.ssl_verify;
-    options.transport.verify_hostname = profile.ssl_verify_hostname;
-    if (profile.ssl_cert_file) options.transport.ca_bundle = *profile.ssl_cert_file;
-    options.transport.proxy = profile.proxy;
-    options.transport.ignore_system_proxy = profile.ignore_system_proxy;
+    // The profile's own ssl_verify / ssl_cert_file / proxy describe the Cb server (often self-signed, on the inside
+    // network) and are deliberately not applied to S3: an `ssl_verify=False` for the Cb server must not turn off
+    // verification of AWS. S3 has its own keys.
+    options.transport.ca_bundle = extra(profile, "s3_ca_bundle");
+    if (const std::string verify = extra(profile, "s3_ssl_verify"); !verify.empty()) {
+        const auto on = parse_bool_word(verify);
+        if (!on) throw CredentialError("s3_ssl_verify in the credentials profile must be true or false");
+        options.transport.verify_peer = *on;
+        options.transport.verify_hostname = *on;
+        if (!*on) logger()->warn("forwarder S3: TLS verification is off (s3_ssl_verify=false)");
+    }
     return options;
 }
 

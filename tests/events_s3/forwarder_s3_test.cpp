@@ -451,8 +451,14 @@ TEST(ForwarderS3Credentials, ProfileKeysFillTheOptions) {
                      {"s3_region", "eu-west-1"},         {"s3_endpoint", "http://127.0.0.1:9000"},
                      {"aws_access_key_id", "AKIDPROFILE"}, {"aws_secret_access_key", "profile-secret"},
                      {"aws_session_token", "profile-token"}};
-    profile.ssl_cert_file = "/etc/ssl/certs/ca-certificates.crt";
-    const auto o = forwarder_s3_options(profile);
+    profile.ssl_verify = false;  // the Cb server's setting: must not reach S3
+    profile.ssl_cert_file = "/etc/cb/cb-server-ca.pem";
+    auto o = forwarder_s3_options(profile);
+    EXPECT_TRUE(o.transport.verify_peer);
+    EXPECT_TRUE(o.transport.verify_hostname);
+    EXPECT_EQ(o.transport.ca_bundle, "");
+    profile.extra["s3_ca_bundle"] = "/etc/ssl/certs/ca-certificates.crt";
+    o = forwarder_s3_options(profile);
     EXPECT_EQ(o.bucket, "cb-events");
     EXPECT_EQ(o.prefix, "cbprefix");
     EXPECT_EQ(o.region, "eu-west-1");
@@ -462,6 +468,11 @@ TEST(ForwarderS3Credentials, ProfileKeysFillTheOptions) {
     EXPECT_EQ(o.session_token, "profile-token");
     EXPECT_EQ(o.transport.ca_bundle, "/etc/ssl/certs/ca-certificates.crt");
     EXPECT_TRUE(o.transport.verify_peer);
+    profile.extra["s3_ssl_verify"] = "false";
+    EXPECT_FALSE(forwarder_s3_options(profile).transport.verify_peer);
+    profile.extra["s3_ssl_verify"] = "maybe";
+    EXPECT_THROW(forwarder_s3_options(profile), CredentialError);
+    profile.extra.erase("s3_ssl_verify");
     EXPECT_EQ(ForwarderS3(o).name(), "forwarder s3://cb-events/cbprefix/ at http://127.0.0.1:9000");
 }
 

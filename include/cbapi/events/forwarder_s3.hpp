@@ -84,9 +84,12 @@ struct ForwarderS3Options {
 
 /// Reads the S3 settings of a credentials profile (`credentials.response`), as `extra` keys:
 /// `s3_bucket`, `s3_prefix`, `s3_region`, `s3_endpoint`, `aws_access_key_id`, `aws_secret_access_key`,
-/// `aws_session_token`. Keys that are absent leave the field empty.
+/// `aws_session_token`, and for TLS `s3_ca_bundle` (a PEM file) and `s3_ssl_verify` (true/false, default true).
+/// Keys that are absent leave the field at its default. The profile's `ssl_verify`, `ssl_cert_file` and `proxy`
+/// concern the Cb server and are not applied to S3.
 /// @param profile credentials from load_credentials()
 /// @return options with those fields filled
+/// @throws CredentialError when `s3_ssl_verify` is not a boolean word
 ForwarderS3Options forwarder_s3_options(const Credentials& profile);
 
 /// Reads the Cb Event Forwarder's S3 output: lists the objects under the prefix (ListObjectsV2), takes those not yet
