@@ -47,6 +47,7 @@ class AtomicFile;
 enum class HttpMethod;
 class Headers;
 struct DigestAuth;
+struct AwsSigV4Auth;
 struct Request;
 class RequestCancelled;
 struct Response;

@@ -80,6 +80,18 @@ struct DigestAuth {
     std::string password;
 };
 
+/// AWS Signature Version 4 signing of one request, done by the transport (libcurl's `CURLOPT_AWS_SIGV4`): used by the
+/// S3 reader of cbapi::events. The caller sends the `x-amz-content-sha256` header itself and builds a canonical URL
+/// (RFC 3986-encoded path, sorted and encoded query), which libcurl 7.88 signs verbatim. The secret is never logged.
+struct AwsSigV4Auth {
+    /// libcurl's provider string, e.g. `aws:amz:us-east-1:s3`.
+    std::string provider;
+    /// The access key id (sent in the Authorization header's credential scope).
+    std::string access_key_id;
+    /// The secret access key (signs; never sent).
+    std::string secret_access_key;
+};
+
 /// One HTTP request as handed to a Transport.
 struct Request {
     HttpMethod method = HttpMethod::get;
@@ -110,6 +122,8 @@ struct Request {
     std::function<bool(std::string_view)> body_sink;
     /// Authenticate with HTTP digest (the transport answers the server's challenge); the password is never logged.
     std::optional<DigestAuth> digest_auth;
+    /// Sign with AWS Signature Version 4 (S3); the secret is never logged.
+    std::optional<AwsSigV4Auth> aws_sigv4;
 };
 
 /// Whether a layer may send this request again after a failure: idempotent methods and reads marked `read_only`,
