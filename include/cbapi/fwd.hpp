@@ -305,6 +305,8 @@ class ThrottleRule;
 class Site;
 enum class InstallerType;
 struct DataSharingSetting;
+class SensorGroupQuery;
+struct SensorBuilds;
 // cbapi/response/storage_partition.hpp
 class StoragePartition;
 // cbapi/response/user.hpp

@@ -1,5 +1,6 @@
 // The Live Response job pool: the state lives in a block the worker threads co-own, so a worker that ends up
 // releasing the pool's owner (the manager) can still finish safely.
+#include <algorithm>
 #include <deque>
 #include <exception>
 #include <memory>
@@ -9,13 +10,15 @@
 #include <vector>
 
 #include "cbapi/errors.hpp"
+#include "cbapi/logging.hpp"
 #include "cbapi/live_response/session.hpp"
 #include "live_response/jobs.hpp"
 
 namespace cbapi::live_response::detail {
 
-JobPool::JobPool(Opener opener, std::size_t max_workers) : state_(std::make_shared<State>()) {
+JobPool::JobPool(Opener opener, std::size_t max_workers, Ranker ranker) : state_(std::make_shared<State>()) {
     state_->opener = std::move(opener);
+    state_->ranker = std::move(ranker);
     state_->max_workers = max_workers == 0 ? 1 : max_workers;
 }
 
@@ -58,22 +61,45 @@ void JobPool::fail_all(std::deque<Job>& jobs, const std::exception_ptr& error) {
     jobs.clear();
 }
 
+std::vector<long long> JobPool::waiting(const State& s) {
+    std::vector<long long> out;
+    for (const auto& [id, q] : s.queues)
+        if (!q.empty() && s.busy.count(id) == 0) out.push_back(id);
+    return out;
+}
+
+bool JobPool::choose(const std::shared_ptr<State>& s, std::unique_lock<std::mutex>& lock, long long& sensor) {
+    std::vector<long long> order = waiting(*s);
+    if (order.size() > 1 && s->ranker) {
+        const std::vector<long long> candidates = order;
+        lock.unlock();
+        try {
+            std::vector<long long> ranked = s->ranker(candidates);
+            for (long long id : candidates)  // sensors the ranker left out come last
+                if (std::find(ranked.begin(), ranked.end(), id) == ranked.end()) ranked.push_back(id);
+            order = std::move(ranked);
+        } catch (const std::exception& e) {
+            logger()->debug("Could not rank the sensors waiting for a Live Response job worker: {}", e.what());
+        }
+        lock.lock();
+    }
+    if (s->stopping) return false;
+    for (long long id : order) {
+        const auto q = s->queues.find(id);
+        if (q != s->queues.end() && !q->second.empty() && s->busy.count(id) == 0) {
+            sensor = id;
+            return true;
+        }
+    }
+    return false;
+}
+
 void JobPool::work(const std::shared_ptr<State>& s) {
     std::unique_lock<std::mutex> lock(s->mutex);
     for (;;) {
         long long sensor = 0;
-        bool found = false;
         ++s->idle;
-        s->cv.wait(lock, [&] {
-            if (s->stopping) return true;
-            for (const auto& [id, q] : s->queues)
-                if (!q.empty() && s->busy.count(id) == 0) {
-                    sensor = id;
-                    found = true;
-                    return true;
-                }
-            return false;
-        });
+        s->cv.wait(lock, [&] { return s->stopping || !waiting(*s).empty(); });
         --s->idle;
         if (s->stopping) {
             const auto error =
@@ -81,7 +107,7 @@ void JobPool::work(const std::shared_ptr<State>& s) {
             for (auto& [id, q] : s->queues) fail_all(q, error);
             return;
         }
-        if (!found) continue;
+        if (!choose(s, lock, sensor)) continue;
         s->busy.insert(sensor);
         lock.unlock();
         serve(s, sensor);

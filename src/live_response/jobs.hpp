@@ -26,8 +26,12 @@ class JobPool {
 public:
     /// Opens a session for a sensor (the manager's request_session).
     using Opener = std::function<Session(long long)>;
+    /// Orders the sensors that wait for a worker, most preferred first (Cb Response: the smallest event backlog;
+    /// see rank_by_backlog in manager.cpp). Called without the pool's lock; sensors it leaves out come last, and an
+    /// exception keeps the order it was given.
+    using Ranker = std::function<std::vector<long long>(const std::vector<long long>&)>;
 
-    JobPool(Opener opener, std::size_t max_workers);
+    JobPool(Opener opener, std::size_t max_workers, Ranker ranker = {});
     ~JobPool();
     JobPool(const JobPool&) = delete;
     JobPool& operator=(const JobPool&) = delete;
@@ -42,6 +46,7 @@ public:
 private:
     struct State {
         Opener opener;
+        Ranker ranker;
         std::size_t max_workers = 10;
         std::mutex mutex;
         std::condition_variable cv;
@@ -53,6 +58,13 @@ private:
     };
 
     static void fail_all(std::deque<Job>& jobs, const std::exception_ptr& error);
+
+    // The sensors with queued jobs and no worker, in id order (called with the lock held).
+    static std::vector<long long> waiting(const State& s);
+
+    // The sensor a free worker serves next: the first waiting one in the ranker's order. Releases the lock while the
+    // ranker runs; false when no sensor waits any more (or the pool is stopping).
+    static bool choose(const std::shared_ptr<State>& s, std::unique_lock<std::mutex>& lock, long long& sensor);
 
     static void work(const std::shared_ptr<State>& s);
 

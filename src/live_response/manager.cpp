@@ -6,6 +6,7 @@
 #include <condition_variable>
 #include <cstddef>
 #include <exception>
+#include <limits>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -14,6 +15,7 @@
 #include <string>
 #include <thread>
 #include <utility>
+#include <algorithm>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -26,6 +28,7 @@
 #include "cbapi/live_response/session.hpp"
 #include "cbapi/live_response/types.hpp"
 #include "cbapi/logging.hpp"
+#include "cbapi/time.hpp"
 #include "live_response/jobs.hpp"
 #include "live_response/manager.hpp"
 #include "live_response/wire.hpp"
@@ -201,18 +204,89 @@ std::vector<nlohmann::json> ManagerCore::open_session_ids() const {
     return out;
 }
 
+namespace {
+
+// A count the server sends as a number or as integer text ("1024"); nullopt for anything else.
+std::optional<long long> count_value(const nlohmann::json& doc, const char* field) {
+    const auto it = doc.find(field);
+    if (it == doc.end()) return std::nullopt;
+    if (it->is_number_integer()) return it->get<long long>();
+    if (it->is_string()) {
+        const std::string text = it->get<std::string>();
+        if (text.empty() || text.size() > 18 || text.find_first_not_of("0123456789") != std::string::npos)
+            return std::nullopt;
+        return std::stoll(text);
+    }
+    return std::nullopt;
+}
+
+}  // namespace
+
+// cbapi-python 1.7.0 ("Live Response: Account for sensor queue depth when submitting jobs",
+// src/cbapi/live_response_api.py, LiveResponseJobScheduler._spawn_new_workers): among the Online sensors with
+// waiting jobs, workers go first to those with the smallest backlog, num_storefiles_bytes + num_eventlog_bytes, then
+// the earliest next_checkin_time. A busy sensor answers a session slowly. cbapi-python reads every sensor of the
+// server (select(Sensor)) for this; here only the waiting ones are read (`GET /api/v1/sensor/<id>`, cached briefly),
+// and sensors that are not Online, or cannot be read, come last instead of never getting a worker.
+std::vector<long long> rank_by_backlog(const Connection& connection, const std::vector<long long>& sensors) {
+    struct Rank {
+        long long sensor;
+        bool known;
+        bool online;
+        long long backlog;
+        std::optional<TimePoint> next_checkin;
+    };
+    std::vector<Rank> ranks;
+    for (long long id : sensors) {
+        Rank r{id, false, false, 0, std::nullopt};
+        try {
+            const nlohmann::json doc = connection.get_json_cached("/api/v1/sensor/" + std::to_string(id));
+            if (doc.is_object()) {
+                r.known = true;
+                r.online = doc.value("status", nlohmann::json()) == "Online";
+                const auto events = count_value(doc, "num_eventlog_bytes");
+                const auto files = count_value(doc, "num_storefiles_bytes");
+                r.backlog = events.value_or(0) + files.value_or(0);
+                if (!events && !files) r.backlog = std::numeric_limits<long long>::max();
+                if (const auto t = doc.find("next_checkin_time"); t != doc.end() && t->is_string())
+                    r.next_checkin = try_parse_cb_time(t->get<std::string>());
+            }
+        } catch (const ApiError& e) {
+            logger()->debug("Could not read sensor {} to schedule its Live Response jobs: {}", id, e.what());
+        }
+        ranks.push_back(r);
+    }
+    std::stable_sort(ranks.begin(), ranks.end(), [](const Rank& a, const Rank& b) {
+        if (a.known != b.known) return a.known;
+        if (a.online != b.online) return a.online;
+        if (a.backlog != b.backlog) return a.backlog < b.backlog;
+        if (a.next_checkin.has_value() != b.next_checkin.has_value()) return a.next_checkin.has_value();
+        return a.next_checkin && b.next_checkin && *a.next_checkin < *b.next_checkin;
+    });
+    std::vector<long long> out;
+    for (const auto& r : ranks) out.push_back(r.sensor);
+    return out;
+}
+
 JobPool& ManagerCore::jobs() {
     std::lock_guard<std::mutex> lock(mutex_);
     if (shut_down_) throw ApiError("The Live Response session manager is shut down");
     if (!jobs_) {
         std::weak_ptr<ManagerCore> weak = weak_from_this();
+        JobPool::Ranker ranker;
+        if (wire_->product == Product::response) {
+            const std::shared_ptr<const Wire> wire = wire_;
+            ranker = [wire](const std::vector<long long>& sensors) {
+                return rank_by_backlog(wire->connection, sensors);
+            };
+        }
         jobs_ = std::make_unique<JobPool>(
             [weak](long long sensor) {
                 auto self = weak.lock();
                 if (!self) throw ApiError("The Live Response session manager is gone");
                 return self->request(sensor, OsType::unknown);
             },
-            wire_->options.max_workers);
+            wire_->options.max_workers, std::move(ranker));
     }
     return *jobs_;
 }

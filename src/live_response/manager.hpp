@@ -23,6 +23,11 @@
 
 namespace cbapi::live_response::detail {
 
+/// The job pool's ranker for Cb Response (cbapi-python 1.7.0): `sensors` ordered Online first, then by the smallest
+/// event backlog (num_storefiles_bytes + num_eventlog_bytes), then the earliest next_checkin_time; sensors that
+/// cannot be read come last. One cached `GET /api/v1/sensor/<id>` per sensor.
+std::vector<long long> rank_by_backlog(const Connection& connection, const std::vector<long long>& sensors);
+
 /// The manager's shared state: open sessions by sensor, the keepalive thread and the job pool.
 class ManagerCore : public std::enable_shared_from_this<ManagerCore> {
 public:

@@ -84,6 +84,13 @@ private:
     std::set<std::string> ids_;
 };
 
+// cbapi-python 1.4.3 ("Only view active LR sessions", src/cbapi/response/live_response_api.py,
+// _get_or_create_session): `GET /api/v1/cblr/session?active_only=true`, so that the server does not list every
+// closed and timed-out session it remembers; the pending or active session of the sensor is then picked from it.
+namespace {
+QueryParams active_sessions_only() { return {{"active_only", "true"}}; }
+}  // namespace
+
 bool close_session(SessionCore& c, bool wait) {
     nlohmann::json id;
     {
@@ -125,7 +132,8 @@ std::pair<nlohmann::json, nlohmann::json> establish(const Wire& wire, long long 
     } else {
         nlohmann::json sessions;
         try {
-            sessions = conn.get_json(wire.base + "/session", {}, nlohmann::json::array(), wire.interruption->flag);
+            sessions = conn.get_json(wire.base + "/session", active_sessions_only(), nlohmann::json::array(),
+                                     wire.interruption->flag);
         } catch (const RequestCancelled&) {
             wire.check_open(request_what);
             throw;
@@ -156,8 +164,9 @@ std::pair<nlohmann::json, nlohmann::json> establish(const Wire& wire, long long 
                 if (!e.outcome_unknown()) throw;
                 std::optional<nlohmann::json> created;
                 try {
-                    created = find_open_session(conn.get_json(wire.base + "/session", {}, nlohmann::json::array()),
-                                                sensor_id);
+                    created = find_open_session(
+                        conn.get_json(wire.base + "/session", active_sessions_only(), nlohmann::json::array()),
+                        sensor_id);
                 } catch (const ApiError&) {
                 }
                 if (!created) throw;

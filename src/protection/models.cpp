@@ -3,9 +3,13 @@
 
 #include "cbapi/protection/models.hpp"
 
+#include <algorithm>
+#include <cstddef>
+#include <initializer_list>
 #include <optional>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -237,6 +241,38 @@ std::string Computer::reset_cli_password() {
 }
 
 Query<FileInstance> Computer::file_instances() const { return related<FileInstance>("computerId"); }
+
+Computer& Computer::set_tamper_protection(bool on) {
+    set("tamperProtectionActive", on);
+    return *this;
+}
+
+// cbapi-python 1.3.3 (changeDiagnostics, changeTemplate) and 1.3.5 (newTamperProtectionActive):
+// src/cbapi/protection/models.py, Computer._build_api_request_uri for PUT.
+std::string Computer::save_path(bool create) const {
+    std::string path = MutableModel::save_path(create);
+    if (create) return path;
+    const auto dirty = dirty_fields();
+    auto changed = [&dirty](std::initializer_list<const char*> fields) {
+        for (const char* f : fields)
+            if (std::find(dirty.begin(), dirty.end(), f) != dirty.end()) return true;
+        return false;
+    };
+    std::vector<std::string> args;
+    if (changed({"debugLevel", "kernelDebugLevel", "debugFlags", "debugDuration", "ccLevel", "ccFlags"}))
+        args.emplace_back("changeDiagnostics=true");
+    if (changed({"template", "templateCloneCleanupMode", "templateCloneCleanupTime", "templateCloneCleanupTimeScale",
+                 "templateTrackModsOnly"}))
+        args.emplace_back("changeTemplate=true");
+    if (changed({"tamperProtectionActive"})) {
+        // cbapi-python: self.get("tamperProtectionActive", True); anything but false asks for protection.
+        const auto value = get<nlohmann::json>("tamperProtectionActive");
+        const bool off = value && value->is_boolean() && !value->get<bool>();
+        args.emplace_back(off ? "newTamperProtectionActive=false" : "newTamperProtectionActive=true");
+    }
+    for (std::size_t i = 0; i < args.size(); ++i) path += (i == 0 ? "?" : "&") + args[i];
+    return path;
+}
 
 // --- FileCatalog -------------------------------------------------------------------------------------------------
 

@@ -7,6 +7,7 @@
 #include <string>
 #include <string_view>
 #include <utility>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -58,6 +59,45 @@ void CbResponseAPI::update_license(const std::string& license_block) const {
     if (reply.status != 200 || !body.is_object() || body.value("status", std::string()) != "success")
         throw ServerError(reply.status, reply.body, "POST", url() + "/api/license", reply.body,
                           "Did not update license.");
+}
+
+// cbapi-python 1.7.3 (src/cbapi/response/models.py, SensorBuilds; models/sensor-builds.yaml): the reply lists the
+// builds of each OS under "Windows", "Linux" and "OSX", each with a `version_string`.
+SensorBuilds CbResponseAPI::sensor_builds() const {
+    SensorBuilds builds;
+    builds.document = state_->connection.get_json("/api/v2/builds", {}, nlohmann::json::object());
+    const std::string where = url() + "/api/v2/builds";
+    if (!builds.document.is_object())
+        throw ServerError(200, "Expected a JSON object of sensor builds, got " +
+                                   std::string(builds.document.type_name()), "GET", where);
+    auto read = [&](const char* os, std::vector<std::string>& out) {
+        const auto it = builds.document.find(os);
+        if (it == builds.document.end() || it->is_null()) return;
+        if (!it->is_array())
+            throw ServerError(200, std::string("Expected '") + os + "' to be a list of builds", "GET", where,
+                              cbapi::detail::json_text(*it, 256));
+        for (const auto& b : *it) {
+            const auto v = b.is_object() ? b.find("version_string") : b.end();
+            if (!b.is_object() || v == b.end() || !v->is_string())
+                throw ServerError(200, std::string("Expected every build of '") + os + "' to have a version_string",
+                                  "GET", where, cbapi::detail::json_text(b, 256));
+            out.push_back(v->get<std::string>());
+        }
+    };
+    read("Windows", builds.windows_builds);
+    read("OSX", builds.osx_builds);
+    read("Linux", builds.linux_builds);
+    return builds;
+}
+
+// The legacy cbapi client (carbonblack/cbapi, client_apis/python/src/cbapi/cbapi.py, get_dashboard_stats) reads
+// GET /api/v1/dashboard/statistics.
+nlohmann::json CbResponseAPI::dashboard_statistics() const {
+    auto body = state_->connection.get_json("/api/v1/dashboard/statistics", {}, nlohmann::json::object());
+    if (!body.is_object())
+        throw ServerError(200, "Expected a JSON object of dashboard statistics, got " + std::string(body.type_name()),
+                          "GET", url() + "/api/v1/dashboard/statistics", cbapi::detail::json_text(body, 256));
+    return body;
 }
 
 void CbResponseAPI::create_new_partition() const {

@@ -8,6 +8,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -16,6 +17,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cbapi/detail/json_text.hpp"
+#include "cbapi/detail/page_cursor.hpp"
 #include "cbapi/errors.hpp"
 #include "cbapi/live_response/manager.hpp"
 #include "cbapi/model.hpp"
@@ -43,6 +45,43 @@ std::string format_http_date(TimePoint tp) {
     const auto weekday = static_cast<std::size_t>(((days_since_epoch % 7) + 7) % 7);
     return fmt::format("{}, {:02} {} {} {} GMT", days[weekday], day, months[month - 1], year, cb.substr(11, 8));
 }
+
+// cbapi-python 1.7.6 (src/cbapi/response/models.py, SensorPaginatedQuery) lists sensors through GET /api/v2/sensor
+// with the filters, `start` and `rows`, reading {"results": [...], "total_results": N}; 1.7.7 adds
+// sort.col=computer_name&sort.dir=asc: the server's default order (last_checkin_time) moves sensors between pages
+// as they check in, which skipped and repeated sensors and made 1.3.0 fall back to the unpaged v1 list.
+class SensorListPaging final : public PagingStrategy {
+public:
+    QueryParams page_params(const QuerySpec& spec, std::size_t start, std::size_t rows) const override {
+        QueryParams params = spec.extra;
+        params.emplace_back("sort.col", "computer_name");
+        params.emplace_back("sort.dir", "asc");
+        params.emplace_back("start", std::to_string(start));
+        params.emplace_back("rows", std::to_string(rows));
+        return params;
+    }
+    QueryParams count_params(const QuerySpec& spec) const override {
+        QueryParams params = spec.extra;
+        params.emplace_back("start", "0");
+        params.emplace_back("rows", "0");
+        return params;
+    }
+    Page parse_page(nlohmann::json body) const override {
+        if (!body.is_object())
+            throw ServerError(200, "Expected a sensor list page (an object), got " + std::string(body.type_name()));
+        Page page;
+        page.total = parse_count(body);
+        page.items = cbapi::detail::take_field_items(body, "results", "Expected sensor objects in the sensor list");
+        return page;
+    }
+    std::size_t parse_count(const nlohmann::json& body) const override {
+        return cbapi::detail::count_field(body, "total_results");
+    }
+};
+
+// The server version from which the paginated list is used: the gate cbapi-python's Sensor._query_implementation
+// carries (`cb.cb_server_version >= LooseVersion("5.2.0")`, commented out until 1.7.6 used the v2 list always).
+const ServerVersion paged_sensor_list_from{5, 2};
 
 }  // namespace
 
@@ -139,25 +178,54 @@ SensorQuery SensorQuery::fresh() const {
     return copy;
 }
 
-// The server matches ip and hostname as substrings but uses only ip when both are sent, so every filter is also
-// applied here to the reply.
-std::vector<Sensor> SensorQuery::fetch() const {
-    nlohmann::json body;
-    try {
-        body = api_->connection.get_json(Sensor::model_info.url_path, params(), nlohmann::json::array());
-    } catch (const ServerError& e) {
-        if (e.status() != 500 || filters_.empty()) throw;
-        return {};  // Cb Response answers a filter that matches nothing with HTTP 500
-    }
+bool SensorQuery::paged() const { return api_->at_least(paged_sensor_list_from); }
+
+std::vector<nlohmann::json> SensorQuery::fetch_list() const {
+    nlohmann::json body = api_->connection.get_json(Sensor::model_info.url_path, params(), nlohmann::json::array());
     if (body.is_null()) body = nlohmann::json::array();
     if (!body.is_array())
         throw ServerError(200, "Expected a JSON array of sensors, got " + std::string(body.type_name()), "GET",
                           api_->connection.url() + Sensor::model_info.url_path, cbapi::detail::json_text(body, 256));
+    std::vector<nlohmann::json> docs;
+    for (auto& doc : body) docs.push_back(std::move(doc));
+    return docs;
+}
+
+// Pages through the one paging engine (prefetching the following pages once the total is known).
+std::vector<nlohmann::json> SensorQuery::fetch_pages() const {
+    static const auto paging = std::make_shared<const SensorListPaging>();
+    QuerySpec spec;
+    spec.extra = params();
+    spec.sort.clear();
+    auto cursor = cbapi::detail::open_cursor(api_, std::string(paged_list_path), spec, paging, 0, std::nullopt,
+                                             std::make_shared<cbapi::detail::CountCache>());
+    std::vector<nlohmann::json> docs;
+    while (auto item = cbapi::detail::next_item(*cursor)) docs.push_back(std::move(*item));
+    return docs;
+}
+
+// The server matches ip and hostname as substrings but uses only ip when both are sent, so every filter is also
+// applied here to the reply (to the fields a document has: a field it lacks is loaded when read).
+std::vector<Sensor> SensorQuery::fetch() const {
+    std::vector<nlohmann::json> docs;
+    try {
+        docs = paged() ? fetch_pages() : fetch_list();
+    } catch (const ServerError& e) {
+        if (e.status() != 500 || filters_.empty()) throw;
+        return {};  // Cb Response answers a filter that matches nothing with HTTP 500
+    }
     std::vector<Sensor> out;
-    for (auto& doc : body) {
+    std::set<std::string> seen;  // a sensor the server repeats on a later page is listed once
+    for (auto& doc : docs) {
         if (!doc.is_object()) throw ServerError(200, "Expected JSON objects in the sensor list");
+        if (const auto id = doc.find("id"); id != doc.end() && !id->is_null() && !seen.insert(id->dump()).second)
+            continue;
         bool keep = true;
         for (const auto& [field, value] : filters_) {
+            const char* doc_field = field == "ip"         ? "network_adapters"
+                                    : field == "hostname" ? "computer_name"
+                                                          : "group_id";
+            if (!doc.contains(doc_field)) continue;
             if (field == "ip") {  // an address of one of the adapters ("<ip>,<mac>|...")
                 const std::string adapters = detail::text_field(doc, "network_adapters");
                 keep = false;
@@ -303,9 +371,29 @@ void Sensor::unisolate(const IsolationWait& wait) {
     change_isolation(false, wait, "timed out waiting for isolation to be removed");
 }
 
+// cbapi-python 1.6.2 (src/cbapi/response/models.py, Sensor._update_object, unchanged to 1.7.10) sends these fields
+// only, on every server version: "Workarounds for updating a sensor's ability to update attributes in Cb Response
+// 7.1". Its comment also names `liveresponse_init` as allowed, but it never sends it; neither do we.
+const std::vector<std::string>& Sensor::updatable_fields() {
+    static const std::vector<std::string> fields = {"network_isolation_enabled", "restart_queued", "uninstall",
+                                                    "group_id", "notes", "event_log_flush_time"};
+    return fields;
+}
+
 nlohmann::json Sensor::update_body() const {
-    nlohmann::json body = document();
+    nlohmann::json body = nlohmann::json::object();
+    const nlohmann::json& doc = document();
+    for (const auto& field : updatable_fields())
+        if (const auto it = doc.find(field); it != doc.end()) body[field] = *it;
     const auto dirty = dirty_fields();
+    std::vector<std::string> not_sent;
+    for (const auto& field : dirty)
+        if (std::find(updatable_fields().begin(), updatable_fields().end(), field) == updatable_fields().end())
+            not_sent.push_back(field);
+    if (!not_sent.empty())  // nothing is silently dropped: the caller learns the change would not be saved
+        throw InvalidObjectError(fmt::format(
+            "Cannot save {}: field(s) {} cannot be changed through the API (a sensor update sends only {})",
+            describe(), fmt::join(not_sent, ", "), fmt::join(updatable_fields(), ", ")));
     if (body.contains("event_log_flush_time") &&
         std::find(dirty.begin(), dirty.end(), "event_log_flush_time") == dirty.end())
         body["event_log_flush_time"] = nullptr;

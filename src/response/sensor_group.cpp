@@ -16,6 +16,7 @@
 #include "cbapi/errors.hpp"
 #include "cbapi/http.hpp"
 #include "cbapi/response/model_support.hpp"
+#include "cbapi/server_version.hpp"
 #include "response/field_values.hpp"
 
 namespace cbapi::response {
@@ -108,19 +109,47 @@ InstallerType parse_installer_type(const std::string& name) {
 
 // --- SensorGroup -------------------------------------------------------------------------------------------------
 
-// One GET of a group answers an array of one group.
+// One GET of a group answers an array of one group (also on /api/v3/group: cbapi-python 1.7.4's SensorGroup._parse).
 const ModelInfo SensorGroup::model_info =
     ModelInfo("SensorGroup", "/api/group").required({"name", "site_id"}).unwrap_with([](nlohmann::json reply) {
         return detail::only_element(std::move(reply), "/api/group");
     });
 
+// cbapi-python 1.7.4 (src/cbapi/response/models.py: urlobject = '/api/v3/group'; models/group-modify.yaml: required
+// name, site_id, sensorbackend_server). It used v3 on every server; the version that introduced it is not in its
+// history, so 7.0 is our assumption (docs/server-versions.md).
+const ModelInfo SensorGroup::model_info_v3 =
+    ModelInfo("SensorGroup", "/api/v3/group")
+        .required({"name", "site_id", "sensorbackend_server"})
+        .unwrap_with([](nlohmann::json reply) { return detail::only_element(std::move(reply), "/api/v3/group"); });
+
+namespace {
+const ServerVersion v3_groups_from{7, 0};
+}  // namespace
+
+const ModelInfo& SensorGroup::info_for(const cbapi::detail::ApiState& api) {
+    return api.at_least(v3_groups_from) ? model_info_v3 : model_info;
+}
+
 SensorGroup::SensorGroup(cbapi::detail::ApiHandle api, nlohmann::json doc, bool full)
-    : MutableModel(model_info, std::move(api), std::move(doc), full) {}
+    : MutableModel(api ? info_for(*api) : model_info, api, std::move(doc), full) {}
+
+SensorGroupQuery::SensorGroupQuery(cbapi::detail::ApiHandle api)
+    : SimpleQuery<SensorGroup>(api, api ? SensorGroup::info_for(*api).list_url() : SensorGroup::model_info.list_url()) {}
 
 std::string SensorGroup::name() const { return get_or<std::string>("name", ""); }
 std::optional<long long> SensorGroup::site_id() const { return integer("site_id"); }
 std::string SensorGroup::sensorbackend_server() const { return get_or<std::string>("sensorbackend_server", ""); }
 std::string SensorGroup::sensor_version() const { return get_or<std::string>("sensor_version", ""); }
+std::string SensorGroup::sensor_version_windows() const { return get_or<std::string>("sensor_version_windows", ""); }
+std::string SensorGroup::sensor_version_osx() const { return get_or<std::string>("sensor_version_osx", ""); }
+std::string SensorGroup::sensor_version_linux() const { return get_or<std::string>("sensor_version_linux", ""); }
+nlohmann::json SensorGroup::isolation_exclusions() const {
+    return get_or<nlohmann::json>("isolation_exclusions", nlohmann::json::array());
+}
+nlohmann::json SensorGroup::event_exclusions() const {
+    return get_or<nlohmann::json>("event_exclusions", nlohmann::json::array());
+}
 std::optional<long long> SensorGroup::alert_criticality() const { return integer("alert_criticality"); }
 std::optional<long long> SensorGroup::tamper_level() const { return integer("tamper_level"); }
 std::optional<long long> SensorGroup::max_licenses() const { return integer("max_licenses"); }

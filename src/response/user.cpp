@@ -147,6 +147,11 @@ User& User::add_team(const Team& team) {
 
 User& User::add_team(long long team_id) { return add_team(Team(api(), {{"id", team_id}}, false)); }
 
+// cbapi-python 1.3.5 (src/cbapi/response/models.py, User.add_team): select(Team).where("name:<name>").one().
+User& User::add_team(const std::string& team_name) {
+    return add_team(SimpleQuery<Team>(api()).where("name:" + team_name).one());
+}
+
 User& User::remove_team(long long team_id) {
     nlohmann::json list = team_list();
     remove_entry(list, "id", team_id, false);
@@ -158,9 +163,17 @@ User& User::remove_team(const Team& team) {
     return remove_team(detail::integer_value(team.get<nlohmann::json>("id").value_or(nullptr), "id").value_or(0));
 }
 
+User& User::remove_team(const std::string& team_name) {
+    return remove_team(SimpleQuery<Team>(api()).where("name:" + team_name).one());
+}
+
+// cbapi-python 1.3.5 (src/cbapi/response/models.py, User._update_object, unchanged to 1.7.10): a user that does not
+// exist yet is created with its team ids and without `id`, whatever the server version ("applies to Cb Response
+// server < 6.0 as well as Cb Response servers >= 6.0 where the user hasn't been created yet").
 nlohmann::json User::create_body() const {
-    nlohmann::json body = for_server(MutableModel::create_body());
-    if (new_representation() && !body.contains("id")) body["id"] = nullptr;  // as the 6.1 console sends it
+    nlohmann::json body = MutableModel::create_body();
+    body.erase("id");
+    body["teams"] = team_ids(body.value("teams", nlohmann::json::array()));
     return body;
 }
 
@@ -172,15 +185,18 @@ bool User::new_representation() const { return api()->at_least(ServerVersion{6, 
 nlohmann::json User::for_server(nlohmann::json body) const {
     if (new_representation()) return body;
     body.erase("id");
-    if (auto it = body.find("teams"); it != body.end() && it->is_array()) {
-        nlohmann::json ids = nlohmann::json::array();
-        for (const auto& t : *it) {
-            const nlohmann::json value = t.is_object() ? t.value("id", nlohmann::json()) : t;
-            if (!value.is_null() && value != 0) ids.push_back(value);  // cbapi-python drops falsy ids
-        }
-        *it = std::move(ids);
-    }
+    if (auto it = body.find("teams"); it != body.end() && it->is_array()) *it = team_ids(*it);
     return body;
+}
+
+nlohmann::json User::team_ids(const nlohmann::json& teams) {
+    nlohmann::json ids = nlohmann::json::array();
+    if (!teams.is_array()) return ids;
+    for (const auto& t : teams) {
+        const nlohmann::json value = t.is_object() ? t.value("id", nlohmann::json()) : t;
+        if (!value.is_null() && value != 0) ids.push_back(value);  // cbapi-python drops falsy ids
+    }
+    return ids;
 }
 
 nlohmann::json User::team_list() const {

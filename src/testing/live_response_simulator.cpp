@@ -498,11 +498,16 @@ public:
                     return fn(*self, product, m, r);
                 });
             };
+            // Every session the server remembers, closed and timed-out ones included; `active_only=true` (what
+            // cbapi-python sends since 1.4.3) lists the pending and active ones only. ASSUMPTION: Cb Defense ignores
+            // the parameter like any other (no client sends it there).
             route("GET", "/session",
-                  [](Simulator& s, const std::string& p, const std::smatch&, const RecordedRequest&) {
+                  [](Simulator& s, const std::string& p, const std::smatch&, const RecordedRequest& r) {
+                      const bool active_only = p == "response" && lower(r.param("active_only").value_or("")) == "true";
                       json out = json::array();
                       for (const auto& [key, session] : s.sessions_)
-                          if (session.product == p) out.push_back(s.session_doc(session));
+                          if (session.product == p && (!active_only || Simulator::open(session)))
+                              out.push_back(s.session_doc(session));
                       return MockResponse::json(out);
                   });
             if (product == "response") {

@@ -340,10 +340,40 @@ private:
         return std::nullopt;
     }
 
+    // Computer fields the server changes only when the update's URL carries a flag (cbapi-python 1.3.3/1.3.5,
+    // src/cbapi/protection/models.py, Computer._build_api_request_uri; the reference's "later versions add ... to
+    // the PUT"). ASSUMPTION: without the flag those fields are ignored silently, as cbapi-python's fix implies.
+    static const std::string* computer_flag(const std::string& field) {
+        static const std::string diagnostics = "changeDiagnostics", templ = "changeTemplate",
+                                 tamper = "newTamperProtectionActive";
+        static const std::map<std::string, const std::string*> flags = {
+            {"debugLevel", &diagnostics}, {"kernelDebugLevel", &diagnostics}, {"debugFlags", &diagnostics},
+            {"debugDuration", &diagnostics}, {"ccLevel", &diagnostics}, {"ccFlags", &diagnostics},
+            {"template", &templ}, {"templateCloneCleanupMode", &templ}, {"templateCloneCleanupTime", &templ},
+            {"templateCloneCleanupTimeScale", &templ}, {"templateTrackModsOnly", &templ},
+            {"tamperProtectionActive", &tamper}};
+        const auto it = flags.find(field);
+        return it == flags.end() ? nullptr : it->second;
+    }
+
     void update(const Collection& c, json& doc, const json& body, const RecordedRequest& r) {
         const json old_policy = doc.value("policyId", json());
-        for (const auto& [k, v] : body.items())
-            if (k != "id") doc[k] = v;
+        for (const auto& [k, v] : body.items()) {
+            if (k == "id") continue;
+            if (c.name == "computer") {
+                if (const std::string* flag = computer_flag(k)) {
+                    const auto given = r.param(*flag);
+                    if (!given) continue;  // ignored without its flag
+                    // The tamper protection state is the flag's value, not the field's.
+                    if (*flag == "newTamperProtectionActive") {
+                        doc[k] = lower(*given) == "true";
+                        continue;
+                    }
+                    if (lower(*given) != "true") continue;
+                }
+            }
+            doc[k] = v;
+        }
         doc["dateModified"] = sim_now;
         if (c.name == "computer") {
             if (doc.value("policyId", json()) != old_policy) {
@@ -552,6 +582,18 @@ private:
             d["CLIPassword"] = hex(16);
             d["users"] = "CORP\\user" + std::to_string(i + 1);
             d["enforcementLevel"] = 20;
+            // Diagnostics, template clean-up and tamper protection (constants: the random sequence stays as it was).
+            d["debugLevel"] = 0;
+            d["kernelDebugLevel"] = 0;
+            d["debugFlags"] = 0;
+            d["debugDuration"] = 0;
+            d["ccLevel"] = 0;
+            d["ccFlags"] = 0;
+            d["templateCloneCleanupMode"] = 0;
+            d["templateCloneCleanupTime"] = 0;
+            d["templateCloneCleanupTimeScale"] = 0;
+            d["templateTrackModsOnly"] = false;
+            d["tamperProtectionActive"] = true;
         });
         for (auto& [pid, p] : data_["policy"]) {
             long long total = 0;

@@ -130,6 +130,10 @@ const std::set<std::string> kAccessCategories = {"Administrator", "Viewer", "No 
 // Sensor fields a PUT may change; the rest is the sensor's to report.
 const std::set<std::string> kWritableSensorFields = {"group_id", "network_isolation_enabled", "event_log_flush_time",
                                                      "restart_queued", "uninstall", "notes"};
+// The fields EDR 7.1 accepts in a sensor PUT (cbapi-python 1.6.2, src/cbapi/response/models.py: "Only allowed fields
+// are: [...]", which also names liveresponse_init). Servers before 7.1 ignore fields they do not change.
+const std::set<std::string> kSensorPutFields71 = {"network_isolation_enabled", "restart_queued", "uninstall",
+                                                  "liveresponse_init", "group_id", "notes", "event_log_flush_time"};
 
 // Ingress filter fields the server keeps (anything else in a request is ignored, like the real server does).
 const std::set<std::string> kIngressFields = {
@@ -138,8 +142,11 @@ const std::set<std::string> kIngressFields = {
     "descendant_filtering_level", "filter_all_events", "regmod_filters", "modload_filters", "filemod_filters",
     "non_binary_filemod_filters", "netconn_filters", "crossproc_filters", "internal", "version"};
 
+json group_defaults(int id, const std::string& name, int site_id);
+
 struct Store {
     std::mutex mutex;
+    ServerVersion version;
     bool v61 = false;
     std::string server_token;
 
@@ -196,12 +203,16 @@ struct Store {
 
     // --- validation ----------------------------------------------------------------------------------------
 
-    // Team ids of a user request in the server's representation: 6.1 takes [{id, name}], older servers ids.
-    std::optional<std::string> read_teams(const json& value, std::vector<int>& out) const {
+    // Team ids of a user request in the server's representation: a 6.1 update takes [{id, name}]; older servers,
+    // and every server creating a user, take ids (cbapi-python 1.3.5, src/cbapi/response/models.py,
+    // User._update_object: a new user is sent with team ids "where the user hasn't been created yet").
+    // ASSUMPTION: a 6.1 server refuses team objects when creating (how cbapi-python before 1.3.5 failed to add a new
+    // user to an existing team); the exact status and text are not documented.
+    std::optional<std::string> read_teams(const json& value, std::vector<int>& out, bool creating) const {
         if (!value.is_array()) return std::string("teams must be a list");
         for (const auto& t : value) {
             json id;
-            if (v61) {
+            if (v61 && !creating) {
                 if (!t.is_object() || !t.contains("id"))
                     return std::string("teams must be a list of {\"id\", \"name\"} objects on this server");
                 id = t["id"];
@@ -247,6 +258,67 @@ struct Store {
         for (const auto& [gid, g] : groups)
             if (gid != self && lower(g["name"].get<std::string>()) == lower(body["name"].get<std::string>()))
                 return error(409, "A sensor group named " + body["name"].get<std::string>() + " already exists");
+        return std::nullopt;
+    }
+
+    // --- v3 groups and sensor builds (servers from 7.0) ---------------------------------------------------------
+
+    // The builds GET /api/v2/builds lists (ASSUMPTION: these version strings are made up; the shape is cbapi-python
+    // 1.7.3's models/sensor-builds.yaml).
+    static const std::map<std::string, std::vector<std::string>>& builds() {
+        static const std::map<std::string, std::vector<std::string>> list = {
+            {"Windows", {"6.2.6.10001", "7.0.1.14522", "7.1.0.16511"}},
+            {"OSX", {"6.2.8.10215", "7.0.0.11050"}},
+            {"Linux", {"6.2.6.10101", "7.0.0.11410"}}};
+        return list;
+    }
+
+    json new_group(int id, const std::string& name, int site_id) const {
+        json g = group_defaults(id, name, site_id);
+        if (version >= ServerVersion{7, 0}) {  // the fields of cbapi-python 1.7.4's group-modify.yaml
+            g["sensor_version_windows"] = "Manual";
+            g["sensor_version_osx"] = "Manual";
+            g["sensor_version_linux"] = "Manual";
+            g["collect_amsi"] = false;
+            g["server_cert_id"] = 2;
+            g["isolation_exclusions"] = json::array();
+            g["event_exclusions"] = json::array();
+        }
+        return g;
+    }
+
+    // The v3 group fields: a per-OS version is "Manual" or one of that OS's builds; exclusions are lists of objects.
+    std::optional<MockResponse> check_group_v3(const json& body) const {
+        for (const auto& [field, os] : std::vector<std::pair<std::string, std::string>>{
+                 {"sensor_version_windows", "Windows"}, {"sensor_version_osx", "OSX"}, {"sensor_version_linux", "Linux"}}) {
+            if (!body.contains(field)) continue;
+            const auto& v = body[field];
+            const auto& known = builds().at(os);
+            if (!v.is_string() ||
+                (v != "Manual" && std::find(known.begin(), known.end(), v.get<std::string>()) == known.end()))
+                return error(400, field + " must be Manual or a sensor build of " + os + ", got " + v.dump());
+        }
+        if (body.contains("isolation_exclusions")) {
+            const auto& list = body["isolation_exclusions"];
+            if (!list.is_array()) return error(400, "isolation_exclusions must be a list");
+            for (const auto& e : list)
+                if (!e.is_object() || !nonempty_string(e, "ip_address"))
+                    return error(400, "every isolation exclusion needs an ip_address");
+        }
+        if (body.contains("event_exclusions")) {
+            static const std::set<std::string> events = {"crossproc", "filemod", "filemod-non-binary", "modload",
+                                                         "netconn", "process-info", "regmod"};
+            const auto& list = body["event_exclusions"];
+            if (!list.is_array()) return error(400, "event_exclusions must be a list");
+            for (const auto& e : list) {
+                if (!e.is_object() || !e.contains("eventsToIgnore") || !e["eventsToIgnore"].is_array() ||
+                    !e.contains("paths") || !e["paths"].is_array())
+                    return error(400, "every event exclusion needs eventsToIgnore and paths lists");
+                for (const auto& ev : e["eventsToIgnore"])
+                    if (!ev.is_string() || events.count(ev.get<std::string>()) == 0)
+                        return error(400, "unknown event type in eventsToIgnore: " + ev.dump());
+            }
+        }
         return std::nullopt;
     }
 
@@ -331,7 +403,8 @@ json sensor_document(const SimulatedHost& h) {
             {"physical_memory_size", "8589934592"},
             {"systemvolume_total_size", "255465615360"},
             {"systemvolume_free_size", std::to_string(100000000000LL + h.sensor_id * 1000000LL)},
-            {"num_eventlog_bytes", std::to_string(h.sensor_id * 1024)},
+            // A backlog that does not follow the sensor id, so that schedulers preferring small backlogs show.
+            {"num_eventlog_bytes", std::to_string((h.sensor_id * 37) % 11 * 4096)},
             {"num_storefiles_bytes", "0"},
             {"sensor_health_status", online ? 100 : 80},
             {"sensor_health_message", online ? "Healthy" : "Sensor is offline"},
@@ -429,7 +502,7 @@ void seed(Store& s, const ResponseSimulatorOptions& options) {
     const auto& names = simulated_group_names();
     for (std::size_t i = 0; i < names.size(); ++i) {
         const int id = static_cast<int>(i + 1);
-        s.groups[id] = group_defaults(id, names[i], 1);
+        s.groups[id] = s.new_group(id, names[i], 1);
     }
     s.next_group = static_cast<int>(names.size()) + 1;
     s.sharing[2].push_back({{"id", s.next_sharing++}, {"group_id", 2}, {"who", "VIRUSTOTAL"}, {"what", "BIN"}});
@@ -491,6 +564,43 @@ void install_sensors(MockServer& server, const std::shared_ptr<Store>& store) {
         return MockResponse::json(out);
     });
 
+    // The paginated list, from 5.2 (the version cbapi-python's commented-out gate names; ASSUMPTION: 5.0/5.1 have
+    // no /api/v2/sensor and answer 404). Filters as the v1 list; `start`, `rows` (ASSUMPTION: 10 by default, at most
+    // 1000) and `sort.col`/`sort.dir`; without a sort the server's order is by last check-in time, newest first
+    // (cbapi-python 1.7.7's changelog names last_checkin_time as the default sort). ASSUMPTION: a filter that
+    // matches nothing gives an empty page here (the 500 of the v1 list is a bug of that route).
+    if (store->version >= ServerVersion{5, 2}) {
+        server.on("GET", "/api/v2/sensor", [store](const RecordedRequest& r) {
+            std::lock_guard<std::mutex> lock(store->mutex);
+            const auto ip = r.param("ip");
+            const auto hostname = r.param("hostname");
+            const auto groupid = r.param("groupid");
+            std::vector<json> matched;
+            for (const auto& [id, s] : store->sensors) {
+                if (ip && !has_address(s["network_adapters"].get<std::string>(), *ip)) continue;
+                if (hostname && !ip && s["computer_name"].get<std::string>().find(*hostname) == std::string::npos)
+                    continue;
+                if (groupid && std::to_string(s["group_id"].get<int>()) != *groupid) continue;
+                matched.push_back(s);
+            }
+            const std::string column = r.param("sort.col").value_or("last_checkin_time");
+            const bool descending = r.param("sort.dir") ? lower(*r.param("sort.dir")) == "desc" : !r.param("sort.col");
+            std::stable_sort(matched.begin(), matched.end(), [&](const json& a, const json& b) {
+                const json va = a.value(column, json()), vb = b.value(column, json());
+                return descending ? vb < va : va < vb;
+            });
+            const auto start = to_int(r.param("start").value_or("0"));
+            const auto rows = to_int(r.param("rows").value_or("10"));
+            if (!start || !rows) return error(400, "start and rows must be non-negative integers");
+            if (*rows > 1000) return error(400, "rows must be at most 1000");
+            json page = json::array();
+            for (std::size_t i = static_cast<std::size_t>(*start);
+                 i < matched.size() && i < static_cast<std::size_t>(*start) + static_cast<std::size_t>(*rows); ++i)
+                page.push_back(matched[i]);
+            return MockResponse::json({{"results", std::move(page)}, {"total_results", matched.size()}});
+        });
+    }
+
     static const Pattern one(R"(/api/v1/sensor/([^/]+))");
     server.on("GET", one.str(), [store](const RecordedRequest& r) {
         std::lock_guard<std::mutex> lock(store->mutex);
@@ -509,6 +619,16 @@ void install_sensors(MockServer& server, const std::shared_ptr<Store>& store) {
         if (!id || store->sensors.count(*id) == 0) return error(404, "No sensor with id " + capture(r, one));
         const auto body = parse_body(r);
         if (!body || !body->is_object()) return error(400, "Expected a JSON object");
+        if (store->version >= ServerVersion{7, 1}) {
+            // ASSUMPTION: the status and text of 7.1's refusal are not documented (its release notes, CB 28683,
+            // only say the update is limited to these fields); a 400 naming the fields is what we imitate.
+            std::vector<std::string> refused;
+            for (const auto& [key, value] : body->items())
+                if (kSensorPutFields71.count(key) == 0) refused.push_back(key);
+            if (!refused.empty())
+                return error(400, fmt::format("Invalid sensor update: field(s) {} cannot be updated",
+                                              fmt::join(refused, ", ")));
+        }
         json& s = store->sensors[*id];
         if (body->contains("group_id")) {
             const auto& g = (*body)["group_id"];
@@ -564,20 +684,24 @@ void install_sensors(MockServer& server, const std::shared_ptr<Store>& store) {
     });
 }
 
-void install_groups(MockServer& server, const std::shared_ptr<Store>& store) {
-    server.on("GET", "/api/group", [store](const RecordedRequest&) {
+// The group routes under `base` ("/api/group", and "/api/v3/group" on servers from 7.0); `v3` adds the v3 rules.
+void install_group_routes(MockServer& server, const std::shared_ptr<Store>& store, const std::string& base, bool v3) {
+    server.on("GET", base, [store](const RecordedRequest&) {
         std::lock_guard<std::mutex> lock(store->mutex);
         json out = json::array();
         for (const auto& [id, g] : store->groups) out.push_back(store->group_document(id));
         return MockResponse::json(out);
     });
-    server.on("POST", "/api/group", [store](const RecordedRequest& r) {
+    server.on("POST", base, [store, v3](const RecordedRequest& r) {
         std::lock_guard<std::mutex> lock(store->mutex);
         const auto body = parse_body(r);
         if (!body || !body->is_object()) return error(400, "Expected a JSON object");
         if (auto problem = store->check_group(*body, std::nullopt)) return *problem;
+        if (v3 && !nonempty_string(*body, "sensorbackend_server"))
+            return error(400, "sensorbackend_server is required");
+        if (auto problem = v3 ? store->check_group_v3(*body) : std::nullopt) return *problem;
         const int id = store->next_group++;
-        json g = group_defaults(id, (*body)["name"].get<std::string>(), 1);
+        json g = store->new_group(id, (*body)["name"].get<std::string>(), 1);
         for (const auto& [key, value] : body->items())
             if (key != "id" && key != "team_access") g[key] = value;
         g["site_id"] = (*body)["site_id"].is_string() ? json(std::stoi((*body)["site_id"].get<std::string>()))
@@ -585,29 +709,30 @@ void install_groups(MockServer& server, const std::shared_ptr<Store>& store) {
         store->groups[id] = std::move(g);
         return MockResponse::json({{"id", id}});
     });
-    static const Pattern one(R"(/api/group/([^/]+))");
-    server.on("GET", one.str(), [store](const RecordedRequest& r) {
+    const auto one = std::make_shared<Pattern>((base + "/([^/]+)").c_str());
+    server.on("GET", one->str(), [store, one](const RecordedRequest& r) {
         std::lock_guard<std::mutex> lock(store->mutex);
-        const auto id = to_int(capture(r, one));
-        if (!id || store->groups.count(*id) == 0) return error(404, "No sensor group with id " + capture(r, one));
+        const auto id = to_int(capture(r, *one));
+        if (!id || store->groups.count(*id) == 0) return error(404, "No sensor group with id " + capture(r, *one));
         return MockResponse::json(json::array({store->group_document(*id)}));  // an array of one, like the server
     });
-    server.on("PUT", one.str(), [store](const RecordedRequest& r) {
+    server.on("PUT", one->str(), [store, one, v3](const RecordedRequest& r) {
         std::lock_guard<std::mutex> lock(store->mutex);
-        const auto id = to_int(capture(r, one));
-        if (!id || store->groups.count(*id) == 0) return error(404, "No sensor group with id " + capture(r, one));
+        const auto id = to_int(capture(r, *one));
+        if (!id || store->groups.count(*id) == 0) return error(404, "No sensor group with id " + capture(r, *one));
         const auto body = parse_body(r);
         if (!body || !body->is_object()) return error(400, "Expected a JSON object");
         if (auto problem = store->check_group(*body, *id)) return *problem;
+        if (auto problem = v3 ? store->check_group_v3(*body) : std::nullopt) return *problem;
         json& g = store->groups[*id];
         for (const auto& [key, value] : body->items())
             if (key != "id" && key != "team_access") g[key] = value;
         return success();
     });
-    server.on("DELETE", one.str(), [store](const RecordedRequest& r) {
+    server.on("DELETE", one->str(), [store, one](const RecordedRequest& r) {
         std::lock_guard<std::mutex> lock(store->mutex);
-        const auto id = to_int(capture(r, one));
-        if (!id || store->groups.count(*id) == 0) return error(404, "No sensor group with id " + capture(r, one));
+        const auto id = to_int(capture(r, *one));
+        if (!id || store->groups.count(*id) == 0) return error(404, "No sensor group with id " + capture(r, *one));
         if (*id == 1) return error(409, "The default sensor group cannot be deleted");
         for (const auto& [sid, s] : store->sensors)
             if (s["group_id"] == *id)
@@ -622,6 +747,13 @@ void install_groups(MockServer& server, const std::shared_ptr<Store>& store) {
         }
         return success();
     });
+}
+
+void install_groups(MockServer& server, const std::shared_ptr<Store>& store) {
+    install_group_routes(server, store, "/api/group", false);
+    // ASSUMPTION: /api/v3/group from 7.0 (cbapi-python 1.7.4 used it on every server; the version that added it is not
+    // documented), with /api/group still answering.
+    if (store->version >= ServerVersion{7, 0}) install_group_routes(server, store, "/api/v3/group", true);
 
     static const Pattern installer(R"(/api/v1/group/([^/]+)/installer/(windows/exe|windows/msi|osx|linux))");
     server.on("GET", R"(/api/v1/group/[^/]+/installer/.*)", [store](const RecordedRequest& r) {
@@ -680,6 +812,35 @@ void install_groups(MockServer& server, const std::shared_ptr<Store>& store) {
         if (it == list.end()) return error(404, "No data sharing setting " + capture(r, sharing_one, 2));
         list.erase(it);
         return success();
+    });
+}
+
+// The sensor builds (ASSUMPTION: from 7.0, like the v3 groups that use them) and the dashboard statistics
+// (ASSUMPTION: the shape, counts of the simulated world, is ours; the legacy cbapi client only passes the JSON on).
+void install_builds_and_dashboard(MockServer& server, const std::shared_ptr<Store>& store) {
+    if (store->version >= ServerVersion{7, 0}) {
+        server.on("GET", "/api/v2/builds", [](const RecordedRequest&) {
+            json out = json::object();
+            for (const auto& [os, versions] : Store::builds()) {
+                json list = json::array();
+                for (const auto& v : versions) list.push_back({{"version_string", v}, {"os", os}});
+                out[os] = std::move(list);
+            }
+            return MockResponse::json(out);
+        });
+    }
+    server.on("GET", "/api/v1/dashboard/statistics", [store](const RecordedRequest&) {
+        std::lock_guard<std::mutex> lock(store->mutex);
+        int online = 0, isolated = 0;
+        for (const auto& [id, s] : store->sensors) {
+            if (s["status"] == "Online") ++online;
+            if (s["is_isolating"] == true) ++isolated;
+        }
+        return MockResponse::json({{"sensor_count", store->sensors.size()},
+                                   {"online_sensor_count", online},
+                                   {"isolated_sensor_count", isolated},
+                                   {"group_count", store->groups.size()},
+                                   {"user_count", store->users.size()}});
     });
 }
 
@@ -796,8 +957,11 @@ void install_users(MockServer& server, const std::shared_ptr<Store>& store) {
         if (!body->contains("global_admin") || !(*body)["global_admin"].is_boolean())
             return error(400, "global_admin is required (true or false)");
         if (!body->contains("teams")) return error(400, "teams is required");
+        // ASSUMPTION: like the team objects, an `id` in a new user is refused (cbapi-python 1.3.5 removes it on every
+        // server version).
+        if (body->contains("id")) return error(400, "id cannot be given for a new user");
         std::vector<int> teams;
-        if (auto problem = store->read_teams((*body)["teams"], teams)) return error(400, *problem);
+        if (auto problem = store->read_teams((*body)["teams"], teams, true)) return error(400, *problem);
         const std::string name = (*body)["username"].get<std::string>();
         if (store->users.count(name) > 0) return error(409, "User " + name + " already exists");
         store->users[name] = {{"username", name},
@@ -827,7 +991,7 @@ void install_users(MockServer& server, const std::shared_ptr<Store>& store) {
         json& u = store->users[name];
         if (body->contains("teams")) {
             std::vector<int> teams;
-            if (auto problem = store->read_teams((*body)["teams"], teams)) return error(400, *problem);
+            if (auto problem = store->read_teams((*body)["teams"], teams, false)) return error(400, *problem);
             u["teams"] = teams;
         }
         for (const char* field : {"first_name", "last_name", "email"}) {
@@ -1071,11 +1235,13 @@ void install_ingress(MockServer& server, const std::shared_ptr<Store>& store) {
 
 void install_response_admin_simulator(MockServer& server, const ResponseSimulatorOptions& options) {
     auto store = std::make_shared<Store>();
-    store->v61 = ServerVersion::parse(options.server_version) >= ServerVersion{6, 1};
+    store->version = ServerVersion::parse(options.server_version);
+    store->v61 = store->version >= ServerVersion{6, 1};
     store->server_token = server.token();
     seed(*store, options);
     install_sensors(server, store);
     install_groups(server, store);
+    install_builds_and_dashboard(server, store);
     install_sites(server, store);
     install_users(server, store);
     if (store->v61) {  // event partitions and ingress filters came with 6.1

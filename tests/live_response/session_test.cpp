@@ -31,7 +31,7 @@ TEST_F(ResponseSessionTest, RequestCreatesASessionAndWaitsUntilActive) {
         ASSERT_EQ(sim->open_sessions().size(), 1u);
         EXPECT_EQ(sim->open_sessions()[0].status, "active");
         EXPECT_EQ(test::wire_under(server, "/api/v1/cblr"),
-                  (std::vector<std::string>{"GET /api/v1/cblr/session", "POST /api/v1/cblr/session",
+                  (std::vector<std::string>{"GET /api/v1/cblr/session?active_only=true", "POST /api/v1/cblr/session",
                                             "GET /api/v1/cblr/session/1", "GET /api/v1/cblr/session/1"}));
         EXPECT_EQ(test::requests(server, "POST", "/api/v1/cblr/session")[0].json(), json({{"sensor_id", 1}}));
         EXPECT_EQ(clock.sleeps(), std::vector<std::chrono::milliseconds>{std::chrono::seconds(1)});
@@ -247,7 +247,7 @@ TEST_F(ResponseSessionTest, LostSessionIsReestablishedAndTheCommandResent) {
     const auto wire = test::wire_under(server, "/api/v1/cblr");
     ASSERT_GE(wire.size(), 5u);
     EXPECT_EQ(wire[0], "POST /api/v1/cblr/session/1/command");
-    EXPECT_EQ(wire[1], "GET /api/v1/cblr/session");
+    EXPECT_EQ(wire[1], "GET /api/v1/cblr/session?active_only=true");
     EXPECT_EQ(wire[2], "POST /api/v1/cblr/session");
     EXPECT_EQ(test::requests(server, "POST", "/api/v1/cblr/session/2/command")[0].json().at("session_id"), 2);
 }

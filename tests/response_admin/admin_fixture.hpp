@@ -15,6 +15,10 @@ namespace cbapi::test {
 
 inline constexpr const char* kVersion61 = "6.1.0.180806.1200";
 inline constexpr const char* kVersion51 = "5.1.1.160416.0935";
+/// EDR 7.1: sensor updates limited to a few fields.
+inline constexpr const char* kVersion71 = "7.1.0.200317.1200";
+/// A 5.0 server: before the paginated /api/v2/sensor list.
+inline constexpr const char* kVersion50 = "5.0.0.150602.1000";
 
 /// The simulator of one server version and an API object connected to it.
 struct AdminWorld {

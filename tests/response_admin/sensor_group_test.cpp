@@ -111,7 +111,7 @@ TEST(SensorGroup, SensorsOfAGroup) {
     for (const auto& h : testing::simulated_hosts(w.options)) expected += h.group_id == 3 ? 1 : 0;
     EXPECT_EQ(sensors.size(), expected);
     for (const Sensor& s : sensors) EXPECT_EQ(s.group_id(), 3);
-    EXPECT_EQ(w.log().back(), "GET /api/v1/sensor?groupid=3");
+    EXPECT_EQ(w.log().back(), "GET /api/v2/sensor?groupid=3&rows=100&sort.col=computer_name&sort.dir=asc&start=0");
     EXPECT_THROW((void)w.cb.create<SensorGroup>().sensors(), InvalidObjectError);
 }
 

@@ -52,7 +52,8 @@ TEST(User, TeamsReadsBothRepresentations) {
     EXPECT_EQ(teams[1].name, "Four");
 }
 
-TEST(User, CreateOn61SendsTeamObjectsAndANullId) {
+// cbapi-python 1.3.5: a new user is created with team ids and no `id` on every server version.
+TEST(User, CreateOn61SendsTeamIdsAndNoId) {
     AdminWorld w;
     User u = new_user(w.cb, "jdoe");
     u.add_team(w.cb.select<Team>().where("name:Responders").one());
@@ -60,8 +61,8 @@ TEST(User, CreateOn61SendsTeamObjectsAndANullId) {
     EXPECT_EQ(u.teams().at(0).name, "Responders");
     const auto log = w.log();
     ASSERT_EQ(log.size(), 3u);
-    EXPECT_EQ(log[1], R"(POST /api/user {"email":"jdoe@example.com","first_name":"John","global_admin":false,"id":null,)"
-                      R"("last_name":"Doe","password":"s3cret-pw","teams":[{"id":2,"name":"Responders"}],"username":"jdoe"})");
+    EXPECT_EQ(log[1], R"(POST /api/user {"email":"jdoe@example.com","first_name":"John","global_admin":false,)"
+                      R"("last_name":"Doe","password":"s3cret-pw","teams":[2],"username":"jdoe"})");
     EXPECT_EQ(log[2], "GET /api/user/jdoe");
 }
 
@@ -96,10 +97,14 @@ TEST(User, TheServerRefusesTheOtherRepresentation) {
         EXPECT_EQ(e.error_code(), 400);
         EXPECT_NE(std::string(e.what()).find("list of team ids"), std::string::npos);
     }
+    // A 6.1 server refuses team objects (and an `id`) in a new user, and team ids in an update.
     AdminWorld w61;
-    nlohmann::json ids = body;
-    ids["teams"] = {1};
-    EXPECT_THROW(w61.cb.connection().post_json("/api/user", ids), ServerError);
+    EXPECT_THROW(w61.cb.connection().post_json("/api/user", body), ServerError);
+    nlohmann::json with_id = body;
+    with_id["teams"] = {1};
+    with_id["id"] = nullptr;
+    EXPECT_THROW(w61.cb.connection().post_json("/api/user", with_id), ServerError);
+    EXPECT_THROW(w61.cb.connection().put_json("/api/user/jsmith", {{"teams", {1}}}), ServerError);
 }
 
 TEST(User, RemoveTeamPasswordChangeAndDelete) {

@@ -276,7 +276,8 @@ public:
 };
 
 /// A computer running the agent. cbapi-python has no field list for it, so only fields the server sent could be
-/// changed there; here any field can be set.
+/// changed there; here any field can be set. Diagnostics, template and tamper protection changes are sent with the
+/// query flags the server needs (save_path()).
 class Computer : public EditableModel<Computer> {
 public:
     static const ModelInfo model_info;
@@ -323,12 +324,26 @@ public:
     /// @throws InvalidObjectError for a computer without id
     Query<FileInstance> file_instances() const;
 
+    /// Turns tamper protection on or off (sets `tamperProtectionActive`; save() sends it with
+    /// `?newTamperProtectionActive=true|false`, cbapi-python 1.3.5).
+    /// @param on whether tamper protection should be active @return this computer
+    Computer& set_tamper_protection(bool on);
+
     /// Resets the agent's CLI password and returns the new one: `PUT /computer/<id>?resetCLIPassword=true` with
     /// `{}`, then GET. (cbapi-python 1.3.2 sends no reset at all and reads a field that does not exist,
     /// `cliPassword`; fixed as in cbapi 1.3.6.)
     /// @return the new CLI password (`CLIPassword`)
     /// @throws InvalidObjectError for a computer without id; the request's exceptions
     std::string reset_cli_password();
+
+protected:
+    /// The computer's URL, with the flags the server needs to apply some changes (cbapi-python 1.3.3/1.3.5): a
+    /// change of `debugLevel`, `kernelDebugLevel`, `debugFlags`, `debugDuration`, `ccLevel` or `ccFlags` adds
+    /// `changeDiagnostics=true`; of `template`, `templateCloneCleanupMode`, `templateCloneCleanupTime`,
+    /// `templateCloneCleanupTimeScale` or `templateTrackModsOnly` adds `changeTemplate=true`; of
+    /// `tamperProtectionActive` adds `newTamperProtectionActive=true|false`. Without them the server ignores those
+    /// changes.
+    std::string save_path(bool create) const override;
 };
 
 /// A file catalog entry: one unique file (by hash) seen on any computer. Changeable since cbapi 1.2.0.

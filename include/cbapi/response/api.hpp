@@ -91,6 +91,17 @@ public:
     /// @throws ApiError on a server older than 6.1; the request's exceptions
     void create_new_partition() const;
 
+    /// The sensor versions the server can install, per operating system (`GET /api/v2/builds`; cbapi-python 1.7.3's
+    /// SensorBuilds). The `version_string` of each build is what a sensor group's per-OS version policy takes.
+    /// @throws ObjectNotFoundError on a server without the builds API; ServerError for a reply that is not
+    ///         `{"Windows": [...], "OSX": [...], "Linux": [...]}` of objects with a `version_string`
+    SensorBuilds sensor_builds() const;
+
+    /// The console dashboard's statistics (`GET /api/v1/dashboard/statistics`, as the legacy cbapi client's
+    /// get_dashboard_stats()): the server's JSON as it sent it.
+    /// @throws ServerError for a reply that is not a JSON object; the request's exceptions
+    nlohmann::json dashboard_statistics() const;
+
     /// The object or search a console (web UI) link points to, e.g.
     /// `https://cb/#/analyze/<guid>/<segment>` → Process, `#/binary/<md5>` → Binary, `#/watchlist/<id>` → Watchlist,
     /// `#/search/?q=...` → Process::query_type, `#/binaries/...` → Binary::query_type, `#/alerts/...` → AlertQuery,

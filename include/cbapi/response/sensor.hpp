@@ -57,8 +57,14 @@ struct IsolationWait {
     std::function<std::chrono::steady_clock::time_point()> clock;
 };
 
-/// The sensor query: `GET /api/v1/sensor` with optional `ip`, `hostname` and `groupid` filters, answered in one
-/// reply (no paging; cbapi 1.3.0 dropped the v2 paged API because it skipped and repeated sensors).
+/// The sensor query, with optional `ip`, `hostname` and `groupid` filters sent to the server as parameters.
+///
+/// On servers from 5.2 it pages through `GET /api/v2/sensor` (`start`, `rows`, `total_results`), sorted by host
+/// name (`sort.col=computer_name&sort.dir=asc`), as cbapi-python 1.7.6/1.7.7 does: sorted by host name the pages
+/// stay stable while sensors check in (the server's default order, by check-in time, skipped and repeated sensors,
+/// which made cbapi 1.3.0 fall back to the v1 list), and paging avoids the unpaged list's result limit. A sensor
+/// that still appears twice is listed once. Older servers (and a server whose version is unknown) get the unpaged
+/// `GET /api/v1/sensor`, answered in one reply.
 ///
 /// `where("hostname:WIN-")`, `where("ip:10.1.")`, `where("groupid:2")`: each field may be given once, and several
 /// fields are combined (all must match). The server matches `ip` and `hostname` as case-sensitive substrings and
@@ -104,10 +110,16 @@ public:
     std::string describe() const;
 
 private:
+    /// The paginated sensor list of servers from 5.2.
+    static constexpr const char* paged_list_path = "/api/v2/sensor";
+
     // The results of one query value, shared by its copies (defined in src/response/sensor.cpp).
     struct Cache;
     SensorQuery fresh() const;
     std::vector<Sensor> fetch() const;
+    bool paged() const;
+    std::vector<nlohmann::json> fetch_list() const;
+    std::vector<nlohmann::json> fetch_pages() const;
 
     cbapi::detail::ApiHandle api_;
     std::vector<std::pair<std::string, std::string>> filters_;
@@ -117,12 +129,16 @@ private:
 };
 
 /// A sensor: `/api/v1/sensor/<id>`. Listed with `select<Sensor>()` (a SensorQuery); changed with set()/save()
-/// (`PUT /api/v1/sensor/<id>`, the server answers 204 and the sensor is reloaded).
+/// (`PUT /api/v1/sensor/<id>` with the updatable_fields() only; the server answers 204 and the sensor is reloaded).
 ///
 /// Live Response sessions (`lr_session()`) are added by the Live Response module.
 class Sensor : public MutableModel {
 public:
     static const ModelInfo model_info;
+    /// The fields a save sends (when the document has them): `network_isolation_enabled`, `restart_queued`,
+    /// `uninstall`, `group_id`, `notes` and `event_log_flush_time` (cbapi-python 1.6.2–1.7.10's list; EDR 7.1
+    /// refuses a sensor update with other fields). save() refuses a change of any other field.
+    static const std::vector<std::string>& updatable_fields();
     static constexpr bool creatable = false;
     using query_type = SensorQuery;
     Sensor(cbapi::detail::ApiHandle api, nlohmann::json doc, bool full);
@@ -226,8 +242,11 @@ public:
     void unisolate(const IsolationWait& wait = {});
 
 protected:
-    /// The whole document, except that `event_log_flush_time` is sent as null unless it was changed: echoing the
+    /// Only the fields a server accepts in a sensor update (see updatable_fields), on every server version: EDR 7.1
+    /// refuses a PUT with any other field, and isolate(), flush_events(), restart_sensor() and group moves all save
+    /// the sensor (cbapi-python 1.6.2). `event_log_flush_time` is sent as null unless it was changed: echoing the
     /// value the server sent would ask the sensor for another flush (cbapi-python did, until 1.3.5).
+    /// @throws InvalidObjectError when a changed field is not one of them (cbapi-python dropped it silently)
     nlohmann::json update_body() const override;
 
 private:

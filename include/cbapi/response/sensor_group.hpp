@@ -82,21 +82,45 @@ struct DataSharingSetting {
     nlohmann::json document;
 };
 
-/// A sensor group (`/api/group/<id>`; one GET answers an array of one). Creatable: set `name` and a site
-/// (set_site() or `site_id`), then save().
+class SensorGroupQuery;
+
+/// A sensor group (`/api/group/<id>`, or `/api/v3/group/<id>` on servers from 7.0; one GET answers an array of
+/// one). Creatable: set `name`, a site (set_site() or `site_id`) and, on servers with `/api/v3/group`,
+/// `sensorbackend_server` (the URL its sensors report to), then save().
+///
+/// cbapi-python 1.7.4 moved groups to `/api/v3/group`, whose documents carry the sensor version policy per
+/// operating system (`sensor_version_windows`, `_osx`, `_linux`), isolation and event exclusions, and which needs
+/// `sensorbackend_server` to create a group. The version that introduced it is not documented; groups use it on
+/// servers from 7.0 and `/api/group` before (see docs/server-versions.md).
 class SensorGroup : public MutableModel {
 public:
+    /// The pre-v3 model (`/api/group`; required `name`, `site_id`).
     static const ModelInfo model_info;
+    /// The v3 model (`/api/v3/group`; required `name`, `site_id`, `sensorbackend_server`).
+    static const ModelInfo model_info_v3;
+    /// The model a server uses: model_info_v3 from 7.0, else model_info.
+    /// @param api the server's API state
+    static const ModelInfo& info_for(const cbapi::detail::ApiState& api);
     static constexpr bool creatable = true;
-    using query_type = SimpleQuery<SensorGroup>;
+    using query_type = SensorGroupQuery;
     SensorGroup(cbapi::detail::ApiHandle api, nlohmann::json doc, bool full);
 
     std::string name() const;
     std::optional<long long> site_id() const;
     /// The server URL sensors of this group report to.
     std::string sensorbackend_server() const;
-    /// The sensor version upgrade policy ("Manual", or a version string).
+    /// The sensor version upgrade policy ("Manual", or a version string) of servers before `/api/v3/group`.
     std::string sensor_version() const;
+    /// The sensor version policies per operating system (`/api/v3/group`, cbapi-python 1.7.4): "Manual" or a
+    /// version of SensorBuilds; empty when the server did not send it.
+    std::string sensor_version_windows() const;
+    std::string sensor_version_osx() const;
+    std::string sensor_version_linux() const;
+    /// Network addresses the group's isolated sensors may still reach (`isolation_exclusions`, v3):
+    /// [{id, group_id, name, ip_address, enabled, ...}].
+    nlohmann::json isolation_exclusions() const;
+    /// Events not collected for paths (`event_exclusions`, v3): [{"eventsToIgnore": [...], "paths": [...]}].
+    nlohmann::json event_exclusions() const;
     /// Alert criticality (1–5), tamper level (0/1), license limit (-1 = unlimited).
     std::optional<long long> alert_criticality() const;
     std::optional<long long> tamper_level() const;
@@ -106,7 +130,7 @@ public:
     /// The teams with access to the group: [{team_id, team_name, access_category}].
     nlohmann::json team_access() const;
 
-    /// The sensors of this group (`GET /api/v1/sensor?groupid=<id>`).
+    /// The sensors of this group (the sensor list with `groupid=<id>`, see SensorQuery).
     /// @throws InvalidObjectError for a group that was never saved
     SensorQuery sensors() const;
 
@@ -140,6 +164,25 @@ private:
     std::string saved_id() const;
     nlohmann::json group_id_value() const;
     std::string datasharing_path() const;
+};
+
+/// The sensor groups of a server (`GET /api/group`, or `GET /api/v3/group` from 7.0), filtered and sorted
+/// client-side like every SimpleQuery.
+class SensorGroupQuery : public SimpleQuery<SensorGroup> {
+public:
+    /// The list of the server's group API.
+    explicit SensorGroupQuery(cbapi::detail::ApiHandle api);
+};
+
+/// The sensor versions a server can install (`GET /api/v2/builds`, cbapi-python 1.7.3's SensorBuilds): the
+/// `version_string` of each build, per operating system. A sensor group's per-OS version policy takes one of them
+/// (or "Manual").
+struct SensorBuilds {
+    std::vector<std::string> windows_builds;
+    std::vector<std::string> osx_builds;
+    std::vector<std::string> linux_builds;
+    /// The whole reply.
+    nlohmann::json document;
 };
 
 }  // namespace cbapi::response

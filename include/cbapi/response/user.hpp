@@ -67,10 +67,11 @@ private:
 /// A console user (`/api/user/<username>`, listed by `GET /api/users`). Creatable: set `username`, `first_name`,
 /// `last_name`, `email`, `global_admin`, a password and teams, then save().
 ///
-/// The server's representation of a user's teams changed in 6.1: from 6.1 the server takes `[{"id", "name"}]`
-/// objects (and an `"id": null` in a new user), before 6.1 a list of team ids. The model holds the 6.1 form and
-/// sends whichever form the server speaks, on creation and update alike (cbapi-python converted only on
-/// creation); teams() reads both.
+/// The server's representation of a user's teams changed in 6.1: in an update, from 6.1 the server takes
+/// `[{"id", "name"}]` objects, before 6.1 a list of team ids; the model holds the 6.1 form and sends whichever form
+/// the server speaks (cbapi-python converted only on creation). A new user is created with a list of team ids and
+/// no `id` field on every server version (cbapi-python 1.3.5: the 6.1 console's `"id": null` and team objects are
+/// refused when creating). teams() reads both forms.
 class User : public MutableModel {
 public:
     static const ModelInfo model_info;
@@ -96,10 +97,16 @@ public:
     User& add_team(const Team& team);
     /// add_team() by team id (reads the team's name: `GET /api/team/<id>`).
     User& add_team(long long team_id);
+    /// add_team() by team name (`GET /api/teams`, the name compared case-insensitively; cbapi-python 1.3.5).
+    /// @throws MoreThanOneResultError when no team or several teams have that name
+    User& add_team(const std::string& team_name);
     /// Removes the user from a team (no change when not a member); call save().
     User& remove_team(long long team_id);
     /// remove_team() by Team.
     User& remove_team(const Team& team);
+    /// remove_team() by team name (`GET /api/teams`; cbapi-python 1.3.5).
+    /// @throws MoreThanOneResultError when no team or several teams have that name
+    User& remove_team(const std::string& team_name);
 
 protected:
     nlohmann::json create_body() const override;
@@ -108,6 +115,7 @@ protected:
 private:
     bool new_representation() const;
     nlohmann::json for_server(nlohmann::json body) const;
+    static nlohmann::json team_ids(const nlohmann::json& teams);
     nlohmann::json team_list() const;
 };
 
