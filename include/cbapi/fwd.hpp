@@ -161,6 +161,10 @@ class ForwarderFile;
 // cbapi/events/forwarder_http.hpp
 struct ForwarderHttpOptions;
 class ForwarderHttp;
+// cbapi/events/forwarder_s3.hpp
+class S3Error;
+struct ForwarderS3Options;
+class ForwarderS3;
 // cbapi/events/source.hpp
 enum class Delivery;
 struct Message;
