@@ -33,6 +33,7 @@ class ConnectionError;
 class ResponseTooLargeError;
 class TimeoutError;
 class CredentialError;
+class InsecureUrlError;
 class InvalidObjectError;
 class MoreThanOneResultError;
 class LiveResponseError;
