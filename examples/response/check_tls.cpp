@@ -139,7 +139,8 @@ int main(int argc, char** argv) {
             verify = verify && creds.ssl_verify;
         }
         if (target.url.rfind("https://", 0) != 0) {
-            std::cout << "Server: " << target.url << "\nNot an https:// URL: nothing to check (plain HTTP has no TLS)\n";
+            std::cout << "Server: " << target.url
+                      << "\nNot an https:// URL: nothing to check (plain HTTP has no TLS)\n";
             return 1;
         }
         curl_global_init(CURL_GLOBAL_DEFAULT);

@@ -1,5 +1,6 @@
 // A user's program against an installed cbapi that links only the SDK (cbapi::cbapi): talks to the server at the
-// URL it is given over HTTPS, trusting the CA file it is given (check.sh starts the installed cbapi-mock-server for it).
+// URL it is given over HTTPS, trusting the CA file it is given (check.sh starts the installed cbapi-mock-server for
+// it).
 #include <iostream>
 
 #include <cbapi/response/api.hpp>

@@ -389,7 +389,8 @@ TEST(HttpsLiveResponse, SessionWithACbResponseSensorOverHttps) {
     }
     bool closed = false;
     for (const auto& r : server.requests())
-        if (r.method == "PUT" && r.path.rfind("/api/v1/cblr/session/", 0) == 0 && r.body.find("close") != std::string::npos)
+        if (r.method == "PUT" && r.path.rfind("/api/v1/cblr/session/", 0) == 0 &&
+            r.body.find("close") != std::string::npos)
             closed = true;
     EXPECT_TRUE(closed);
 }
