@@ -156,7 +156,9 @@ Result run_floor(const std::string& url, std::size_t total) {
 
 Result run_sdk(const std::string& url, const std::string& mode) {
     using namespace cbapi::response;
-    const CbResponseAPI cb(url, token);
+    ApiOptions options;
+    options.connection.allow_http = true;  // the loopback simulator, compared with a plain-HTTP libcurl loop
+    const CbResponseAPI cb(url, token, options);
     auto query = cb.select<Process>();
     if (mode == "sequential") query = query.prefetch(false);
     if (mode == "parallel4") query = query.parallel(4);

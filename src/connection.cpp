@@ -57,6 +57,8 @@ std::string make_target(std::string_view path, const QueryParams& params) {
 
 Connection::Connection(const Credentials& credentials, ConnectionOptions options) {
     validate(credentials);
+    // Before anything is sent (an API object's constructor asks the server for its version through this connection).
+    check_url_scheme(credentials.url, options.allow_http || credentials.allow_http);
     if (has_control_characters(options.integration_name))
         throw CredentialError("The integration name must not contain control characters (it goes into a header)");
 

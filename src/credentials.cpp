@@ -269,7 +269,8 @@ int port_value(const Section& values, const char* key, int fallback, const std::
 bool is_known_key(std::string_view key) {
     static constexpr std::string_view known[] = {
         "url",   "token",         "ssl_verify",    "ssl_verify_hostname", "ssl_cert_file", "ssl_force_tls_1_2",
-        "proxy", "ignore_system_proxy", "rabbitmq_user", "rabbitmq_pass", "rabbitmq_host", "rabbitmq_port"};
+        "proxy", "ignore_system_proxy", "rabbitmq_user", "rabbitmq_pass", "rabbitmq_host", "rabbitmq_port",
+        "allow_http"};
     for (const auto candidate : known) {
         if (candidate == key) return true;
     }
@@ -330,6 +331,7 @@ Credentials build_credentials(const Section& values, const std::string& profile)
     creds.ignore_system_proxy =
         boolean_value(values, "ignore_system_proxy", creds.ignore_system_proxy, profile, token);
     creds.proxy = optional_value(values, "proxy");
+    creds.allow_http = boolean_value(values, "allow_http", creds.allow_http, profile, token);
     if (const std::string* user = find_value(values, "rabbitmq_user")) creds.rabbitmq_user = *user;
     creds.rabbitmq_pass = optional_value(values, "rabbitmq_pass");
     if (const std::string* host = find_value(values, "rabbitmq_host")) creds.rabbitmq_host = *host;
@@ -443,6 +445,24 @@ void validate(const Credentials& credentials) {
     if (credentials.token.empty()) throw CredentialError("No API token provided");
 }
 
+// The refusal names every opt-in, so that whoever meets it finds the one that fits where their URL comes from.
+void check_url_scheme(std::string_view url, bool allowed) {
+    if (!istarts_with(url, "http://") || allowed) return;
+    if (const auto env = env_value(allow_http_variable)) {
+        const auto parsed = parse_bool_word(*env);
+        if (!parsed)
+            throw CredentialError(std::string("Invalid value of the environment variable ") + allow_http_variable +
+                                  ": expected one of 1/yes/true/on or 0/no/false/off");
+        if (*parsed) return;
+    }
+    throw InsecureUrlError(
+        "Refusing to connect to " + redact_userinfo(url) +
+        ": plain HTTP would send the API token in clear text. Use an https:// URL, or allow plain HTTP explicitly "
+        "in one of these ways: ConnectionOptions::allow_http = true (ApiOptions::connection.allow_http), "
+        "allow_http = true in the credential profile, CBAPI_ALLOW_HTTP=1 in the environment, or --allow-http with "
+        "the example programs");
+}
+
 std::ostream& operator<<(std::ostream& os, const Credentials& credentials) {
     const std::string& token = credentials.token;
     const auto optional_text = [&token](const std::optional<std::string>& value) {
@@ -458,6 +478,7 @@ std::ostream& operator<<(std::ostream& os, const Credentials& credentials) {
         << "ssl_force_tls_1_2=" << credentials.ssl_force_tls_1_2 << '\n'
         << "proxy=" << optional_text(credentials.proxy) << '\n'
         << "ignore_system_proxy=" << credentials.ignore_system_proxy << '\n'
+        << "allow_http=" << credentials.allow_http << '\n'
         << "rabbitmq_user=" << printable(credentials.rabbitmq_user, token) << '\n'
         << "rabbitmq_pass=" << (credentials.rabbitmq_pass ? redacted : "(none)") << '\n'
         << "rabbitmq_host=" << printable(credentials.rabbitmq_host, token) << '\n'

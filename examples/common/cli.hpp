@@ -1,6 +1,7 @@
 #pragma once
 // The options every example shares (as in cbapi-python's example_helpers): --profile, --cburl, --apitoken,
-// --no-ssl-verify, --verbose; and turning them into credentials.
+// --no-ssl-verify, --verbose; and ours: --ca-file (a CA bundle to verify the server with) and --allow-http (the
+// explicit opt-in for a plain http:// server URL); and turning them into credentials.
 
 #include <iostream>
 #include <optional>
@@ -20,6 +21,8 @@ struct CommonOptions {
     std::string cburl;
     std::string apitoken;
     bool no_ssl_verify = false;
+    std::string ca_file;
+    bool allow_http = false;
     bool verbose = false;
 
     /// Adds the shared options to a CLI11 app.
@@ -28,6 +31,11 @@ struct CommonOptions {
         app.add_option("--cburl", cburl, "Server URL, e.g. https://cb.example.com (needs --apitoken)");
         app.add_option("--apitoken", apitoken, "API token (needs --cburl)");
         app.add_flag("--no-ssl-verify", no_ssl_verify, "Do not verify the server's TLS certificate");
+        app.add_option("--ca-file", ca_file,
+                       "Verify the server's certificate with this CA bundle (PEM) instead of the system store "
+                       "(e.g. the file cbapi-mock-server --ca-file wrote)");
+        app.add_flag("--allow-http", allow_http,
+                     "Allow a plain http:// server URL (the API token then travels in clear text)");
         app.add_flag("--verbose", verbose, "Log every HTTP request (debug level)");
     }
 
@@ -47,6 +55,8 @@ struct CommonOptions {
             creds = load_credentials(product, options);
         }
         if (no_ssl_verify) creds.ssl_verify = false;
+        if (!ca_file.empty()) creds.ssl_cert_file = ca_file;
+        if (allow_http) creds.allow_http = true;
         return creds;
     }
 };

@@ -76,6 +76,10 @@ struct ConnectionOptions {
     std::shared_ptr<Transport> transport;
     /// Idle keep-alive connections kept by the libcurl transport.
     std::size_t max_idle_connections = 16;
+    /// Allow a plain `http://` server URL. Off: the connection refuses it with InsecureUrlError, since the token
+    /// would travel in clear text (cbapi-python requires https since 1.3.3). Also allowed by `allow_http = true` in
+    /// the credential profile (Credentials::allow_http) and by `CBAPI_ALLOW_HTTP=1` in the environment.
+    bool allow_http = false;
 };
 
 /// A connection to one Carbon Black server.
@@ -94,7 +98,9 @@ class Connection {
 public:
     /// @param credentials url, token, TLS and proxy settings (validated here)
     /// @param options timeouts, caps, retries, transport
-    /// @throws CredentialError when the url is not http(s), the token is empty, or either (or the integration name)
+    /// @throws InsecureUrlError when the url is plain http:// and neither `options.allow_http`,
+    ///         `credentials.allow_http` nor `CBAPI_ALLOW_HTTP` allows it (nothing is sent);
+    ///         CredentialError when the url is not http(s), the token is empty, or either (or the integration name)
     ///         holds control characters
     explicit Connection(const Credentials& credentials, ConnectionOptions options = {});
 

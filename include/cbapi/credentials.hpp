@@ -44,6 +44,10 @@ struct Credentials {
     bool ssl_force_tls_1_2 = false;
     /// Proxy URL for http and https, e.g. `http://user:pass@proxy.corp:8001/`.
     std::optional<std::string> proxy;
+    /// Allow a plain `http://` url (profile key `allow_http`). Off: a Connection refuses such a url with
+    /// InsecureUrlError, since the token would travel in clear text (as cbapi-python has since 1.3.3). The other
+    /// opt-ins are ConnectionOptions::allow_http and `CBAPI_ALLOW_HTTP=1` (docs/credentials.md).
+    bool allow_http = false;
     /// Do not use proxies from the environment (`http_proxy`, `https_proxy`, `all_proxy`). An explicit `proxy`
     /// is still used.
     bool ignore_system_proxy = false;
@@ -66,6 +70,7 @@ struct CredentialOptions {
     /// Files to read, replacing the default search path (like cbapi-python's `credential_file=`).
     std::optional<std::vector<std::filesystem::path>> files;
     /// Honour `CBAPI_URL`, `CBAPI_TOKEN`, `CBAPI_PROFILE` and `CBAPI_SSL_VERIFY`; they take precedence over files.
+    /// (`CBAPI_ALLOW_HTTP` is read by every Connection, whatever this says: see check_url_scheme().)
     bool use_environment = true;
 };
 
@@ -94,7 +99,21 @@ Credentials load_credentials(Product product, const CredentialOptions& options =
 std::optional<bool> parse_bool_word(std::string_view text) noexcept;
 
 /// Checks the fields a connection needs: a non-empty token, and a url that starts with http:// or https://.
+/// (Whether a plain http:// url may be used is decided when the connection is made: check_url_scheme().)
 /// @throws CredentialError naming what is wrong (never the token)
 void validate(const Credentials& credentials);
+
+/// The environment variable that allows plain `http://` server URLs for every connection of the process.
+inline constexpr const char* allow_http_variable = "CBAPI_ALLOW_HTTP";
+
+/// Refuses a plain `http://` url unless plain HTTP is allowed by `allowed` (ConnectionOptions::allow_http or
+/// Credentials::allow_http) or by `CBAPI_ALLOW_HTTP` in the environment (a boolean word, read at each call). Every
+/// Connection calls it before it sends anything; a program that sends a token or password to a URL by other means
+/// (e.g. cbapi::response::get_api_token) should call it too.
+/// @param url the server URL (an https:// or non-http URL passes)
+/// @param allowed the caller's explicit opt-in
+/// @throws InsecureUrlError naming the URL (without its password) and the four ways to allow plain HTTP;
+///         CredentialError when `CBAPI_ALLOW_HTTP` holds something other than a boolean word
+void check_url_scheme(std::string_view url, bool allowed);
 
 }  // namespace cbapi

@@ -15,6 +15,7 @@
 ///     │   └── ResponseTooLargeError a reply exceeded a size cap
 ///     ├── TimeoutError              a request or a wait ran out of time
 ///     ├── CredentialError           missing/invalid credentials or configuration
+///     │   └── InsecureUrlError      a plain http:// URL without the explicit opt-in
 ///     ├── InvalidObjectError        a model failed validation before save
 ///     ├── MoreThanOneResultError    one() found zero or several results
 ///     └── LiveResponseError         a Live Response command or session failed on the endpoint
@@ -229,6 +230,15 @@ private:
 class CredentialError : public ApiError {
 public:
     using ApiError::ApiError;
+};
+
+/// The server URL is plain `http://` and plain HTTP was not explicitly allowed: the API token would travel in clear
+/// text. Thrown when the connection is made, before any request. The message names the four ways to allow it
+/// (ConnectionOptions::allow_http, `allow_http = true` in the credential profile, `CBAPI_ALLOW_HTTP=1`, the examples'
+/// `--allow-http`); see docs/credentials.md.
+class InsecureUrlError : public CredentialError {
+public:
+    using CredentialError::CredentialError;
 };
 
 /// A model failed validation before it was sent (e.g. "Missing fields: [a, b]").

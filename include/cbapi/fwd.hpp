@@ -37,6 +37,7 @@ class ConnectionError;
 class ResponseTooLargeError;
 class TimeoutError;
 class CredentialError;
+class InsecureUrlError;
 class InvalidObjectError;
 class MoreThanOneResultError;
 class LiveResponseError;

@@ -14,7 +14,9 @@ cleanup() {
 }
 trap cleanup EXIT
 
-"$build/cbapi-mock-server" --port 0 --token "$token" --seed 7 --url-file "$workdir/url" >"$workdir/server.log" 2>&1 &
+# HTTPS, as a real server: the simulator makes a certificate and writes the CA to trust; every step verifies with it.
+"$build/cbapi-mock-server" --port 0 --token "$token" --seed 7 --ca-file "$workdir/ca.pem" --url-file "$workdir/url" \
+  >"$workdir/server.log" 2>&1 &
 server_pid=$!
 for _ in $(seq 1 100); do
   [ -s "$workdir/url" ] && break
@@ -23,7 +25,7 @@ for _ in $(seq 1 100); do
 done
 [ -s "$workdir/url" ] || { echo "the simulator did not start" >&2; exit 1; }
 url="$(cat "$workdir/url")"
-echo "==> Simulator listening on $url (token $token)"
+echo "==> Simulator listening on $url (token $token; CA certificate $workdir/ca.pem, verification on)"
 
 step=0
 # step <title> <example path under examples/> [args...]
@@ -32,10 +34,11 @@ step() {
   echo
   echo "######## Step $step: $1"
   echo "\$ $2 ${*:3}"
-  (cd "$workdir" && "$examples/$2" --cburl "$url" --apitoken "$token" "${@:3}")
+  (cd "$workdir" && "$examples/$2" --cburl "$url" --apitoken "$token" --ca-file "$workdir/ca.pem" "${@:3}")
 }
 
 step "Cb Response server information" response/server_info
+step "The server's TLS: chain verification, versions and cipher suites (no request, no token sent)" response/check_tls
 step "Process search with the 6.1 filters: powershell, one row per process, seen by the server since 9 Aug 2017" \
   response/process_search --query "process_name:powershell.exe" --group-by id \
   --min-last-server-update 2017-08-09T00:00:00Z

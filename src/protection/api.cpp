@@ -22,7 +22,9 @@ namespace cbapi::protection {
 
 CbProtectionAPI CbProtectionAPI::from_profile(std::optional<std::string> profile, ApiOptions options) {
     if (profile) options.credentials.profile = std::move(profile);
-    return CbProtectionAPI(load_credentials(Product::protection, options.credentials), std::move(options));
+    // Loaded first: in one call expression `options` could be moved from before it is read (it was, with g++).
+    const Credentials credentials = load_credentials(Product::protection, options.credentials);
+    return CbProtectionAPI(credentials, std::move(options));
 }
 
 CbProtectionAPI::CbProtectionAPI(const Credentials& credentials, ApiOptions options)

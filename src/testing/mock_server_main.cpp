@@ -1,16 +1,46 @@
-// cbapi-mock-server: the bundled simulator as a program, for the demo and for trying the SDK without a server.
+// cbapi-mock-server: the bundled simulator as a program, for the demo and for trying the SDK without a server. It
+// serves HTTPS by default, like a real Cb server, with a certificate made at start-up whose CA file it writes for
+// clients to trust (--ca-file); --http serves plain HTTP, which clients then have to allow explicitly.
+#include <algorithm>
 #include <chrono>
+#include <cerrno>
 #include <csignal>
 #include <cstdio>
-#include <fstream>
+#include <cstdlib>
+#include <filesystem>
 #include <iostream>
 #include <string>
+#include <system_error>
 #include <vector>
+
+#include <unistd.h>
 
 #include <CLI/CLI.hpp>
 
+#include "cbapi/files.hpp"
 #include "cbapi/testing/mock_server.hpp"
 #include "cbapi/testing/simulators.hpp"
+
+namespace {
+
+// The names a client may use for the server: the listening address, and the loopback names when it listens there.
+std::vector<std::string> certificate_names(const std::string& host) {
+    std::vector<std::string> names{host};
+    for (const char* loopback : {"127.0.0.1", "localhost", "::1"})
+        if (std::find(names.begin(), names.end(), loopback) == names.end()) names.emplace_back(loopback);
+    return names;
+}
+
+// A private directory for the CA file when --ca-file is not given (removed at shutdown).
+std::filesystem::path make_private_directory() {
+    const char* tmp = std::getenv("TMPDIR");
+    std::string pattern = std::string(tmp != nullptr && *tmp != '\0' ? tmp : "/tmp") + "/cbapi-mock-server-XXXXXX";
+    if (::mkdtemp(pattern.data()) == nullptr)
+        throw std::system_error(errno, std::generic_category(), "cannot create a directory for the CA file");
+    return pattern;
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
     CLI::App app{"cbapi-mock-server: a local Carbon Black API simulator"};
@@ -18,6 +48,8 @@ int main(int argc, char** argv) {
     std::string token = "MOCKAPIKEY/MOCKCONNECTOR";  // also a valid Cb Defense "<api key>/<connector id>"
     std::string host = "127.0.0.1";
     std::string url_file;
+    std::string ca_file;
+    bool plain_http = false;
     std::string server_version = "6.1.0.180806.1200";
     std::string protection_version = "8.0.0.2562";
     std::uint32_t seed = 1;
@@ -45,6 +77,12 @@ int main(int argc, char** argv) {
         ->check(CLI::Range(0.0, 1.0));
     app.add_option("--record", record, "Append every request to this file as JSON lines (no headers, no token)");
     app.add_option("--url-file", url_file, "Write the server URL to this file once it is listening");
+    app.add_option("--ca-file", ca_file,
+                   "Write the CA certificate clients must trust (PEM) to this file (default: a file in a new "
+                   "directory under $TMPDIR, printed and removed at shutdown)");
+    app.add_flag("--http", plain_http,
+                 "Serve plain HTTP instead of HTTPS (clients must then allow it: --allow-http, CBAPI_ALLOW_HTTP=1)");
+    app.get_option("--ca-file")->excludes(app.get_option("--http"));
     CLI11_PARSE(app, argc, argv);
 
     // Block the shutdown signals before any thread starts, then wait for them on the main thread.
@@ -70,6 +108,23 @@ int main(int argc, char** argv) {
             std::cerr << "cbapi-mock-server: --error-rate, --drop-rate and --truncate-rate add up to more than 1\n";
             return 2;
         }
+        std::filesystem::path private_directory;
+        std::filesystem::path ca_path = ca_file;
+        if (!plain_http) {
+            options.tls = cbapi::testing::MockServer::Tls::generate(certificate_names(host));
+            if (ca_path.empty()) {
+                private_directory = make_private_directory();
+                ca_path = private_directory / "ca.pem";
+            }
+            cbapi::write_file_atomically(ca_path, options.tls->certificate_pem);
+        }
+        struct RemoveOnExit {
+            std::filesystem::path directory;
+            ~RemoveOnExit() {
+                std::error_code ignored;
+                if (!directory.empty()) std::filesystem::remove_all(directory, ignored);
+            }
+        } remove_private_directory{private_directory};
         cbapi::testing::MockServer server(options);
         cbapi::testing::SimulatorOptions simulators;
         simulators.response.server_version = server_version;
@@ -84,10 +139,14 @@ int main(int argc, char** argv) {
         cbapi::testing::install_simulators(server, simulators);
         std::cout << "cbapi-mock-server listening on " << server.url() << " (token: " << server.token() << ")"
                   << std::endl;
-        if (!url_file.empty()) {
-            std::ofstream out(url_file);
-            out << server.url() << "\n";
-        }
+        if (plain_http)
+            std::cout << "cbapi-mock-server: plain HTTP; clients must allow it explicitly (--allow-http, "
+                         "CBAPI_ALLOW_HTTP=1)"
+                      << std::endl;
+        else
+            std::cout << "cbapi-mock-server: CA certificate to trust: " << ca_path.string()
+                      << " (the examples take --ca-file " << ca_path.string() << ")" << std::endl;
+        if (!url_file.empty()) cbapi::write_file_atomically(url_file, server.url() + "\n");
         int received = 0;
         sigwait(&signals, &received);
         std::cout << "cbapi-mock-server: shutting down" << std::endl;

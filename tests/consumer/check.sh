@@ -49,11 +49,11 @@ case "$mode" in
     fi
     grep -q "component 'testing' needs cpp-httplib" "$work/testing.log" || { cat "$work/testing.log" >&2; exit 1; }
     cmake --build "$work/build" >/dev/null
-    "$prefix/bin/cbapi-mock-server" --port 0 --url-file "$work/url" >"$work/server.log" 2>&1 &
+    "$prefix/bin/cbapi-mock-server" --port 0 --ca-file "$work/ca.pem" --url-file "$work/url" >"$work/server.log" 2>&1 &
     server=$!
     trap 'kill "$server" 2>/dev/null || true' EXIT
     for _ in $(seq 1 100); do [ -s "$work/url" ] && break; sleep 0.1; done
-    "$work/build/consumer" "$(cat "$work/url")" MOCKAPIKEY/MOCKCONNECTOR
+    "$work/build/consumer" "$(cat "$work/url")" MOCKAPIKEY/MOCKCONNECTOR "$work/ca.pem"
     ;;
   pkgconfig)
     src="$1" prefix="$2" work="$3" sanitize="${4:-}"

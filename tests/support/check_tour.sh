@@ -9,7 +9,10 @@ echo "$output"
 expect() {
   grep -qE -- "$1" <<<"$output" || { echo "TOUR CHECK FAILED: no line matches /$1/"; exit 1; }
 }
+expect '^==> Simulator listening on https://127\.0\.0\.1:[0-9]+ .*verification on'
 expect '^version +: 6\.1\.0'
+expect '^Certificate chain: verifies$'
+expect '^  TLS 1\.3 +accepted$'
 expect 'powershell\.exe +[0-9]+ "c:\\windows\\system32\\windowspowershell'
 expect '^Process "c:\\windows\\explorer\.exe" on [A-Z]+-[A-Z]+-01 executed by'
 expect '^  [0-9-]+ [0-9:]+ -- [0-9-]+ [0-9:]+: "c:\\windows\\system32\\cmd\.exe"'
@@ -22,5 +25,5 @@ expect 'banned +[0-9A-F]{32}'
 expect '^Policy id 1: default'
 expect '^Session: 1'
 expect 'OneDrive +REG_SZ'
-expect '^==> Tour finished: 10 steps ran against the simulator\.'
+expect '^==> Tour finished: 11 steps ran against the simulator\.'
 echo "TOUR CHECKED"

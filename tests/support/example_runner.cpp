@@ -1,16 +1,23 @@
-// cbapi_example_runner [--expect-failure] [--no-repeated-gets] [--server-version V] <example> [args...] [--then args...]...
+// cbapi_example_runner [--expect-failure] [--no-repeated-gets] [--server-version V] [--tls | --tls-without-ca]
+//                      [--no-allow-http] <example> [args...] [--then args...]...
+// (--tls: the simulator serves HTTPS with a certificate made for this run, the example gets --ca-file with it and runs
+// without CBAPI_ALLOW_HTTP; --tls-without-ca: the same without --ca-file, so the chain does not verify;
+// --no-allow-http: the example runs without CBAPI_ALLOW_HTTP whatever the simulator speaks.)
 // (--no-repeated-gets: after the request list, a line "repeated GET (n times): <url>" for each URL fetched more than
 // once, and exit code 1 if there is one.)
 // Starts a MockServer with every simulator (install_simulators; --server-version sets the Cb Response version), runs the example with --cburl/--apitoken and each argument
 // group in turn (--expect-failure, anywhere: each run must fail), echoes the example's output (stdout and stderr) and exit code, then lists the requests the
 // simulator received ("METHOD path?query body"). Exits non-zero when an example's exit code is not the expected one.
 #include <cstdio>
+#include <cstdlib>
+#include <fstream>
 #include <iostream>
 #include <map>
 #include <string>
 #include <vector>
 
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include "cbapi/testing/mock_server.hpp"
 #include "cbapi/testing/simulators.hpp"
@@ -38,6 +45,9 @@ int main(int argc, char** argv) {
     std::vector<std::string> args(argv + 1, argv + argc);
     bool expect_failure = false;
     bool no_repeated_gets = false;
+    bool tls = false;
+    bool pass_ca_file = false;
+    bool allow_http = true;
     cbapi::testing::SimulatorOptions options;
     // The runner's own options come before the example's path.
     while (!args.empty() && args.front().rfind("--", 0) == 0) {
@@ -46,6 +56,13 @@ int main(int argc, char** argv) {
             args.erase(args.begin());
         } else if (args.front() == "--no-repeated-gets") {
             no_repeated_gets = true;
+            args.erase(args.begin());
+        } else if (args.front() == "--tls" || args.front() == "--tls-without-ca") {
+            tls = true;
+            pass_ca_file = args.front() == "--tls";
+            args.erase(args.begin());
+        } else if (args.front() == "--no-allow-http") {
+            allow_http = false;
             args.erase(args.begin());
         } else if (args.front() == "--server-version" && args.size() > 1) {
             options.response.server_version = args[1];
@@ -56,7 +73,8 @@ int main(int argc, char** argv) {
         }
     }
     if (args.empty()) {
-        std::cerr << "usage: cbapi_example_runner [--expect-failure] [--no-repeated-gets] [--server-version V] <example> [args...] [--then args...]\n";
+        std::cerr << "usage: cbapi_example_runner [--expect-failure] [--no-repeated-gets] [--server-version V] "
+                     "[--tls | --tls-without-ca] [--no-allow-http] <example> [args...] [--then args...]\n";
         return 2;
     }
     const std::string program = args.front();
@@ -68,12 +86,29 @@ int main(int argc, char** argv) {
             groups.back().push_back(args[i]);
     }
 
-    cbapi::testing::MockServer server;
+    cbapi::testing::MockServer::Options server_options;
+    std::string ca_file;
+    if (tls) {
+        server_options.tls = cbapi::testing::MockServer::Tls::generate();
+        char name[] = "/tmp/cbapi-example-ca-XXXXXX";
+        const int fd = ::mkstemp(name);
+        if (fd < 0) {
+            std::cerr << "cbapi_example_runner: cannot create the CA file\n";
+            return 2;
+        }
+        ::close(fd);
+        ca_file = name;
+        std::ofstream(ca_file) << server_options.tls->certificate_pem;
+    }
+    // Over HTTPS the example must work without the plain-HTTP opt-in.
+    if (tls || !allow_http) ::unsetenv("CBAPI_ALLOW_HTTP");
+    cbapi::testing::MockServer server(server_options);
     cbapi::testing::install_simulators(server, options);
     int result = 0;
     for (const auto& group : groups) {
         std::string command = shell_quote(program) + " --cburl " + shell_quote(server.url()) + " --apitoken " +
                               shell_quote(server.token());
+        if (pass_ca_file) command += " --ca-file " + shell_quote(ca_file);
         for (const auto& a : group) command += " " + shell_quote(a);
         std::cout << "$ " << command << std::endl;
         const int code = run(command);
@@ -100,5 +135,6 @@ int main(int argc, char** argv) {
             result = 1;
         }
     }
+    if (!ca_file.empty()) ::unlink(ca_file.c_str());
     return result;
 }

@@ -10,7 +10,8 @@ struct SelfSignedCert {
     std::string private_key_pem;
 };
 
-/// A fresh EC P-256 key and a self-signed certificate valid for one day, CN and DNS SAN `dns_name`.
+/// A fresh EC P-256 key and a self-signed certificate valid for one day, CN and SAN `dns_name`
+/// (MockServer::Tls::generate).
 SelfSignedCert make_self_signed_cert(const std::string& dns_name = "localhost");
 
 }  // namespace cbapi::test

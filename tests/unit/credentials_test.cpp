@@ -844,7 +844,7 @@ TEST_F(Credentials, PrintingShowsEveryField) {
           "ssl_cert_file=/etc/pki/ca.pem", "ssl_force_tls_1_2=true",
           "proxy=http://proxyuser:***@proxy.example.com:8001/", "ignore_system_proxy=true", "rabbitmq_user=mquser",
           "rabbitmq_pass=***", "rabbitmq_host=mq.example.com", "rabbitmq_port=5672", "connector_id=CONN42",
-          "api_key=***"}) {
+          "api_key=***", "allow_http=false"}) {
         EXPECT_TRUE(contains(text, expected)) << "missing " << expected << " in:\n" << text;
     }
 }

@@ -95,6 +95,17 @@ public:
     struct Tls {
         std::string certificate_pem;
         std::string private_key_pem;
+
+        /// A fresh EC P-256 key and a self-signed CA certificate for it, valid from an hour ago for `valid_days`
+        /// days, naming every entry of `names` as a subject alternative name (an IPv4/IPv6 address as an IP entry,
+        /// anything else as a DNS entry; the first is also the common name). The certificate is its own CA: a
+        /// client trusts the server by using `certificate_pem` as its CA bundle (Credentials::ssl_cert_file) with
+        /// verification on. No key material is stored anywhere.
+        /// @param names the names clients will connect to (at least one)
+        /// @param valid_days how long the certificate is valid
+        /// @return the certificate and key in PEM form
+        /// @throws std::invalid_argument for an empty list or an empty name; std::runtime_error when OpenSSL fails
+        static Tls generate(const std::vector<std::string>& names = {"127.0.0.1", "localhost"}, int valid_days = 30);
     };
 
     struct Options {
