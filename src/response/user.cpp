@@ -8,6 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "cbapi/credentials.hpp"
 #include "cbapi/curl_transport.hpp"
 #include "cbapi/detail/redact.hpp"
 #include "cbapi/errors.hpp"
@@ -217,6 +218,8 @@ std::string get_api_token(const std::string& url, const std::string& username, c
     while (!base.empty() && base.back() == '/') base.pop_back();
     if (base.rfind("http://", 0) != 0 && base.rfind("https://", 0) != 0)
         throw CredentialError("Server URL must be a URL: eg. https://localhost (got '" + url + "')");
+    // The password travels to this URL: plain HTTP only where the environment allows it (there is no connection).
+    check_url_scheme(base, false);
     if (username.empty()) throw CredentialError("get_api_token needs a user name");
     const auto transport = make_curl_transport(std::move(options));
     Request request;

@@ -405,5 +405,21 @@ TEST(HttpsLiveResponse, NoSessionIsRequestedFromAPlainHttpServerWithoutOptIn) {
     EXPECT_EQ(server.request_count(), 0u);
 }
 
+// get_api_token sends a password, not a token, and makes no Connection: it refuses plain HTTP all the same.
+TEST(HttpsOnly, GetApiTokenRefusesPlainHttpWithoutOptIn) {
+    test::EnvGuard env;
+    env.unset(allow_http_variable);
+    MockServer server(server_options(false));
+    testing::install_simulators(server);
+    try {
+        response::get_api_token(server.url(), "admin", "s3cret-pass", {});
+        FAIL() << "plain http was accepted";
+    } catch (const InsecureUrlError& e) {
+        EXPECT_EQ(std::string(e.what()).find("s3cret-pass"), std::string::npos);
+        EXPECT_NE(std::string(e.what()).find(allow_http_variable), std::string::npos) << e.what();
+    }
+    EXPECT_EQ(server.request_count(), 0u);
+}
+
 }  // namespace
 }  // namespace cbapi

@@ -127,7 +127,8 @@ private:
 /// @param options TLS and proxy settings of the request (the transport is made for this one request)
 /// @return the token (`auth_token` of the reply)
 /// @throws CredentialError "Invalid credentials: ..." when the server refuses them, or for a URL that is not http(s)
-///         or an empty user name; ServerError when the reply has no token; the transport's exceptions
+///         or an empty user name; InsecureUrlError for a plain http:// URL unless `CBAPI_ALLOW_HTTP` allows it (the
+///         password would travel in clear text); ServerError when the reply has no token; the transport's exceptions
 std::string get_api_token(const std::string& url, const std::string& username, const std::string& password,
                           TransportOptions options = {});
 
