@@ -298,10 +298,10 @@ TEST(SensorGroupV3, CreateNeedsSensorbackendServerAndSendsExclusions) {
           nlohmann::json::parse(R"([{"eventsToIgnore": ["netconn"], "paths": ["svchost.exe"]}])"));
     g.save();
     const auto posts = test::requests_to(w.server, "/api/v3/group");
-    ASSERT_EQ(posts.size(), 2u);  // the builds call went elsewhere; list not asked
-    EXPECT_EQ(posts[1].method, "POST");
-    EXPECT_EQ(posts[1].json()["sensor_version_windows"], builds.windows_builds.back());
-    EXPECT_EQ(posts[1].json()["isolation_exclusions"][0]["ip_address"], "10.0.0.53");
+    ASSERT_EQ(posts.size(), 1u);  // the refused save sent nothing
+    EXPECT_EQ(posts[0].method, "POST");
+    EXPECT_EQ(posts[0].json()["sensor_version_windows"], builds.windows_builds.back());
+    EXPECT_EQ(posts[0].json()["isolation_exclusions"][0]["ip_address"], "10.0.0.53");
     const SensorGroup back = w.cb.fetch<SensorGroup>(g.id());
     EXPECT_EQ(back.sensor_version_windows(), builds.windows_builds.back());
     EXPECT_EQ(back.event_exclusions()[0]["eventsToIgnore"][0], "netconn");
