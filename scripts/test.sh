@@ -43,7 +43,11 @@ if [ $# -gt 0 ]; then
   exit 0
 fi
 
-cbapi_install_missing "${CBAPI_TEST_PACKAGES[@]}"
+# The event side's S3 tests run s3rver (from the npm registry, installed by the tests) on Node.js: Debian's nodejs and
+# npm when the machine has no npm of its own (a machine with NodeSource's nodejs has one; Debian's npm would conflict).
+node_packages=()
+command -v npm >/dev/null 2>&1 || node_packages=(nodejs npm)
+cbapi_install_missing "${CBAPI_TEST_PACKAGES[@]}" "${node_packages[@]}"
 start=$SECONDS
 run_suite asan-ubsan
 echo "==> Stage 1 (ASan+UBSan, whole suite) took $((SECONDS - start)) s"
