@@ -12,7 +12,9 @@ string(REGEX REPLACE "/$" "" CBAPI_PC_TO_PREFIX "${CBAPI_PC_TO_PREFIX}")
 # adds cpp-httplib and OpenSSL; `events` is the event side (cbapi::events: the event bus and the Event Forwarder
 # sources), which adds rabbitmq-c, protobuf, pugixml, cpp-httplib, OpenSSL and zlib; `programs` are the example programs.
 install(DIRECTORY include/cbapi DESTINATION "${CMAKE_INSTALL_INCLUDEDIR}" COMPONENT dev
-        FILES_MATCHING PATTERN "*.hpp" PATTERN "testing" EXCLUDE PATTERN "events" EXCLUDE PATTERN "events.hpp" EXCLUDE)
+        FILES_MATCHING PATTERN "*.hpp" PATTERN "testing" EXCLUDE
+        # the events component's headers (cbapi/events/ and cbapi/events.hpp, not cbapi/response/events.hpp)
+        REGEX "include/cbapi/events(\\.hpp)?$" EXCLUDE)
 install(FILES "${CMAKE_CURRENT_BINARY_DIR}/generated/include/cbapi/version.hpp"
         DESTINATION "${CMAKE_INSTALL_INCLUDEDIR}/cbapi" COMPONENT dev)
 
