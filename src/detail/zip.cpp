@@ -228,7 +228,15 @@ std::uint32_t read_le(const unsigned char* p, int n) {
     return v;
 }
 
-std::vector<std::string> zip_member_names(std::istream& in) {
+// The archive's size and its central directory's number of entries.
+struct CentralDirectory {
+    std::uint64_t archive_size = 0;
+    std::uint32_t entries = 0;
+};
+
+// Finds the end-of-central-directory record and seeks `in` to the central directory. `not_zip` is the message when
+// there is no such record.
+static CentralDirectory seek_central_directory(std::istream& in, const char* not_zip) {
     in.seekg(0, std::ios::end);
     const auto end = in.tellg();
     if (!in || end < 0) throw ApiError("Cannot read the zip archive");
@@ -244,11 +252,17 @@ std::vector<std::string> zip_member_names(std::istream& in) {
             break;
         }
     }
-    if (eocd == std::string::npos) throw ApiError("Not a zip archive (no end of central directory)");
+    if (eocd == std::string::npos) throw ApiError(not_zip);
     const std::uint32_t entries = read_le(&buf[eocd + 10], 2);
     const std::uint32_t cd_offset = read_le(&buf[eocd + 16], 4);
     if (cd_offset == 0xFFFFFFFFu || cd_offset >= size) throw ApiError("Unsupported zip archive (zip64 or corrupt)");
     in.seekg(cd_offset);
+    return {size, entries};
+}
+
+std::vector<std::string> zip_member_names(std::istream& in) {
+    const std::uint32_t entries =
+        seek_central_directory(in, "Not a zip archive (no end of central directory)").entries;
     std::vector<std::string> names;
     for (std::uint32_t e = 0; e < entries; ++e) {
         unsigned char h[46];
@@ -265,26 +279,10 @@ std::vector<std::string> zip_member_names(std::istream& in) {
 
 std::uint64_t extract_zip_member(std::istream& in, const std::string& name, std::ostream& out,
                                  std::uint64_t max_bytes) {
-    in.seekg(0, std::ios::end);
-    const auto end = in.tellg();
-    if (!in || end < 0) throw ApiError("Cannot read the zip archive");
-    const auto size = static_cast<std::uint64_t>(end);
-    const std::uint64_t tail = std::min<std::uint64_t>(size, 65535 + 22);
-    std::vector<unsigned char> buf(static_cast<std::size_t>(tail));
-    in.seekg(static_cast<std::streamoff>(size - tail));
-    in.read(reinterpret_cast<char*>(buf.data()), static_cast<std::streamsize>(tail));
-    std::size_t eocd = std::string::npos;
-    for (std::size_t i = tail >= 22 ? static_cast<std::size_t>(tail - 22) + 1 : 0; i-- > 0;) {
-        if (read_le(&buf[i], 4) == 0x06054b50) {
-            eocd = i;
-            break;
-        }
-    }
-    if (eocd == std::string::npos) throw ApiError("The download is not a zip archive (no end of central directory)");
-    const std::uint32_t entries = read_le(&buf[eocd + 10], 2);
-    const std::uint32_t cd_offset = read_le(&buf[eocd + 16], 4);
-    if (cd_offset == 0xFFFFFFFFu || cd_offset >= size) throw ApiError("Unsupported zip archive (zip64 or corrupt)");
-    in.seekg(cd_offset);
+    const CentralDirectory directory =
+        seek_central_directory(in, "The download is not a zip archive (no end of central directory)");
+    const std::uint64_t size = directory.archive_size;
+    const std::uint32_t entries = directory.entries;
     for (std::uint32_t e = 0; e < entries; ++e) {
         unsigned char h[46];
         if (!in.read(reinterpret_cast<char*>(h), 46) || read_le(h, 4) != 0x02014b50)
