@@ -6,6 +6,8 @@
 # check.sh cmake|pkgconfig <source dir> <prefix> <work dir> [sanitizer list]
 #   builds tests/consumer against <prefix> with find_package(cbapi COMPONENTS testing) or with pkg-config
 #   (cbapi-testing), then runs it.
+# check.sh cmake-events <source dir> <prefix> <work dir> [sanitizer list]
+#   builds the consumer of the events component (find_package(cbapi COMPONENTS events)), then runs it.
 # check.sh cmake-core <source dir> <prefix> <work dir> [sanitizer list]
 #   builds the consumer of cbapi::cbapi alone with find_package(cbapi) where neither cpp-httplib nor OpenSSL can be
 #   found, then runs it against the installed cbapi-mock-server.
@@ -25,6 +27,17 @@ case "$mode" in
     rm -rf "$work"
     cmake -S "$src" -B "$work" -G Ninja -DCMAKE_PREFIX_PATH="$prefix" -DCMAKE_BUILD_TYPE=Debug \
       -DCMAKE_CXX_FLAGS="$flags" -DCMAKE_EXE_LINKER_FLAGS="$flags" >/dev/null
+    cmake --build "$work" >/dev/null
+    "$work/consumer"
+    ;;
+  cmake-events)
+    src="$1" prefix="$2" work="$3" sanitize="${4:-}"
+    flags=""
+    [ -n "$sanitize" ] && flags="-fsanitize=$sanitize"
+    rm -rf "$work"
+    cmake -S "$src" -B "$work" -G Ninja -DCMAKE_PREFIX_PATH="$prefix" -DCMAKE_BUILD_TYPE=Debug -DCBAPI_CONSUMER_EVENTS=ON \
+      -DCMAKE_CXX_FLAGS="$flags" -DCMAKE_EXE_LINKER_FLAGS="$flags" >"$work.configure.log" 2>&1 \
+      || { cat "$work.configure.log" >&2; exit 1; }
     cmake --build "$work" >/dev/null
     "$work/consumer"
     ;;
@@ -108,6 +121,24 @@ case "$mode" in
                   'pkgconfig/cbapi-testing\.pc$' /usr/bin/cbapi-mock-server; do
       echo "$tcontents" | grep -qE -- "$wanted" || { echo "cbapi-cpp-testing lacks $wanted" >&2; exit 1; }
     done
+    # The event side (cbapi-cpp-events), where the build has it.
+    if ls "$out"/cbapi-cpp-events_*.deb >/dev/null 2>&1; then
+      events="$(ls "$out"/cbapi-cpp-events_*.deb)"
+      econtents="$(dpkg-deb --contents "$events")"
+      edepends="$(dpkg-deb --field "$events" Depends)"
+      for wanted in "cbapi-cpp (=" librabbitmq-dev libprotobuf-dev libpugixml-dev; do
+        echo "$edepends" | grep -qF -- "$wanted" || { echo "cbapi-cpp-events lacks Depends $wanted: $edepends" >&2; exit 1; }
+      done
+      for wanted in /usr/include/cbapi/events.hpp /usr/include/cbapi/events/bus.hpp 'libcbapi_events\.a$' \
+                    'cmake/cbapi/cbapiEventsTargets\.cmake$'; do
+        echo "$econtents" | grep -qE -- "$wanted" || { echo "cbapi-cpp-events lacks $wanted" >&2; exit 1; }
+      done
+      if echo "$contents" | grep -qE 'include/cbapi/events/|libcbapi_events'; then
+        echo "the SDK package holds the events component" >&2
+        exit 1
+      fi
+      echo "events package complete: $(basename "$events")"
+    fi
     echo "package complete: $(basename "$sdk") $(basename "$testing")"
     ;;
   *)
