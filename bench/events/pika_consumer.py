@@ -91,11 +91,16 @@ def main():
     work.put(None)
     thread.join()
     usage = resource.getrusage(resource.RUSAGE_SELF)
+    peak_kib = 0  # VmHWM: ru_maxrss would keep the forking parent's high-water mark across exec
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith("VmHWM:"):
+                peak_kib = int(line.split()[1])
     print(json.dumps({
         "messages": state["handled"],
         "wall_seconds": (state["last"] or time.monotonic()) - (state["first"] or time.monotonic()),
         "cpu_seconds": usage.ru_utime + usage.ru_stime,
-        "peak_rss_kib": usage.ru_maxrss,
+        "peak_rss_kib": peak_kib,
         "decode_failures": state["failures"],
     }))
 

@@ -5,6 +5,10 @@
 // acknowledgement in a queue (AckQueue) that run() empties between two waits for the broker. Each connection has a
 // generation number: an acknowledgement for a delivery of an earlier connection is dropped (its delivery tag means
 // nothing on the new channel, and the broker has already put the message back when the old connection died).
+// Acknowledgements are coalesced: delivery tags on a channel run 1, 2, 3, ..., so once every delivery up to tag N is
+// settled (handled or returned), one basic.ack with `multiple` confirms all handled ones among them. A delivery handled
+// while an earlier one is still in a callback is acknowledged on its own, so a slow callback never holds the prefetch
+// window of the others.
 #include "cbapi/events/bus.hpp"
 
 #include <amqp.h>
@@ -16,6 +20,7 @@
 #include <atomic>
 #include <climits>
 #include <condition_variable>
+#include <map>
 #include <mutex>
 #include <stdexcept>
 #include <utility>
@@ -67,6 +72,11 @@ struct EventBus::Impl {
     std::atomic<bool> stop_requested{false};
 
     mutable std::mutex mutex;  // guards patterns and stats
+    // The run thread's acknowledgement state for the current connection (send_acks): every delivery tag up to
+    // `settled_upto` is settled; `settled_above` holds settled tags past a gap, true while handled and not yet acked.
+    std::uint64_t ack_generation = 0;
+    std::uint64_t settled_upto = 0;
+    std::map<std::uint64_t, bool> settled_above;
     std::vector<std::string> patterns;
     EventBusStats stats;
 
@@ -126,18 +136,49 @@ void EventBus::Impl::send_acks(AmqpConnection& conn, std::uint64_t generation) {
         std::lock_guard<std::mutex> lock(acks->mutex);
         todo.swap(acks->pending);
     }
+    if (generation != ack_generation) {  // a new connection: its channel's delivery tags start again at 1
+        ack_generation = generation;
+        settled_upto = 0;
+        settled_above.clear();
+    }
+    if (todo.empty()) return;
+    std::sort(todo.begin(), todo.end(),
+              [](const AckQueue::Pending& a, const AckQueue::Pending& b) { return a.tag < b.tag; });
     std::uint64_t acked = 0;
     std::uint64_t requeued = 0;
+    std::uint64_t ack_upto = 0;  // the highest handled, unacknowledged tag of the settled prefix
+    const auto advance = [&](std::uint64_t tag, bool handled) {
+        settled_upto = tag;
+        if (handled) {
+            ack_upto = tag;
+            ++acked;
+        }
+    };
     for (const AckQueue::Pending& p : todo) {
         if (p.generation != generation) continue;  // a delivery of a dead connection: already back in the queue
-        if (p.handled) {
-            conn.check_status(amqp_basic_ack(conn.state(), AmqpConnection::channel, p.tag, 0), "acknowledging");
-            ++acked;
-        } else {
+        if (!p.handled) {
             conn.check_status(amqp_basic_nack(conn.state(), AmqpConnection::channel, p.tag, 0, 1),
                               "returning a message to the queue (basic.nack)");
             ++requeued;
         }
+        if (p.tag == settled_upto + 1 && settled_above.empty()) {
+            advance(p.tag, p.handled);  // the usual case: settled in order
+        } else {
+            settled_above.emplace(p.tag, p.handled);
+        }
+    }
+    while (!settled_above.empty() && settled_above.begin()->first == settled_upto + 1) {
+        advance(settled_above.begin()->first, settled_above.begin()->second);
+        settled_above.erase(settled_above.begin());
+    }
+    if (ack_upto != 0) {
+        conn.check_status(amqp_basic_ack(conn.state(), AmqpConnection::channel, ack_upto, 1), "acknowledging");
+    }
+    for (auto& [tag, unacked] : settled_above) {  // past a gap: one by one
+        if (!unacked) continue;
+        conn.check_status(amqp_basic_ack(conn.state(), AmqpConnection::channel, tag, 0), "acknowledging");
+        unacked = false;
+        ++acked;
     }
     if (acked > 0) count(&EventBusStats::acked, acked);
     if (requeued > 0) count(&EventBusStats::requeued, requeued);

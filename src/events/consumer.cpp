@@ -71,18 +71,21 @@ struct Consumer::State {
     std::deque<SourceProblem> problems;
     std::vector<SourceFailure> failures;
 
-    void finish_item(Item& item, bool handled) {
-        bool threw = false;
-        if (item.done) {
-            try {
-                item.done(handled);
-            } catch (...) {
-                threw = true;
-                logger()->error("the completion of event {} from {} threw: {}", item.message.routing_key,
-                                item.message.origin, describe(std::current_exception()));
-            }
+    /// Runs the item's DoneCallback; returns whether it threw (logged).
+    bool call_done(Item& item, bool handled) {
+        if (!item.done) return false;
+        try {
+            item.done(handled);
+            return false;
+        } catch (...) {
+            logger()->error("the completion of event {} from {} threw: {}", item.message.routing_key,
+                            item.message.origin, describe(std::current_exception()));
+            return true;
         }
-        std::lock_guard<std::mutex> lock(mutex);
+    }
+
+    /// Counts a finished item; the caller holds `mutex`.
+    void count_finished(bool handled, bool threw) {
         if (handled) {
             ++stats.handled;
         } else {
@@ -91,25 +94,32 @@ struct Consumer::State {
         if (threw) ++stats.done_errors;
     }
 
+    void finish_item(Item& item, bool handled) {
+        const bool threw = call_done(item, handled);
+        std::lock_guard<std::mutex> lock(mutex);
+        count_finished(handled, threw);
+    }
+
+    // One lock round per message besides the dispatch, and no wake-up nobody waits for: a blocked deliver() is woken
+    // only when there is one, wait() only when the consumer may have become idle (its predicate needs an empty queue
+    // and nothing in flight). Waking wait()'s thread for every message cost two context switches each.
     void work() {
+        std::unique_lock<std::mutex> lock(mutex);
         while (true) {
-            Item item;
-            {
-                std::unique_lock<std::mutex> lock(mutex);
-                not_empty.wait(lock, [&] { return !queue.empty() || workers_may_exit; });
-                if (queue.empty()) return;
-                item = std::move(queue.front());
-                queue.pop_front();
-                ++in_flight;
-            }
-            not_full.notify_one();
+            not_empty.wait(lock, [&] { return !queue.empty() || workers_may_exit; });
+            if (queue.empty()) return;
+            Item item = std::move(queue.front());
+            queue.pop_front();
+            ++in_flight;
+            const bool deliver_blocked = stats.blocked_deliveries > 0;
+            lock.unlock();
+            if (deliver_blocked) not_full.notify_one();
             registry.dispatch(item.message);
-            finish_item(item, true);
-            {
-                std::lock_guard<std::mutex> lock(mutex);
-                --in_flight;
-            }
-            changed.notify_all();
+            const bool threw = call_done(item, true);
+            lock.lock();
+            count_finished(true, threw);
+            --in_flight;
+            if (in_flight == 0 && queue.empty()) changed.notify_all();
         }
     }
 
