@@ -104,7 +104,8 @@ inline nlohmann::json event_time_json(events::EventTime time) {
 }
 
 /// One JSON line: compact, and invalid UTF-8 (paths from endpoints can hold anything) replaced, never thrown on.
-inline std::string json_line(const nlohmann::json& value) {
+template <typename Json>
+std::string json_line(const Json& value) {
     return value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 

@@ -83,13 +83,14 @@ public:
         for (std::size_t i = 0; i < index; ++i)
             if (ev::topic_matches(settings_.keys[i], message.routing_key)) return;
         if (finished()) return;
-        nlohmann::json line = {{"routing_key", message.routing_key},
+        // Keys in this order, and the message's own keys in the order they were sent.
+        nlohmann::ordered_json line = {{"routing_key", message.routing_key},
                                {"source", settings_.source},
                                {"origin", message.origin},
                                {"timestamp", cbapi::examples::iso_time(message.received)},
                                {"content_type", message.content_type}};
         if (is_json(message)) {
-            auto body = nlohmann::json::parse(message.body, nullptr, false);
+            auto body = nlohmann::ordered_json::parse(message.body, nullptr, false);
             if (body.is_discarded()) {
                 error(message, "not valid JSON");
                 return;
@@ -102,7 +103,7 @@ public:
         for (const std::string& problem : batch.errors) error(message, problem);
         const bool several = batch.events.size() > 1;
         for (std::size_t i = 0; i < batch.events.size() && !finished(); ++i) {
-            line["message"] = cbapi::examples::sensor_event_json(batch.events[i]);
+            line["message"] = nlohmann::ordered_json(cbapi::examples::sensor_event_json(batch.events[i]));
             if (several) line["event_index"] = i;
             emit(line);
         }
@@ -124,7 +125,7 @@ private:
         return first != std::string::npos && message.body[first] == '{';
     }
 
-    void emit(const nlohmann::json& line) {
+    void emit(const nlohmann::ordered_json& line) {
         const std::string text = json_line(line) + "\n";
         if (std::fwrite(text.data(), 1, text.size(), stdout) != text.size() || std::fflush(stdout) != 0) {
             // Most likely EPIPE (the reader went away, e.g. `| head`): stop quietly.
