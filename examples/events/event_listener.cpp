@@ -55,7 +55,8 @@ ev::ForwarderHttpOptions http_options(const std::string& url) {
         rest.resize(slash);
     }
     const auto colon = rest.rfind(':');
-    if (colon == std::string::npos || colon + 1 == rest.size()) {
+    const bool bracketed_without_port = !rest.empty() && rest.back() == ']';
+    if (colon == std::string::npos || colon + 1 == rest.size() || bracketed_without_port) {
         options.port = scheme == "https" ? 443 : 80;
         options.bind_address = rest;
     } else {
@@ -196,6 +197,9 @@ int main(int argc, char** argv) {
     if (settings.keys.empty()) settings.keys.push_back("#");
 
     return cbapi::examples::run([&] {
+        // First: every thread the SDK starts from here on inherits the blocked signals, so Ctrl-C reaches
+        // the main thread's wait.
+        cbapi::examples::SignalWaiter waiter;
         std::shared_ptr<ev::Source> source;
         std::shared_ptr<ev::EventBus> event_bus;
         std::string announce;
@@ -241,7 +245,6 @@ int main(int argc, char** argv) {
             source = reader;
         }
 
-        cbapi::examples::SignalWaiter waiter;  // before any thread starts
         Printer printer(settings, waiter);
         ev::Registry registry;
         for (std::size_t i = 0; i < settings.keys.size(); ++i)

@@ -222,6 +222,9 @@ int main(int argc, char** argv) {
     CLI11_PARSE(app, argc, argv);
 
     return cbapi::examples::run([&] {
+        // First: every thread the SDK starts from here on inherits the blocked signals, so Ctrl-C reaches
+        // the main thread's wait.
+        cbapi::examples::SignalWaiter waiter;
         const cbapi::Credentials credentials = common.credentials(cbapi::Product::response);
         const cbapi::response::CbResponseAPI cb(credentials);
         std::shared_ptr<ev::Source> source;
@@ -245,7 +248,6 @@ int main(int argc, char** argv) {
         lr_options.session_poll_interval = std::chrono::milliseconds(static_cast<long long>(poll_interval * 1000));
         lr_options.command_poll_interval = lr_options.session_poll_interval;
 
-        cbapi::examples::SignalWaiter waiter;  // before any thread starts
         AutorunWatcher watcher(cb, lr_options, count, waiter);
         ev::Registry registry;
         registry.on("ingress.event.regmod", [&watcher](const ev::Message& m) { watcher.on_message(m); },

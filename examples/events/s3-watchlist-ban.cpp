@@ -160,6 +160,9 @@ int main(int argc, char** argv) {
     CLI11_PARSE(app, argc, argv);
 
     return cbapi::examples::run([&] {
+        // First: every thread the SDK starts from here on inherits the blocked signals, so Ctrl-C reaches
+        // the main thread's wait.
+        cbapi::examples::SignalWaiter waiter;
         const cbapi::Credentials credentials = common.credentials(cbapi::Product::response);
         const CbResponseAPI cb(credentials);
 
@@ -190,7 +193,6 @@ int main(int argc, char** argv) {
         }
         auto reader = std::make_shared<ev::ForwarderS3>(options);
 
-        cbapi::examples::SignalWaiter waiter;  // before any thread starts
         WatchlistBan worker(cb, watchlist, text);
         ev::Registry registry;
         for (const char* key : {"watchlist.hit.process", "watchlist.hit.binary"})
