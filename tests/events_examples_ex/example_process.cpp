@@ -16,7 +16,7 @@ namespace cbapi::test {
 
 ExampleProcess::ExampleProcess(std::vector<std::string> argv,
                                const std::map<std::string, std::optional<std::string>>& env,
-                               const std::filesystem::path& cwd) {
+                               const std::filesystem::path& cwd, std::size_t stdout_line_limit) {
     // Everything the child needs is prepared before fork(): after it, only async-signal-safe calls.
     std::vector<std::string> environment;
     for (char** e = environ; *e != nullptr; ++e) {
@@ -59,8 +59,9 @@ ExampleProcess::ExampleProcess(std::vector<std::string> argv,
     }
     ::close(out_pipe[1]);
     ::close(err_pipe[1]);
-    out_reader_ = std::thread([this, fd = out_pipe[0]] { read_into(fd, out_, out_closed_); });
-    err_reader_ = std::thread([this, fd = err_pipe[0]] { read_into(fd, err_, err_closed_); });
+    out_reader_ = std::thread(
+        [this, fd = out_pipe[0], stdout_line_limit] { read_into(fd, out_, out_closed_, stdout_line_limit); });
+    err_reader_ = std::thread([this, fd = err_pipe[0]] { read_into(fd, err_, err_closed_, 0); });
     reaper_ = std::thread([this] {
         int status = 0;
         while (::waitpid(pid_, &status, 0) < 0 && errno == EINTR) {
@@ -83,8 +84,9 @@ ExampleProcess::~ExampleProcess() {
     if (err_reader_.joinable()) err_reader_.join();
 }
 
-void ExampleProcess::read_into(int fd, std::string& target, bool& closed) {
+void ExampleProcess::read_into(int fd, std::string& target, bool& closed, std::size_t line_limit) {
     char buffer[4096];
+    std::size_t lines = 0;
     while (true) {
         const ssize_t n = ::read(fd, buffer, sizeof buffer);
         if (n < 0 && errno == EINTR) continue;
@@ -95,7 +97,13 @@ void ExampleProcess::read_into(int fd, std::string& target, bool& closed) {
             break;
         }
         target.append(buffer, static_cast<std::size_t>(n));
+        for (ssize_t i = 0; i < n; ++i)
+            if (buffer[i] == '\n') ++lines;
         changed_.notify_all();
+        if (line_limit > 0 && lines >= line_limit) {  // the reader goes away, as `| head -n` does
+            closed = true;
+            break;
+        }
     }
     ::close(fd);
 }

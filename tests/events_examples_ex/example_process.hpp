@@ -21,9 +21,10 @@ namespace cbapi::test {
 class ExampleProcess {
 public:
     /// Starts `argv` (argv[0] is the program's path) in `cwd` with the test program's environment changed by `env`
-    /// (a value of nullopt removes the variable). @throws std::runtime_error when it cannot start
+    /// (a value of nullopt removes the variable). With `stdout_line_limit`, the test stops reading stdout (closes its
+    /// end of the pipe, as `| head` does) once that many lines arrived. @throws std::runtime_error when it cannot start
     ExampleProcess(std::vector<std::string> argv, const std::map<std::string, std::optional<std::string>>& env,
-                   const std::filesystem::path& cwd);
+                   const std::filesystem::path& cwd, std::size_t stdout_line_limit = 0);
     /// Kills the process if it still runs and joins the reader threads.
     ~ExampleProcess();
     ExampleProcess(const ExampleProcess&) = delete;
@@ -46,7 +47,7 @@ public:
 
 private:
     bool wait_until(const std::function<bool()>& condition, std::chrono::milliseconds timeout);
-    void read_into(int fd, std::string& target, bool& closed);
+    void read_into(int fd, std::string& target, bool& closed, std::size_t line_limit);
 
     pid_t pid_ = -1;
     mutable std::mutex mutex_;

@@ -182,7 +182,8 @@ protected:
     }
 
     std::unique_ptr<ExampleProcess> start(const std::string& program, std::vector<std::string> args,
-                                          std::map<std::string, std::optional<std::string>> env = {}) {
+                                          std::map<std::string, std::optional<std::string>> env = {},
+                                          std::size_t stdout_line_limit = 0) {
         args.insert(args.begin(), std::string(CBAPI_EXAMPLES_DIR) + "/" + program);
         env.emplace("HOME", dir.string());
         env.emplace("CBAPI_ALLOW_HTTP", "1");  // the simulator speaks plain http:// on loopback
@@ -190,7 +191,7 @@ protected:
                                  "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE", "AWS_REGION",
                                  "AWS_SHARED_CREDENTIALS_FILE"})
             env.emplace(name, std::nullopt);
-        return std::make_unique<ExampleProcess>(std::move(args), env, dir);
+        return std::make_unique<ExampleProcess>(std::move(args), env, dir, stdout_line_limit);
     }
 
     std::vector<cbapi::testing::RecordedRequest> requests(const std::string& method, const std::string& path_regex) {
@@ -278,6 +279,21 @@ TEST_F(EventExamples, ListenerFollowsAForwarderFileAndCtrlCPrintsTheCounts) {
     EXPECT_EQ(out[1]["message"]["n"], 3);
     EXPECT_NE(listener->err().find("2 printed, 3 received, 0 unreadable, 1 skipped by the source"), std::string::npos)
         << listener->err();
+}
+
+TEST_F(EventExamples, ListenerStopsQuietlyWhenStdoutIsClosed) {
+    // More than a pipe holds, so the listener's writes fail once the reader has gone (`event_listener ... | head -1`).
+    const fs::path file = dir / "big.json";
+    {
+        std::ofstream out(file);
+        for (int i = 0; i < 3000; ++i)
+            out << json{{"type", "watchlist.hit.process"}, {"n", i}, {"pad", std::string(200, 'x')}}.dump() << "\n";
+    }
+    auto listener = start("event_listener", {"--file", file.string(), "--from-start"}, {}, 1);
+    EXPECT_EQ(listener->wait(), 0) << listener->err();
+    const std::string err = listener->err();
+    EXPECT_EQ(err.find("error"), std::string::npos) << err;
+    EXPECT_EQ(err.find("printed"), std::string::npos) << err;  // no counts either: it was told to go away
 }
 
 TEST_F(EventExamples, ListenerReceivesForwarderHttpPosts) {
