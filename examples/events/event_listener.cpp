@@ -167,7 +167,7 @@ int main(int argc, char** argv) {
     bool bus = false;
     std::string file, http, s3;
     bool from_start = false;
-    std::string state_file, tls_cert, tls_key, region, endpoint, checkpoint;
+    std::string state_file, tls_cert, tls_key, region, endpoint, checkpoint, aws_profile;
     double interval = 60;
     bool once = false;
     app.add_option("-k,--key", settings.keys,
@@ -189,6 +189,8 @@ int main(int argc, char** argv) {
     app.add_option("--region", region, "--s3: AWS region (default $AWS_REGION, else us-east-1)");
     app.add_option("--endpoint-url", endpoint,
                    "--s3: base URL of an S3-compatible server (path-style addressing), e.g. http://127.0.0.1:9000");
+    app.add_option("--aws-profile", aws_profile,
+                   "--s3: profile of the AWS shared credentials file (~/.aws/credentials)");
     app.add_option("--checkpoint", checkpoint, "--s3: file remembering the objects already printed");
     app.add_option("--interval", interval, "--s3: seconds between bucket listings (default 60)")
         ->check(CLI::PositiveNumber);
@@ -231,12 +233,30 @@ int main(int argc, char** argv) {
             source = receiver;
         } else {
             settings.source = "s3";
+            // Credentials as ForwarderS3 takes them: --aws-profile, else the Cb profile's aws_* keys (when there is
+            // a profile), else AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY / AWS_SESSION_TOKEN.
             ev::ForwarderS3Options options;
+            try {
+                cbapi::CredentialOptions profile_options;
+                if (!common.profile.empty()) profile_options.profile = common.profile;
+                options = ev::forwarder_s3_options(cbapi::load_credentials(cbapi::Product::response, profile_options));
+            } catch (const cbapi::CredentialError&) {
+                if (!common.profile.empty()) throw;  // asked for and unusable; otherwise there is simply none
+            }
+            if (!aws_profile.empty()) {
+                const auto pair = cbapi::examples::aws_shared_credentials(aws_profile);
+                if (!pair)
+                    throw cbapi::CredentialError("AWS profile '" + aws_profile +
+                                                 "' not found in the AWS shared credentials file");
+                options.access_key_id = pair->access_key_id;
+                options.secret_access_key = pair->secret_access_key;
+                options.session_token = pair->session_token;
+            }
             const auto slash = s3.find('/');
             options.bucket = s3.substr(0, slash);
-            if (slash != std::string::npos) options.prefix = s3.substr(slash + 1);
-            options.region = region;
-            options.endpoint = endpoint;
+            options.prefix = slash == std::string::npos ? std::string() : s3.substr(slash + 1);
+            if (!region.empty()) options.region = region;
+            if (!endpoint.empty()) options.endpoint = endpoint;
             options.state_path = checkpoint;
             options.one_shot = once;
             options.poll_interval = std::chrono::milliseconds(static_cast<long long>(interval * 1000));
@@ -258,7 +278,8 @@ int main(int argc, char** argv) {
             bool announced = !event_bus;
             while (true) {
                 // The bus says it is ready once its queue is bound (events published before that are not for us).
-                const int signal = waiter.wait(announced ? std::chrono::milliseconds(0) : std::chrono::milliseconds(100));
+                const int signal =
+                    waiter.wait(announced ? std::chrono::milliseconds(0) : std::chrono::milliseconds(100));
                 if (!announced && event_bus->stats().connections > 0) {
                     std::cerr << "event_listener: listening on " << event_bus->name() << " queue "
                               << event_bus->queue_name() << std::endl;

@@ -260,7 +260,8 @@ int main(int argc, char** argv) {
             if (!file.empty()) std::cerr << "get_reg_autoruns: following " << file << std::endl;
             bool announced = !event_bus;
             while (true) {
-                const int signal = waiter.wait(announced ? std::chrono::milliseconds(0) : std::chrono::milliseconds(100));
+                const int signal =
+                    waiter.wait(announced ? std::chrono::milliseconds(0) : std::chrono::milliseconds(100));
                 if (!announced && event_bus->stats().connections > 0) {
                     std::cerr << "get_reg_autoruns: listening on " << event_bus->name() << std::endl;
                     announced = true;

@@ -213,7 +213,8 @@ int main(int argc, char** argv) {
         }
         const Counts& c = worker.counts;
         const ev::RegistryStats stats = registry.stats();
-        std::cerr << "s3-watchlist-ban: " << stats.delivered << " records read, " << c.hits << " hits of the watchlist, "
+        std::cerr << "s3-watchlist-ban: " << stats.delivered << " records read, " << c.hits
+                  << " hits of the watchlist, "
                   << c.banned << " hashes banned, " << c.already_banned << " already banned, " << c.unusable
                   << " hits unusable, " << stats.malformed << " records unreadable, " << consumer.stats().problems
                   << " skipped by the reader, " << c.ban_failures << " bans failed" << std::endl;

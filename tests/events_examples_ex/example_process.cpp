@@ -110,8 +110,8 @@ void ExampleProcess::read_into(int fd, std::string& target, bool& closed, std::s
 
 bool ExampleProcess::wait_until(const std::function<bool()>& condition, std::chrono::milliseconds timeout) {
     std::unique_lock<std::mutex> lock(mutex_);
-    return changed_.wait_for(lock, timeout, [&] { return condition() || (out_closed_ && err_closed_ && exit_code_); }) &&
-           condition();
+    const auto ended = [&] { return out_closed_ && err_closed_ && exit_code_.has_value(); };
+    return changed_.wait_for(lock, timeout, [&] { return condition() || ended(); }) && condition();
 }
 
 bool ExampleProcess::wait_for_stderr(const std::string& text, std::chrono::milliseconds timeout) {

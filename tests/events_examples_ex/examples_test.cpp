@@ -88,7 +88,7 @@ void publish(ev::EventBusPublisher& publisher, const std::string& key, const std
     publisher.publish(message);
 }
 
-// --- payloads ----------------------------------------------------------------------------------------------------------
+// --- payloads ------------------------------------------------------------------------------------------------------
 
 std::string regmod_event(int sensor_id, const std::string& host, pb::CbRegModMsg::CbRegModAction action,
                          const std::string& path) {
@@ -170,9 +170,9 @@ protected:
     }
 
     /// `$HOME/.carbonblack/credentials.response` (mode 0600) with the simulator and, when `with_bus`, the broker.
-    void write_profile(bool with_bus) {
+    void write_profile(bool with_bus, const std::string& more = {}) {
         fs::create_directories(dir / ".carbonblack");
-        std::string text = "[default]\nurl = " + server->url() + "\ntoken = " + server->token() + "\n";
+        std::string text = "[default]\nurl = " + server->url() + "\ntoken = " + server->token() + "\n" + more;
         if (with_bus)
             text += "rabbitmq_user = guest\nrabbitmq_pass = guest\nrabbitmq_host = " + broker().host() +
                     "\nrabbitmq_port = " + std::to_string(broker().port()) + "\n";
@@ -303,10 +303,11 @@ TEST_F(EventExamples, ListenerReceivesForwarderHttpPosts) {
     const std::string err = listener->err();
     ASSERT_TRUE(std::regex_search(err, port, std::regex(R"(127\.0\.0\.1:(\d+)/cb)")));
     httplib::Client client("127.0.0.1", std::stoi(port[1]));
-    const std::string envelope = "{\"filename\": \"/var/cb/data/event-forwarder/event-forwarder.2017-11-07T12:00:00.000\","
-                                 " \"service\": \"carbonblack\", \"alerts\":[" +
-                                 json{{"type", "feed.ingress.hit.process"}, {"n", 1}}.dump() + "\n, " +
-                                 json{{"type", "binarystore.file.added"}, {"n", 2}}.dump() + "]}";
+    const std::string envelope =
+        "{\"filename\": \"/var/cb/data/event-forwarder/event-forwarder.2017-11-07T12:00:00.000\","
+        " \"service\": \"carbonblack\", \"alerts\":[" +
+        json{{"type", "feed.ingress.hit.process"}, {"n", 1}}.dump() + "\n, " +
+        json{{"type", "binarystore.file.added"}, {"n", 2}}.dump() + "]}";
     const auto bad = client.Post("/cb", "this is not JSON", "application/json");
     ASSERT_TRUE(bad);
     EXPECT_EQ(bad->status, 400);
@@ -355,9 +356,11 @@ TEST_F(EventExamples, ListenerReadsAnS3BucketOnceAndReportsObjectsThatAreNotForw
     bucket.put("cbprefix/event-forwarder.2017-11-07T12:05:00.000.gz",
                gzip(lines({json{{"type", "ingress.event.netconn"}, {"n", 2}}.dump()})));
     bucket.put("cbprefix/notes.bin", std::string("\x00\x01\x02\xff binary", 11));
+    // The key pair from the Cb profile's aws_* keys (the other examples' tests take it from AWS_* and -a).
+    write_profile(false, std::string("aws_access_key_id = ") + cbapi::test::S3rverServer::access_key_id +
+                             "\naws_secret_access_key = " + cbapi::test::S3rverServer::secret_access_key + "\n");
     auto listener = start("event_listener", {"--s3", bucket.name + "/cbprefix", "--endpoint-url",
-                                             cbapi::test::S3rverServer::shared().url(), "--once"},
-                          s3rver_keys());
+                                             cbapi::test::S3rverServer::shared().url(), "--once"});
     ASSERT_EQ(listener->wait(), 0) << listener->err();
     const auto out = parse_lines(listener->out_lines());
     ASSERT_EQ(out.size(), 2U) << listener->out() << listener->err();
@@ -484,7 +487,8 @@ TEST_F(EventExamples, S3WatchlistBanBansProcessAndBinaryHitsOnceAcrossRuns) {
     // A restart reads only the new object: nothing is banned twice.
     server->clear_requests();
     const std::string p2 = "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
-    bucket.put("cbprefix/event-forwarder.2017-11-07T12:10:00.000", lines({process_hit("Suspicious Stuff", {p2}).dump()}));
+    bucket.put("cbprefix/event-forwarder.2017-11-07T12:10:00.000",
+               lines({process_hit("Suspicious Stuff", {p2}).dump()}));
     {
         auto run = start("s3-watchlist-ban", args, s3rver_keys());
         ASSERT_EQ(run->wait(), 0) << run->err();
