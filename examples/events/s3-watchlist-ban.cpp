@@ -12,7 +12,8 @@
 // Cb --profile was set); else the Cb profile's aws_access_key_id/aws_secret_access_key keys; else AWS_ACCESS_KEY_ID /
 // AWS_SECRET_ACCESS_KEY / AWS_SESSION_TOKEN; else the shared file's $AWS_PROFILE or "default" profile.
 // Exit code 0 when the pass went through (records that could not be used are reported on stderr and counted), 1 when
-// the bucket could not be read or a ban could not be sent.
+// the bucket could not be read or a ban could not be sent; the object holding such a hit stays out of the checkpoint,
+// so the next run (or the next pass of -l) tries it again.
 #include <atomic>
 #include <cctype>
 #include <cstdlib>
@@ -21,6 +22,7 @@
 #include <mutex>
 #include <set>
 #include <string>
+#include <vector>
 
 #include "cbapi/credentials.hpp"
 #include "cbapi/events.hpp"
@@ -40,6 +42,59 @@ std::string lower(std::string s) {
     return s;
 }
 
+/// Wraps the S3 reader so that a record whose ban could not be sent is confirmed as not handled: the reader then
+/// leaves its object out of the checkpoint, and the next run (or, with -l, the next pass) reads it again (bans already
+/// made from it come back as "already banned"). The consumer alone would confirm it, since the callback returned.
+class RetryFailedBans : public ev::Source {
+public:
+    explicit RetryFailedBans(std::shared_ptr<ev::Source> inner) : inner_(std::move(inner)) {}
+
+    /// Called by the callback (on the worker thread, before the message's DoneCallback runs).
+    void mark_failed(const std::string& origin) {
+        std::lock_guard<std::mutex> lock(mutex_);
+        failed_.insert(origin);
+    }
+
+    std::string name() const override { return inner_->name(); }
+    ev::Delivery delivery() const override { return inner_->delivery(); }
+    void subscribe(const std::vector<std::string>& patterns) override { inner_->subscribe(patterns); }
+    void stop() override { inner_->stop(); }
+    void run(ev::Sink& sink) override {
+        Gate gate(sink, *this);
+        inner_->run(gate);
+    }
+
+private:
+    bool take_failed(const std::string& origin) {
+        std::lock_guard<std::mutex> lock(mutex_);
+        return failed_.erase(origin) > 0;
+    }
+
+    class Gate : public ev::Sink {
+    public:
+        Gate(ev::Sink& sink, RetryFailedBans& owner) : sink_(sink), owner_(owner) {}
+        bool deliver(ev::Message message, ev::DoneCallback done) override {
+            if (!done) return sink_.deliver(std::move(message));
+            // The origin (`s3://bucket/key line n`) names the record; the owner outlives every DoneCallback.
+            std::string origin = message.origin;
+            return sink_.deliver(std::move(message),
+                                 [owner = &owner_, origin = std::move(origin), done = std::move(done)](bool handled) {
+                                     const bool failed = owner->take_failed(origin);
+                                     done(handled && !failed);
+                                 });
+        }
+        void report(ev::SourceProblem problem) override { sink_.report(std::move(problem)); }
+
+    private:
+        ev::Sink& sink_;
+        RetryFailedBans& owner_;
+    };
+
+    std::shared_ptr<ev::Source> inner_;
+    std::mutex mutex_;
+    std::set<std::string> failed_;
+};
+
 /// The counters printed at the end.
 struct Counts {
     std::atomic<long long> hits{0};            // hits of the watchlist
@@ -51,8 +106,8 @@ struct Counts {
 
 class WatchlistBan {
 public:
-    WatchlistBan(const CbResponseAPI& cb, std::string watchlist, std::string text)
-        : cb_(cb), watchlist_(lower(std::move(watchlist))), text_(std::move(text)) {}
+    WatchlistBan(const CbResponseAPI& cb, std::string watchlist, std::string text, RetryFailedBans& source)
+        : cb_(cb), watchlist_(lower(std::move(watchlist))), text_(std::move(text)), source_(source) {}
 
     void on_hit(const ev::WatchlistHit& hit, const ev::Message& message) {
         if (lower(hit.watchlist_name()) != watchlist_) return;
@@ -76,7 +131,7 @@ public:
                 unusable(message, where + " has no valid " + field);
                 continue;
             }
-            ban(lower(md5->get<std::string>()), hit.watchlist_name());
+            if (!ban(lower(md5->get<std::string>()), hit.watchlist_name())) source_.mark_failed(message.origin);
         }
     }
 
@@ -90,10 +145,11 @@ private:
         return true;
     }
 
-    void ban(const std::string& md5, const std::string& watchlist) {
+    /// @return false when the ban could not be made (the record is then read again later)
+    bool ban(const std::string& md5, const std::string& watchlist) {
         if (!done_.insert(md5).second) {
             counts.already_banned.fetch_add(1);
-            return;
+            return true;
         }
         try {
             BannedHash hash = cb_.create<BannedHash>();
@@ -101,16 +157,18 @@ private:
             hash.save();
             counts.banned.fetch_add(1);
             std::cout << "[+]: Banned hash " << md5 << " (watchlist " << watchlist << ")" << std::endl;
+            return true;
         } catch (const cbapi::HttpError& e) {
             if (e.status() == 409) {  // already on the server's list
                 counts.already_banned.fetch_add(1);
                 std::cout << "[+]: Hash " << md5 << " was already banned" << std::endl;
-                return;
+                return true;
             }
             failed(md5, e.what());
         } catch (const cbapi::ApiError& e) {
             failed(md5, e.what());
         }
+        return false;
     }
 
     void failed(const std::string& md5, const std::string& what) {
@@ -129,6 +187,7 @@ private:
     const CbResponseAPI& cb_;
     std::string watchlist_;
     std::string text_;
+    RetryFailedBans& source_;
     std::set<std::string> done_;  // only touched by the one worker thread
     std::mutex stderr_mutex_;
 };
@@ -191,9 +250,9 @@ int main(int argc, char** argv) {
                                              "' not found in the AWS shared credentials file");
             }
         }
-        auto reader = std::make_shared<ev::ForwarderS3>(options);
+        auto reader = std::make_shared<RetryFailedBans>(std::make_shared<ev::ForwarderS3>(options));
 
-        WatchlistBan worker(cb, watchlist, text);
+        WatchlistBan worker(cb, watchlist, text, *reader);
         ev::Registry registry;
         for (const char* key : {"watchlist.hit.process", "watchlist.hit.binary"})
             registry.on<ev::WatchlistHit>(

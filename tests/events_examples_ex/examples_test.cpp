@@ -497,6 +497,32 @@ TEST_F(EventExamples, S3WatchlistBanBansProcessAndBinaryHitsOnceAcrossRuns) {
     }
 }
 
+TEST_F(EventExamples, S3WatchlistBanRetriesAHitWhoseBanCouldNotBeSent) {
+    write_profile(false);
+    S3Bucket bucket;
+    const std::string md5 = "cccccccccccccccccccccccccccccccc";
+    bucket.put("event-forwarder.2017-11-07T12:00:00.000",
+               lines({process_hit("W", {md5}).dump(), json{{"type", "feed.storage.hit.process"}}.dump()}));
+    const std::vector<std::string> args = {"-w", "w", "-b", bucket.name, "--endpoint-url",
+                                           cbapi::test::S3rverServer::shared().url()};
+    cbapi::testing::FaultOptions faults;  // every POST (the ban) fails; reads work
+    faults.error_rate = 1.0;
+    faults.error_statuses = {503};
+    faults.methods = {"POST"};
+    server->set_faults(faults);
+    {
+        auto run = start("s3-watchlist-ban", args, s3rver_keys());
+        EXPECT_EQ(run->wait(), 1) << run->err();
+        EXPECT_NE(run->err().find("could not ban " + md5), std::string::npos) << run->err();
+        EXPECT_NE(run->err().find("1 bans failed"), std::string::npos) << run->err();
+    }
+    server->set_faults({});
+    server->clear_requests();
+    auto run = start("s3-watchlist-ban", args, s3rver_keys());
+    ASSERT_EQ(run->wait(), 0) << run->err();
+    EXPECT_EQ(banned_md5s(requests("POST", "/api/v1/banning/blacklist")), (std::vector<std::string>{md5}));
+}
+
 TEST_F(EventExamples, S3WatchlistBanUsesTheAwsProfileGivenWithA) {
     write_profile(false);
     S3Bucket bucket;
