@@ -202,6 +202,7 @@ int main(int argc, char** argv) {
         // First: every thread the SDK starts from here on inherits the blocked signals, so Ctrl-C reaches
         // the main thread's wait.
         cbapi::examples::SignalWaiter waiter;
+        if (common.verbose) cbapi::set_log_level(spdlog::level::debug);
         std::shared_ptr<ev::Source> source;
         std::shared_ptr<ev::EventBus> event_bus;
         std::string announce;
@@ -209,7 +210,6 @@ int main(int argc, char** argv) {
             settings.source = "bus";
             cbapi::CredentialOptions options;
             if (!common.profile.empty()) options.profile = common.profile;
-            if (common.verbose) cbapi::set_log_level(spdlog::level::debug);
             event_bus = std::make_shared<ev::EventBus>(cbapi::load_credentials(cbapi::Product::response, options));
             source = event_bus;
         } else if (!file.empty()) {
