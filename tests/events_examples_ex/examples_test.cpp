@@ -523,6 +523,25 @@ TEST_F(EventExamples, S3WatchlistBanRetriesAHitWhoseBanCouldNotBeSent) {
     EXPECT_EQ(banned_md5s(requests("POST", "/api/v1/banning/blacklist")), (std::vector<std::string>{md5}));
 }
 
+TEST_F(EventExamples, S3WatchlistBanListensUntilCtrlC) {
+    write_profile(false);
+    S3Bucket bucket;
+    bucket.put("event-forwarder.2017-11-07T12:00:00.000",
+               lines({process_hit("W", {"dddddddddddddddddddddddddddddddd"}).dump()}));
+    auto run = start("s3-watchlist-ban", {"-w", "w", "-b", bucket.name, "-l", "--interval", "3600", "--endpoint-url",
+                                          cbapi::test::S3rverServer::shared().url()},
+                     s3rver_keys());
+    ASSERT_TRUE(run->wait_for_stdout_lines(1)) << run->err();
+    EXPECT_NE(run->out().find("[+]: Banned hash dddddddddddddddddddddddddddddddd"), std::string::npos);
+    ASSERT_TRUE(run->wait_for_stderr("(listening)")) << run->err();
+    const auto before = std::chrono::steady_clock::now();
+    run->signal(SIGINT);  // ends the hour-long wait between listings at once
+    EXPECT_EQ(run->wait(), 0) << run->err();
+    EXPECT_LT(std::chrono::steady_clock::now() - before, std::chrono::seconds(20));
+    EXPECT_NE(run->err().find("1 records read, 1 hits of the watchlist, 1 hashes banned"), std::string::npos)
+        << run->err();
+}
+
 TEST_F(EventExamples, S3WatchlistBanUsesTheAwsProfileGivenWithA) {
     write_profile(false);
     S3Bucket bucket;
