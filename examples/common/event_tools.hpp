@@ -64,16 +64,18 @@ private:
 };
 
 /// Runs consumer.wait() on a thread of its own and wakes the main thread when the consumer stopped by itself (every
-/// source returned, e.g. one that failed at start); joined on destruction (stop the consumer first).
+/// source returned, e.g. one that failed at start). The destructor stops the consumer (drain; a no-op when already
+/// stopped) and joins, so that leaving the scope early, by an exception, cannot hang.
 class ConsumerWatch {
 public:
     ConsumerWatch(events::Consumer& consumer, SignalWaiter& waiter)
-        : thread_([this, &consumer, &waiter] {
+        : consumer_(consumer), thread_([this, &consumer, &waiter] {
               consumer.wait();
               finished_ = true;
               waiter.wake();
           }) {}
     ~ConsumerWatch() {
+        consumer_.stop();
         if (thread_.joinable()) thread_.join();
     }
     ConsumerWatch(const ConsumerWatch&) = delete;
@@ -83,6 +85,7 @@ public:
     bool finished() const { return finished_.load(); }
 
 private:
+    events::Consumer& consumer_;
     std::atomic<bool> finished_{false};
     std::thread thread_;
 };

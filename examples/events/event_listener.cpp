@@ -212,6 +212,7 @@ int main(int argc, char** argv) {
             if (!common.profile.empty()) options.profile = common.profile;
             event_bus = std::make_shared<ev::EventBus>(cbapi::load_credentials(cbapi::Product::response, options));
             source = event_bus;
+            announce = "connecting to " + event_bus->name();
         } else if (!file.empty()) {
             settings.source = "file";
             ev::ForwarderFileOptions options;
