@@ -6,7 +6,7 @@
 //   BAN:           bans the MD5 of each hit (process_md5 / md5) with the text "Auto-Blacklist From Watchlist"
 //   LOCK:          both
 //   LIVERESPONSE:  (process hits) opens a Live Response session on the sensor: lists the processes, the users that
-//                  run explorer.exe, fetches each one's Chrome history file, runs `net.exe start`; prints all of it
+//                  run explorer.exe, fetches each one's Chrome history file, runs `net start`; prints all of it
 // Source: the event bus (the profile's rabbitmq_user, rabbitmq_pass, rabbitmq_host, rabbitmq_port), or with --file an
 // Event Forwarder JSON-lines file read from its start and followed (the Python script's FileEventSource).
 // Binary hits carry no sensor_id (their documents name hosts in `endpoint`): ISOLATE and LOCK then record an error
@@ -136,8 +136,9 @@ private:
                 report += fmt::format("\n  {}: no Chrome history ({})", user, e.what());
             }
         }
-        const auto services = lr.create_process("net.exe start");
-        report += "\n  net.exe start:\n" + services.value_or("");
+        // Through cmd.exe, which finds net.exe on the sensor's PATH (the Python script ran "net.exe start").
+        const auto services = lr.create_process("cmd.exe /c net start");
+        report += "\n  net start:\n" + services.value_or("");
         say("{}", report);
     }
 

@@ -1131,7 +1131,12 @@ private:
             const long long feed_id = parent_key(f);
             const auto& reports = reports_[feed_id];
             if (reports.empty()) throw Failure{409, "Feed " + p[3] + " has no reports"};
-            const bool binary = !r.body.empty() && body_object(r).value("binary", false);
+            bool binary = false;
+            if (!r.body.empty()) {
+                const json body = body_object(r);
+                if (body.contains("binary") && !body["binary"].is_boolean()) throw Failure{400, "binary must be a boolean"};
+                binary = body.value("binary", false);
+            }
             std::vector<json> docs;
             if (binary) {
                 docs = pick_binaries(sensor, count);

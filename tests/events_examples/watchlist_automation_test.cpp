@@ -237,6 +237,7 @@ protected:
             << "[default]\nurl = " << server_->url() << "\ntoken = TESTTOKEN\nallow_http = true\n"
             << "rabbitmq_user = " << bus_user << "\nrabbitmq_pass = " << bus_password
             << "\nrabbitmq_host = " << broker().host() << "\nrabbitmq_port = " << broker().port() << "\n";
+        fs::permissions(dir_ / ".carbonblack" / "credentials.response", fs::perms::owner_read | fs::perms::owner_write);
         cbapi::Credentials credentials;
         credentials.url = server_->url();
         credentials.token = "TESTTOKEN";
@@ -321,6 +322,12 @@ TEST_F(WatchlistAutomation, BusHitsBanAndIsolateThroughTheRestApi) {
     const std::string plain_id = create_watchlist("Just watching", "events");
     ASSERT_TRUE(trigger_hit(plain_id, 4).value("published", false));
     EXPECT_TRUE(example.wait_for_output("watchlist 'Just watching': no action prefix, ignored"));
+
+    // LIVERESPONSE: a Live Response session on the sensor of the hit.
+    const std::string lr_id = create_watchlist("LIVERESPONSE: collect", "events");
+    ASSERT_TRUE(trigger_hit(lr_id, 1).value("published", false));
+    EXPECT_TRUE(example.wait_for_output("LIVERESPONSE: watchlist 'LIVERESPONSE: collect': sensor 1 (")) << example.output();
+    EXPECT_FALSE(requests("POST", "/api/v1/cblr/session").empty());
 
     EXPECT_EQ(example.interrupt(), 0);
     const std::string out = example.output();
@@ -407,6 +414,28 @@ TEST_F(WatchlistAutomation, SimulatorPublishesProcessStartsAsProtobuf) {
                                                                                " sensor_id:1"}});
     ASSERT_GE(rest["results"].size(), 1u);
     EXPECT_EQ(rest["results"][0]["id"], sent["process_guid"]);
+}
+
+TEST_F(WatchlistAutomation, SimulatorPublishesFeedHitsWithTheFeedIdInTheRoutingKey) {
+    BusRecorder recorder;
+    const json reply = cb_->connection().post_json("/simulator/v1/feed/2/hit", {{"sensor_id", 4}, {"count", 2}});
+    ASSERT_TRUE(reply.value("published", false)) << reply.dump();
+    ASSERT_TRUE(recorder.wait_for("feed.2.ingress.hit.process", 2)) << recorder.keys();
+    const json hit = json::parse(recorder.with_key("feed.2.ingress.hit.process")[0].body);
+    EXPECT_EQ(hit["feed_id"], 2);
+    EXPECT_EQ(hit["sensor_id"], 4);
+    EXPECT_FALSE(hit["ioc_value"].get<std::string>().empty());
+    EXPECT_TRUE(hit["ioc_attr"].is_object());
+    ASSERT_TRUE(recorder.wait_for("alert.watchlist.hit.ingress.process", 2));
+    const json alert = json::parse(recorder.with_key("alert.watchlist.hit.ingress.process")[0].body);
+    EXPECT_EQ(alert["feed_id"], "2");
+    EXPECT_TRUE(alert["ioc_attr"].is_string());  // JSON text, as the server sends it
+    const json binary = cb_->connection().post_json("/simulator/v1/feed/1/hit", {{"binary", true}});
+    ASSERT_TRUE(binary.value("published", false)) << binary.dump();
+    EXPECT_EQ(binary["messages"][0]["routing_key"], "feed.1.ingress.hit.binary");
+    EXPECT_THROW(cb_->connection().post_json("/simulator/v1/feed/1/hit", {{"binary", "yes"}}), cbapi::HttpError);
+    EXPECT_THROW(cb_->connection().post_json("/simulator/v1/watchlist/1/hit", {{"count", 0}}), cbapi::HttpError);
+    EXPECT_THROW(cb_->connection().post_json("/simulator/v1/watchlist/999/hit", json::object()), cbapi::ObjectNotFoundError);
 }
 
 TEST_F(WatchlistAutomation, BrokerGoneTheSimulatorKeepsServingAndPublishesLater) {
