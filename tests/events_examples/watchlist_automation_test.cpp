@@ -23,7 +23,7 @@
 #include <vector>
 
 #include <nlohmann/json.hpp>
-#include <spdlog/sinks/ostream_sink.h>
+#include <spdlog/sinks/base_sink.h>
 #include <spdlog/spdlog.h>
 
 #include "cbapi/events.hpp"
@@ -87,23 +87,41 @@ std::string lower(std::string s) {
     return s;
 }
 
+/// A log sink that keeps every line in a string, readable from any thread (under the sink's own mutex).
+class StringSink : public spdlog::sinks::base_sink<std::mutex> {
+public:
+    std::string text() {
+        std::lock_guard<std::mutex> lock(mutex_);
+        return text_;
+    }
+
+protected:
+    void sink_it_(const spdlog::details::log_msg& msg) override {
+        spdlog::memory_buf_t line;
+        formatter_->format(msg, line);
+        text_.append(line.data(), line.size());
+    }
+    void flush_() override {}
+
+private:
+    std::string text_;
+};
+
 /// Replaces the SDK's logger for the test's lifetime, writing into a string.
 class CapturedLog {
 public:
-    CapturedLog() : previous_(cbapi::logger()) {
-        cbapi::set_logger(
-            std::make_shared<spdlog::logger>("cbapi", std::make_shared<spdlog::sinks::ostream_sink_mt>(stream_)));
+    CapturedLog() : previous_(cbapi::logger()), sink_(std::make_shared<StringSink>()) {
+        cbapi::set_logger(std::make_shared<spdlog::logger>("cbapi", sink_));
         cbapi::set_log_level(spdlog::level::info);
     }
     ~CapturedLog() { cbapi::set_logger(previous_); }
     CapturedLog(const CapturedLog&) = delete;
     CapturedLog& operator=(const CapturedLog&) = delete;
-    /// What was logged (call once the threads that log are known to be done, e.g. after a counter they set).
-    std::string text() const { return stream_.str(); }
+    std::string text() const { return sink_->text(); }
 
 private:
     std::shared_ptr<spdlog::logger> previous_;
-    std::ostringstream stream_;
+    std::shared_ptr<StringSink> sink_;
 };
 
 std::string read_file(const fs::path& path) {
