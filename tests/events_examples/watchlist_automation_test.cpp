@@ -215,6 +215,11 @@ public:
             if (m.routing_key == key) out.push_back(m);
         return out;
     }
+    // The consumer's threads write messages_: stop them before the members go.
+    ~BusRecorder() { consumer_.stop(); }
+    BusRecorder(const BusRecorder&) = delete;
+    BusRecorder& operator=(const BusRecorder&) = delete;
+
     std::string keys() const {
         std::lock_guard<std::mutex> lock(mutex_);
         std::string out;
