@@ -33,6 +33,14 @@ if(TARGET cbapi_testing)
           RUNTIME DESTINATION "${CMAKE_INSTALL_BINDIR}" COMPONENT testing)
   install(EXPORT cbapiTestingTargets NAMESPACE cbapi:: DESTINATION "${CBAPI_CMAKE_DIR}" COMPONENT testing)
   install(TARGETS cbapi-mock-server RUNTIME DESTINATION "${CMAKE_INSTALL_BINDIR}" COMPONENT testing)
+  # With the event side, the simulator's event bus (src/testing/simulated_event_bus.cpp) links the static
+  # cbapi_events and its dependencies.
+  set(CBAPI_TESTING_PC_REQUIRES "")
+  set(CBAPI_TESTING_PC_LIBS "")
+  if(TARGET cbapi_events)
+    set(CBAPI_TESTING_PC_REQUIRES " librabbitmq protobuf pugixml zlib")
+    set(CBAPI_TESTING_PC_LIBS " -lcbapi_events")
+  endif()
   configure_file(cmake/cbapi-testing.pc.in "${CMAKE_CURRENT_BINARY_DIR}/cbapi-testing.pc" @ONLY)
   install(FILES "${CMAKE_CURRENT_BINARY_DIR}/cbapi-testing.pc" DESTINATION "${CMAKE_INSTALL_LIBDIR}/pkgconfig"
           COMPONENT testing)
@@ -104,7 +112,11 @@ set(CPACK_GENERATOR "DEB")
 set(CPACK_PACKAGING_INSTALL_PREFIX "/usr")
 include(CPack)
 cpack_add_component(dev DISPLAY_NAME "cbapi SDK" DESCRIPTION "Headers, libcbapi, CMake package and cbapi.pc")
-cpack_add_component(testing DISPLAY_NAME "cbapi simulator" DEPENDS dev
+set(CBAPI_TESTING_COMPONENT_DEPENDS dev)
+if(TARGET cbapi_events)
+  list(APPEND CBAPI_TESTING_COMPONENT_DEPENDS events)  # the simulator's event bus links cbapi::events
+endif()
+cpack_add_component(testing DISPLAY_NAME "cbapi simulator" DEPENDS ${CBAPI_TESTING_COMPONENT_DEPENDS}
                     DESCRIPTION "cbapi::testing (MockServer and simulators), cbapi-testing.pc, cbapi-mock-server")
 cpack_add_component(events DISPLAY_NAME "cbapi event side" DEPENDS dev
                     DESCRIPTION "cbapi::events: the Cb Response event bus and the Event Forwarder's outputs")

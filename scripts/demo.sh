@@ -4,7 +4,7 @@
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
 
-cbapi_install_missing
+cbapi_install_missing "${CBAPI_DEMO_PACKAGES[@]}"
 cbapi_build release
 
 bash "$CBAPI_ROOT/scripts/lib/tour.sh" "$CBAPI_ROOT/build/release"

@@ -27,7 +27,8 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
 TSAN_TARGETS=(cbapi_connection_tests cbapi_response_tests cbapi_defense_tests cbapi_protection_tests
               cbapi_response_process_tests cbapi_response_admin_tests cbapi_response_intel_tests
               cbapi_live_response_tests cbapi_robustness_tests cbapi_hostile_tests
-              cbapi_events_core_tests cbapi_events_bus_tests cbapi_events_forwarder_tests cbapi_events_s3_tests)
+              cbapi_events_core_tests cbapi_events_bus_tests cbapi_events_forwarder_tests cbapi_events_s3_tests
+              cbapi_events_examples_tests)
 
 run_suite() {
   local preset="$1"

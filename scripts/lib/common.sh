@@ -12,8 +12,11 @@ CBAPI_PACKAGES=(
 )
 
 # Extra packages of the test command only: clang and its runtime for the libFuzzer targets, doxygen for the API
-# reference check, the RabbitMQ broker the event-bus tests start on loopback.
-CBAPI_TEST_PACKAGES=(clang libclang-rt-14-dev doxygen rabbitmq-server)
+# reference check, the RabbitMQ broker the event-bus tests start on loopback, curl for the demo tour's event step.
+CBAPI_TEST_PACKAGES=(clang libclang-rt-14-dev doxygen rabbitmq-server curl)
+
+# Extra packages of the demo: the throwaway RabbitMQ node of its event-bus step, and curl to trigger a watchlist hit.
+CBAPI_DEMO_PACKAGES=(rabbitmq-server curl)
 
 # cbapi_install_missing [extra packages...]: installs (as root) whatever of CBAPI_PACKAGES and the extras is missing.
 cbapi_install_missing() {

@@ -40,6 +40,16 @@ std::filesystem::path make_private_directory() {
     return pattern;
 }
 
+// An amqp:// URL as it may be shown: without the password.
+std::string without_password(const std::string& url) {
+    const auto start = url.find("://");
+    const auto at = url.rfind('@');
+    if (start == std::string::npos || at == std::string::npos || at < start) return url;
+    const auto colon = url.find(':', start + 3);
+    if (colon == std::string::npos || colon > at) return url;
+    return url.substr(0, colon) + url.substr(at);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -58,6 +68,7 @@ int main(int argc, char** argv) {
     double error_rate = 0, drop_rate = 0, truncate_rate = 0;
     std::vector<int> error_statuses = {502, 503, 504};
     std::string record;
+    std::string event_bus;
     app.add_option("--port", port, "Port to listen on (0 = any free port, printed)")->check(CLI::Range(0, 65535));
     app.add_option("--host", host, "Address to listen on");
     app.add_option("--token", token, "API token the server accepts");
@@ -82,6 +93,10 @@ int main(int argc, char** argv) {
                    "directory under $TMPDIR, printed and removed at shutdown)");
     app.add_flag("--http", plain_http,
                  "Serve plain HTTP instead of HTTPS (clients must then allow it: --allow-http, CBAPI_ALLOW_HTTP=1)");
+    app.add_option("--event-bus", event_bus,
+                   "Publish Cb Response events (watchlist and feed hits, alerts, process starts, bans) to this RabbitMQ "
+                   "broker's api.events exchange: amqp://user:password@host:port[/vhost] (without a password in the "
+                   "URL, CBAPI_EVENT_BUS_PASSWORD gives it); trigger hits with POST /simulator/v1/watchlist/<id>/hit");
     app.get_option("--ca-file")->excludes(app.get_option("--http"));
     CLI11_PARSE(app, argc, argv);
 
@@ -136,6 +151,7 @@ int main(int argc, char** argv) {
         simulators.protection.server_version = protection_version;
         simulators.protection.seed = seed;
         simulators.defense.seed = seed;
+        simulators.response.event_bus = event_bus;
         cbapi::testing::install_simulators(server, simulators);
         std::cout << "cbapi-mock-server listening on " << server.url() << " (token: " << server.token() << ")"
                   << std::endl;
@@ -146,6 +162,10 @@ int main(int argc, char** argv) {
         else
             std::cout << "cbapi-mock-server: CA certificate to trust: " << ca_path.string()
                       << " (the examples take --ca-file " << ca_path.string() << ")" << std::endl;
+        if (!event_bus.empty())
+            std::cout << "cbapi-mock-server: publishing events to " << without_password(event_bus)
+                      << " (exchange api.events); trigger a watchlist hit with POST " << server.url()
+                      << "/simulator/v1/watchlist/<id>/hit" << std::endl;
         if (!url_file.empty()) cbapi::write_file_atomically(url_file, server.url() + "\n");
         int received = 0;
         sigwait(&signals, &received);

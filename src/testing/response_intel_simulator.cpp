@@ -3,10 +3,13 @@
 // bulk updates.
 #include "cbapi/testing/response_intel_simulator.hpp"
 
+#include "response_event_messages.hpp"
+#include "simulated_event_bus.hpp"
 #include "simulator_support.hpp"
 
 #include <algorithm>
 #include <cctype>
+#include <chrono>
 #include <cstdint>
 #include <cstdlib>
 #include <map>
@@ -24,6 +27,7 @@
 
 #include "cbapi/detail/url.hpp"
 #include "cbapi/server_version.hpp"
+#include "cbapi/time.hpp"
 
 namespace cbapi::testing {
 namespace {
@@ -279,6 +283,36 @@ public:
         v2_alerts_ = version >= ServerVersion{6, 3};
         top_level_ignore_ = version >= ServerVersion{7, 0};
         seed(options);
+        bus_context_.cb_version = options.server_version;
+        bus_context_.feed_ids_in_keys = version >= ServerVersion{5, 2};
+        if (!options.event_bus.empty()) {
+#ifdef CBAPI_TESTING_EVENT_BUS
+            bus_ = sim::start_event_bus(options.event_bus);
+            world_ = sim::world_snapshot(options);
+            hosts_ = simulated_hosts(options);
+#else
+            throw std::invalid_argument("the simulator's event bus (" + sim::redact_amqp_url(options.event_bus) +
+                                        ") needs the event side, and this build has none (configure with "
+                                        "-DCBAPI_BUILD_EVENTS=ON)");
+#endif
+        }
+    }
+
+    /// The simulator's own endpoints under /simulator/v1 (see the header): the event bus triggers and counters.
+    /// Messages are queued under the store's lock; the reply waits (without it) until the broker confirmed them.
+    MockResponse handle_simulator(const RecordedRequest& r) {
+        std::uint64_t last = 0;
+        json reply;
+        {
+            std::lock_guard<std::mutex> lock(mutex_);
+            try {
+                reply = simulator_route(r, last);
+            } catch (const Failure& f) {
+                return MockResponse::json({{"reason", f.message}}, f.status);
+            }
+        }
+        if (last > 0) reply["published"] = bus_->wait_published(last, std::chrono::seconds(5));
+        return MockResponse::json(reply);
     }
 
     MockResponse handle(const RecordedRequest& r) {
@@ -937,11 +971,13 @@ private:
             it->second["text"] = text;
             it->second["timestamp"] = kNow;
             audit(it->second, true, text);
+            publish_ban("banning.hash.added", it->second);
             return success();
         }
         json doc = ban_document(lower(md5), text, true);
         doc["timestamp"] = kNow;
         doc["audit"][0]["timestamp"] = kNow;
+        publish_ban("banning.hash.added", doc);
         bans_[lower(md5)] = std::move(doc);
         return success();
     }
@@ -963,7 +999,172 @@ private:
         doc["enabled"] = false;
         doc["text"] = "";  // the real server clears the text when it disables a ban
         audit(doc, false, "");
+        publish_ban("banning.hash.removed", doc);
         return MockResponse::json(doc);
+    }
+
+    // --- the event bus (ResponseSimulatorOptions::event_bus) --------------------------------------------------------
+    sim::BusContext bus_now() const {
+        sim::BusContext c = bus_context_;
+        const auto now = std::chrono::system_clock::now().time_since_epoch();
+        c.event_timestamp =
+            static_cast<double>(std::chrono::duration_cast<std::chrono::milliseconds>(now).count()) / 1000.0;
+        return c;
+    }
+
+    static std::string now_iso() {
+        return format_solr_time(std::chrono::time_point_cast<std::chrono::microseconds>(std::chrono::system_clock::now()));
+    }
+
+    std::string new_alert_id() {
+        static constexpr char h[] = "0123456789abcdef";
+        std::string id;
+        for (const int len : {8, 4, 4, 4, 12}) {
+            if (!id.empty()) id.push_back('-');
+            for (int i = 0; i < len; ++i) id.push_back(h[alert_random_() % 16]);
+        }
+        return id;
+    }
+
+    void publish_ban(const char* key, const json& ban) {
+        if (bus_) bus_->publish_json(key, sim::ban_event(bus_now(), ban));
+    }
+
+    /// The optional body of a trigger: `sensor_id` (a simulated sensor) and `count` (1..100).
+    static std::pair<std::optional<long long>, std::size_t> trigger_options(const RecordedRequest& r) {
+        if (r.body.empty()) return {std::nullopt, 1};
+        const json body = body_object(r);
+        std::optional<long long> sensor;
+        std::size_t count = 1;
+        if (body.contains("sensor_id")) {
+            if (!body["sensor_id"].is_number_integer()) throw Failure{400, "sensor_id must be an integer"};
+            sensor = body["sensor_id"].get<long long>();
+        }
+        if (body.contains("count")) {
+            if (!body["count"].is_number_integer() || body["count"].get<long long>() < 1 ||
+                body["count"].get<long long>() > 100)
+                throw Failure{400, "count must be an integer from 1 to 100"};
+            count = body["count"].get<std::size_t>();
+        }
+        return {sensor, count};
+    }
+
+    std::vector<const sim::WorldProcess*> pick_processes(std::optional<long long> sensor, std::size_t count) {
+        std::vector<const sim::WorldProcess*> candidates;
+        for (const auto& p : world_.processes)
+            if (!sensor || p.doc.value("sensor_id", 0LL) == *sensor) candidates.push_back(&p);
+        if (candidates.empty()) throw Failure{404, fmt::format("No simulated process on sensor {}", sensor.value_or(0))};
+        std::vector<const sim::WorldProcess*> out;
+        for (std::size_t i = 0; i < count; ++i) out.push_back(candidates[(next_process_ + i) % candidates.size()]);
+        next_process_ += count;
+        return out;
+    }
+
+    std::vector<json> pick_binaries(std::optional<long long> sensor, std::size_t count) {
+        std::vector<const json*> candidates;
+        for (const auto& b : world_.binaries) {
+            bool on_sensor = !sensor;
+            for (const auto& e : b.value("endpoint", json::array()))
+                if (sensor && text_of(e).size() > 0 && text_of(e).substr(text_of(e).rfind('|') + 1) == std::to_string(*sensor))
+                    on_sensor = true;
+            if (on_sensor) candidates.push_back(&b);
+        }
+        if (candidates.empty()) throw Failure{404, fmt::format("No simulated binary on sensor {}", sensor.value_or(0))};
+        std::vector<json> out;
+        for (std::size_t i = 0; i < count; ++i)
+            out.push_back(sim::bus_binary_doc(*candidates[(next_binary_ + i) % candidates.size()]));
+        next_binary_ += count;
+        return out;
+    }
+
+    const SimulatedHost& host_of(long long sensor_id) const {
+        for (const auto& h : hosts_)
+            if (h.sensor_id == sensor_id) return h;
+        throw Failure{404, fmt::format("No simulated sensor {}", sensor_id)};
+    }
+
+    json simulator_route(const RecordedRequest& r, std::uint64_t& last) {
+        const auto p = segments(r.path);  // simulator, v1, ...
+        const std::size_t n = p.size();
+        const std::string& m = r.method;
+        if (!bus_)
+            throw Failure{409, "The simulator runs without an event bus (cbapi-mock-server --event-bus amqp://..., "
+                               "ResponseSimulatorOptions::event_bus)"};
+        if (n == 3 && p[2] == "event_bus" && m == "GET") {
+            const auto c = bus_->counters();
+            return {{"url", bus_->display_url()}, {"queued", c.queued}, {"published", c.published},
+                    {"waiting", c.waiting}, {"failures", c.failures}, {"dropped", c.dropped}};
+        }
+        if (m != "POST") throw Failure{404, "No such endpoint: " + m + " " + r.path};
+        json messages = json::array();
+        auto publish = [&](const std::string& key, const json& body) {
+            const std::uint64_t seq = bus_->publish_json(key, body);
+            last = std::max(last, seq);
+            messages.push_back({{"routing_key", key}, {"body", body}});
+        };
+        const auto [sensor, count] = trigger_options(r);
+        if (n == 5 && p[2] == "watchlist" && p[4] == "hit") {
+            const json wl = watchlist(p[3]);
+            const bool binary = wl.value("index_type", std::string()) == "modules";
+            std::vector<json> docs;
+            if (binary) {
+                docs = pick_binaries(sensor, count);
+            } else {
+                for (const auto* proc : pick_processes(sensor, count)) docs.push_back(sim::bus_process_doc(*proc));
+            }
+            const sim::BusContext context = bus_now();
+            publish(binary ? "watchlist.hit.binary" : "watchlist.hit.process",
+                    sim::watchlist_hit(context, wl, docs, binary));
+            for (const auto& doc : docs) {
+                const json alert = sim::watchlist_alert(context, wl, doc, binary, new_alert_id(), now_iso());
+                publish(binary ? "alert.watchlist.hit.query.binary" : "alert.watchlist.hit.query.process", alert);
+                alerts_.push_back(sim::rest_alert(alert));
+            }
+            json& stored = watchlist(p[3]);
+            const long long hits = to_number(text_of(stored.value("total_hits", json("0")))).value_or(0) +
+                                   static_cast<long long>(docs.size());
+            stored["total_hits"] = std::to_string(hits);
+            stored["last_hit"] = kNow;
+            stored["last_hit_count"] = docs.size();
+        } else if (n == 5 && p[2] == "feed" && p[4] == "hit") {
+            const json f = feed(p[3]);
+            const long long feed_id = parent_key(f);
+            const auto& reports = reports_[feed_id];
+            if (reports.empty()) throw Failure{409, "Feed " + p[3] + " has no reports"};
+            bool binary = false;
+            if (!r.body.empty()) {
+                const json body = body_object(r);
+                if (body.contains("binary") && !body["binary"].is_boolean()) throw Failure{400, "binary must be a boolean"};
+                binary = body.value("binary", false);
+            }
+            std::vector<json> docs;
+            if (binary) {
+                docs = pick_binaries(sensor, count);
+            } else {
+                for (const auto* proc : pick_processes(sensor, count)) docs.push_back(sim::bus_process_doc(*proc));
+            }
+            const sim::BusContext context = bus_now();
+            for (std::size_t i = 0; i < docs.size(); ++i) {
+                const json hit = sim::feed_hit(context, f, reports[(next_report_++) % reports.size()], docs[i], binary);
+                publish(sim::feed_hit_key(context, feed_id, binary), hit);
+                const json alert = sim::feed_alert(context, hit, docs[i], binary, new_alert_id(), now_iso());
+                publish(binary ? "alert.watchlist.hit.ingress.binary" : "alert.watchlist.hit.ingress.process", alert);
+                alerts_.push_back(sim::rest_alert(alert));
+            }
+        } else if (n == 3 && p[2] == "procstart") {
+            for (const auto* proc : pick_processes(sensor, count)) {
+                const SimulatedHost& host = host_of(proc->doc.value("sensor_id", 0LL));
+                last = std::max(last, bus_->publish_procstart(*proc, host));
+                messages.push_back({{"routing_key", "ingress.event.procstart"},
+                                    {"body", {{"sensor_id", host.sensor_id},
+                                              {"process_guid", proc->doc.value("id", std::string())},
+                                              {"process_pid", proc->doc.value("process_pid", 0LL)},
+                                              {"path", proc->doc.value("path", std::string())}}}});
+            }
+        } else {
+            throw Failure{404, "No such endpoint: " + m + " " + r.path};
+        }
+        return {{"messages", std::move(messages)}};
     }
 
     std::mutex mutex_;
@@ -979,6 +1180,15 @@ private:
     long long next_watchlist_ = 1;
     long long next_feed_ = 1;
     long long next_action_ = 1;
+    // The event bus (empty unless ResponseSimulatorOptions::event_bus is set) and what its messages name.
+    std::shared_ptr<sim::SimulatedEventBus> bus_;
+    sim::BusContext bus_context_;
+    sim::WorldSnapshot world_;
+    std::vector<SimulatedHost> hosts_;
+    std::size_t next_process_ = 0;
+    std::size_t next_binary_ = 0;
+    std::size_t next_report_ = 0;
+    std::mt19937_64 alert_random_{0x5EED};
 };
 
 }  // namespace
@@ -989,6 +1199,8 @@ void install_response_intel_simulator(MockServer& server, const ResponseSimulato
     server.on("*", "/api/v1/(watchlist|feed|threat_report|alert|alerts)(/.*)?", handler);
     server.on("GET", "/api/v2/alert", handler);
     server.on("*", "/api/v1/banning/blacklist(/[^/]*)?", handler);
+    server.on("*", "/simulator/v1/(event_bus|procstart|watchlist/[^/]+/hit|feed/[^/]+/hit)",
+              [sim](const RecordedRequest& r) { return sim->handle_simulator(r); });
 }
 
 }  // namespace cbapi::testing

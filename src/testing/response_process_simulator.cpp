@@ -2,6 +2,7 @@
 // hosts, binaries with files, and the search/summary/event/segment/binary endpoints (see the header).
 #include "cbapi/testing/response_process_simulator.hpp"
 
+#include "response_world.hpp"
 #include "simulator_support.hpp"
 
 #include <algorithm>
@@ -1235,5 +1236,31 @@ void install_response_process_simulator(MockServer& server, const ResponseSimula
         return reply;
     });
 }
+
+namespace sim {
+
+WorldSnapshot world_snapshot(const ResponseSimulatorOptions& options) {
+    const World w = build_world(options);
+    WorldSnapshot out;
+    out.processes.reserve(w.procs.size());
+    for (std::size_t i = 0; i < w.procs.size(); ++i) {
+        const Proc& p = w.procs[i];
+        WorldProcess wp;
+        wp.doc = process_doc(w, i, std::size_t{0});
+        wp.start_us = p.start;
+        if (p.parent) {
+            const Proc& parent = w.procs[*p.parent];
+            wp.parent_start_us = parent.start;
+            wp.parent_pid = parent.pid;
+            wp.parent_md5 = parent.md5;
+            wp.parent_path = parent.path;
+        }
+        out.processes.push_back(std::move(wp));
+    }
+    for (const auto& [md5, bin] : w.binaries) out.binaries.push_back(bin.doc);
+    return out;
+}
+
+}  // namespace sim
 
 }  // namespace cbapi::testing

@@ -25,5 +25,14 @@ expect 'banned +[0-9A-F]{32}'
 expect '^Policy id 1: default'
 expect '^Session: 1'
 expect 'OneDrive +REG_SZ'
-expect '^==> Tour finished: 11 steps ran against the simulator\.'
+if [ ! -x "$2/examples/events/watchlist_automation" ]; then
+  expect '^==> Tour finished: 11 steps ran against the simulator \(no event side'
+  echo "TOUR CHECKED"
+  exit 0
+fi
+expect '^watchlist_automation: listening on event bus amqp://guest@127\.0\.0\.1:[0-9]+'
+expect '^published: "published":true'
+expect "^BAN: watchlist 'BAN: netcat \\(demo\\)': banned [0-9a-f]{32} \\(process "
+expect '^watchlist_automation: stopped; 0 error\(s\)'
+expect '^==> Tour finished: 12 steps ran against the simulator\.'
 echo "TOUR CHECKED"

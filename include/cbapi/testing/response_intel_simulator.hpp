@@ -22,6 +22,14 @@
 /// | `/api/v1/alert/<unique_id>` | POST (needs unique_id and status) → the alert |
 /// | `/api/v1/alerts` | POST `{"alert_ids": [...], "requested_status" / "assigned_to" / "updates"}` |
 /// | `/api/v1/banning/blacklist[/<md5>]` | GET (`count`, default 500), POST · GET, PUT, DELETE (disables) |
+/// | `/simulator/v1/watchlist/<id>/hit` | POST `{"sensor_id"?, "count"?}`: publishes a watchlist hit and its alerts (event bus) |
+/// | `/simulator/v1/feed/<id>/hit` | POST `{"sensor_id"?, "count"?, "binary"?}`: publishes feed hits and their alerts |
+/// | `/simulator/v1/procstart` | POST `{"sensor_id"?, "count"?}`: publishes raw process starts (protobuf) |
+/// | `/simulator/v1/event_bus` | GET: the publisher's counters (queued, published, waiting, failures, dropped) |
+///
+/// The `/simulator/v1` endpoints exist only on the simulator (no Cb server has them) and answer 409 unless
+/// ResponseSimulatorOptions::event_bus is set; a trigger's reply lists the messages and says whether the broker
+/// confirmed them within 5 s (`"published"`).
 ///
 /// Searches understand `field:value` (case-insensitive, `*` wildcards, `"quoted values"`), `-field:value`,
 /// `field:[a TO b]` (`*` open), bare words (any text field contains them), `AND` and `OR`.

@@ -28,6 +28,14 @@ struct ResponseSimulatorOptions {
     bool cblr_enabled = true;
     /// `processPageSize` in `/api/info`.
     int process_page_size = 10;
+    /// When set, the server's event bus: a RabbitMQ broker as `amqp://user:password@host:port[/vhost]` (parts
+    /// percent-encoded; without a password in the URL the environment variable `CBAPI_EVENT_BUS_PASSWORD` gives it).
+    /// install_response_intel_simulator() (and so install_simulators()) then publishes to the broker's `api.events`
+    /// exchange, in the real server's formats, the watchlist hits, feed hits, alerts and process starts triggered
+    /// through `POST /simulator/v1/...` and the bans clients create (docs/simulator.md lists the messages). The
+    /// password never appears in a log line or an error. Needs the event side (CBAPI_BUILD_EVENTS); without it,
+    /// installing throws std::invalid_argument.
+    std::string event_bus;
 };
 
 /// One simulated endpoint: a sensor with its host. Every endpoint family uses the same list, so a process's
