@@ -89,7 +89,7 @@ public:
     /// Latency differences below this never count as queueing (a fast local server's jitter).
     static constexpr std::chrono::microseconds min_queueing{2000};
     /// Quiet rounds at a pushback's ceiling before trying one more page in flight (doubles with every pushback).
-    static constexpr std::size_t first_probe_rounds = 8;
+    static constexpr std::size_t first_probe_rounds = 64;
     static constexpr std::size_t max_probe_rounds = 512;
     /// The window an iteration starts with once the total is known.
     static constexpr std::size_t initial_window = 2;
