@@ -2,6 +2,8 @@
 // and deadlines every request carries, and the registration of the connection's secrets for redaction.
 #include "cbapi/connection.hpp"
 
+#include <algorithm>
+#include <chrono>
 #include <exception>
 #include <utility>
 
@@ -122,7 +124,8 @@ Request Connection::make_request(HttpMethod method, const std::string& target) c
 }
 
 Response Connection::request(HttpMethod method, std::string_view path, const QueryParams& params, std::string body,
-                             Headers headers, bool read_only, std::shared_ptr<const std::atomic<bool>> cancel) const {
+                             Headers headers, bool read_only, std::shared_ptr<const std::atomic<bool>> cancel,
+                             RequestPacer* pacer) const {
     const std::string target = make_target(path, params);
     Request req = make_request(method, target);
     for (auto& [name, value] : headers) {
@@ -134,10 +137,11 @@ Response Connection::request(HttpMethod method, std::string_view path, const Que
     req.cancel = std::move(cancel);
     req.body = std::move(body);
     req.read_only = read_only;
-    if (method == HttpMethod::get || method == HttpMethod::head || read_only) return send_with_retries(req, target);
+    if (method == HttpMethod::get || method == HttpMethod::head || read_only)
+        return send_with_retries(req, target, nullptr, pacer);
     // A write makes what the cache holds for that object stale, whether or not its reply arrived.
     try {
-        Response resp = send_with_retries(req, target);
+        Response resp = send_with_retries(req, target, nullptr, pacer);
         state_->cache->invalidate(target);
         return resp;
     } catch (...) {
@@ -161,8 +165,8 @@ nlohmann::json Connection::get_json_cached(std::string_view path, const QueryPar
 void Connection::invalidate(std::string_view path) const { state_->cache->invalidate(make_target(path, {})); }
 
 nlohmann::json Connection::get_json(std::string_view path, const QueryParams& params, nlohmann::json default_value,
-                                    std::shared_ptr<const std::atomic<bool>> cancel) const {
-    const Response resp = request(HttpMethod::get, path, params, {}, {}, false, std::move(cancel));
+                                    std::shared_ptr<const std::atomic<bool>> cancel, RequestPacer* pacer) const {
+    const Response resp = request(HttpMethod::get, path, params, {}, {}, false, std::move(cancel), pacer);
     if (resp.status == 204) return default_value;
     if (resp.status != 200) unexpected_status(HttpMethod::get, path, resp);
     return parse_json(resp, HttpMethod::get, path);
@@ -305,7 +309,34 @@ void Connection::unexpected_status(HttpMethod method, std::string_view path, con
                       std::string(to_string(method)), state_->url + std::string(path), resp.body);
 }
 
-Response Connection::send_with_retries(const Request& req, const std::string& target, const bool* no_retry) const {
+// One attempt, reported to the pacer (when there is one) however it ends: a pacer counts the requests it let through
+// until they are back.
+Response Connection::send_attempt(const Request& req, RequestPacer* pacer) const {
+    if (pacer == nullptr) return state_->options.transport->send(req);
+    pacer->before_attempt();
+    AttemptOutcome outcome;
+    Response resp;
+    try {
+        resp = state_->options.transport->send(req);
+    } catch (const TimeoutError&) {
+        outcome.timed_out = true;
+        pacer->after_attempt(outcome);
+        throw;
+    } catch (...) {
+        pacer->after_attempt(outcome);
+        throw;
+    }
+    outcome.status = resp.status;
+    if (const auto value = resp.headers.get("Retry-After")) {
+        if (auto delay = detail::parse_retry_after(*value, std::chrono::system_clock::now()))
+            outcome.retry_after = std::min(*delay, state_->options.backoff.max_retry_after);
+    }
+    pacer->after_attempt(outcome);
+    return resp;
+}
+
+Response Connection::send_with_retries(const Request& req, const std::string& target, const bool* no_retry,
+                                       RequestPacer* pacer) const {
     const auto& opts = state_->options;
     const auto log = logger();
     const std::string_view method = to_string(req.method);
@@ -319,7 +350,7 @@ Response Connection::send_with_retries(const Request& req, const std::string& ta
         const auto started = std::chrono::steady_clock::now();
         Response resp;
         try {
-            resp = opts.transport->send(req);
+            resp = send_attempt(req, pacer);
         } catch (const ResponseTooLargeError&) {
             throw;  // the same request would bring the same reply
         } catch (const ConnectionError& e) {

@@ -1,6 +1,7 @@
 // The one paging engine: walks [start, start + limit) page by page through a product's PagingStrategy, keeping up to
-// `lookahead` pages in flight on worker threads, delivering items strictly in server order, and raising a page's
-// error at the position of its first item. Entry points declared in cbapi/detail/page_cursor.hpp.
+// `lookahead` pages in flight on worker threads (as many as the adaptive pace allows, src/page_pace.hpp, unless
+// parallel(n) fixed them), delivering items strictly in server order, and raising a page's error at the position of
+// its first item. Entry points declared in cbapi/detail/page_cursor.hpp.
 #include "cbapi/detail/page_cursor.hpp"
 
 #include <chrono>
@@ -17,6 +18,7 @@
 #include "cbapi/detail/json_text.hpp"
 #include "cbapi/errors.hpp"
 #include "cbapi/logging.hpp"
+#include "page_pace.hpp"
 
 namespace cbapi::detail {
 
@@ -54,12 +56,11 @@ std::vector<nlohmann::json> take_field_items(nlohmann::json& body, const std::st
     return take_items(*results, not_an_object);
 }
 
-/// A few threads that run page fetches for one iteration (created once, instead of a thread per page).
+/// The threads that run page fetches for one iteration: started as pages need them (no more than `max_threads`),
+/// then reused, instead of a thread per page.
 class PageWorkers {
 public:
-    explicit PageWorkers(std::size_t threads) {
-        for (std::size_t i = 0; i < threads; ++i) threads_.emplace_back([this] { run(); });
-    }
+    explicit PageWorkers(std::size_t max_threads) : max_threads_(max_threads) {}
     ~PageWorkers() {
         {
             std::lock_guard<std::mutex> lock(mutex_);
@@ -79,6 +80,7 @@ public:
         {
             std::lock_guard<std::mutex> lock(mutex_);
             tasks_.emplace_back([packaged] { (*packaged)(); });
+            if (tasks_.size() > idle_ && threads_.size() < max_threads_) threads_.emplace_back([this] { run(); });
         }
         wake_.notify_one();
         return future;
@@ -90,7 +92,9 @@ private:
             std::function<void()> task;
             {
                 std::unique_lock<std::mutex> lock(mutex_);
+                ++idle_;
                 wake_.wait(lock, [this] { return stopping_ || !tasks_.empty(); });
+                --idle_;
                 if (tasks_.empty()) return;  // stopping, nothing left
                 task = std::move(tasks_.front());
                 tasks_.pop_front();
@@ -102,6 +106,8 @@ private:
     std::mutex mutex_;
     std::condition_variable wake_;
     std::deque<std::function<void()>> tasks_;
+    std::size_t max_threads_;
+    std::size_t idle_ = 0;  // threads waiting for a task
     bool stopping_ = false;
     std::vector<std::thread> threads_;
 };
@@ -137,6 +143,7 @@ private:
 
     std::optional<std::size_t> known_end() const;
     bool can_schedule() const;
+    std::size_t pages_allowed() const;
     void launch();
     void fill();
     void receive();
@@ -156,6 +163,7 @@ private:
     std::optional<std::size_t> total_;
     std::optional<std::size_t> first_total_;
     std::shared_ptr<std::atomic<bool>> cancel_;
+    std::shared_ptr<PaceGate> pace_;        // the adaptive pace (null: prefetch off or a fixed parallel(n))
     std::unique_ptr<PageWorkers> workers_;  // joined after every page in flight has been waited for
     std::deque<Pending> inflight_;
     std::vector<nlohmann::json> items_;
@@ -192,6 +200,8 @@ PageCursor::PageCursor(ApiHandle api, std::string path, QuerySpec spec, std::sha
       end_(limit ? std::optional<std::size_t>(start + *limit) : std::nullopt),
       cancel_(std::make_shared<std::atomic<bool>>(false)) {
     if (spec_.batch_size == 0) throw ApiError("batch_size must be at least 1");
+    if (spec_.adaptive && spec_.lookahead > 0)
+        pace_ = std::make_shared<PaceGate>(spec_.lookahead, api_->connection.options().sleeper);
 }
 
 PageCursor::~PageCursor() { abandon_inflight(); }
@@ -244,8 +254,10 @@ void PageCursor::launch() {
     auto paging = paging_;
     auto cancel = cancel_;
     std::string path = path_;
-    auto fetch = [api, paging, cancel, path, params]() {
-        return paging->parse_page(api->connection.get_json(path, params, nlohmann::json::object(), cancel));
+    std::shared_ptr<RequestPacer> pacer;
+    if (pace_) pacer = pace_->pacer(next_start_, cancel_);
+    auto fetch = [api, paging, cancel, path, params, pacer]() {
+        return paging->parse_page(api->connection.get_json(path, params, nlohmann::json::object(), cancel, pacer.get()));
     };
     if (spec_.lookahead == 0) {
         // Without lookahead the page is fetched on the consumer's thread when it is needed (deferred): no thread
@@ -258,8 +270,11 @@ void PageCursor::launch() {
     next_start_ += rows;
 }
 
+// Pages that may be in flight (fetched, or fetched and not yet consumed) now.
+std::size_t PageCursor::pages_allowed() const { return pace_ ? pace_->window() : spec_.lookahead; }
+
 void PageCursor::fill() {
-    while (!done_ && inflight_.size() < spec_.lookahead && can_schedule()) launch();
+    while (!done_ && inflight_.size() < pages_allowed() && can_schedule()) launch();
 }
 
 void PageCursor::stop(const std::string& why) {
@@ -335,6 +350,7 @@ void PageCursor::receive() {
 void PageCursor::abandon_inflight() noexcept {
     if (inflight_.empty()) return;
     cancel_->store(true);
+    if (pace_) pace_->wake_all();  // pages waiting for the pace see the cancellation now
     for (auto& p : inflight_) {
         // A deferred page that was never asked for never runs; an asynchronous one is waited for.
         if (p.page.valid() && p.page.wait_for(std::chrono::seconds(0)) != std::future_status::deferred) p.page.wait();

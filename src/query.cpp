@@ -30,15 +30,24 @@ void set_batch_size(QuerySpec& spec, std::size_t rows) {
 }
 
 void set_prefetch(QuerySpec& spec, bool on) {
-    if (!on)
+    if (!on) {
         spec.lookahead = 0;
-    else if (spec.lookahead == 0)
+    } else if (spec.lookahead == 0) {
         spec.lookahead = QuerySpec::default_lookahead;
+        spec.adaptive = true;
+    }
 }
 
 void set_parallel(QuerySpec& spec, std::size_t pages) {
     if (pages == 0) throw ApiError("parallel() needs at least 1 page");
     spec.lookahead = pages;
+    spec.adaptive = false;
+}
+
+void set_max_parallel(QuerySpec& spec, std::size_t pages) {
+    if (pages == 0) throw ApiError("max_parallel() needs at least 1 page");
+    spec.lookahead = pages;
+    spec.adaptive = true;
 }
 
 void set_param(QuerySpec& spec, const std::string& key, std::string value) {

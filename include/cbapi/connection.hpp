@@ -123,12 +123,14 @@ public:
     /// @param headers extra headers (e.g. Content-Type)
     /// @param read_only marks a POST as a read so that it may be retried
     /// @param cancel optional flag that aborts the request (throws RequestCancelled) when set
+    /// @param pacer optional RequestPacer that every attempt (the first and each retry) passes through
     /// @return the response, with a status below 400
     /// @throws ObjectNotFoundError (404), UnauthorizedError (401), ServerError (other >= 400), ConnectionError,
-    ///         ResponseTooLargeError, TimeoutError
+    ///         ResponseTooLargeError, TimeoutError; RequestCancelled when cancelled
     Response request(HttpMethod method, std::string_view path, const QueryParams& params = {}, std::string body = {},
                      Headers headers = {}, bool read_only = false,
-                     std::shared_ptr<const std::atomic<bool>> cancel = nullptr) const;
+                     std::shared_ptr<const std::atomic<bool>> cancel = nullptr,
+                     RequestPacer* pacer = nullptr) const;
 
     /// GET a JSON document, like cbapi-python's `get_object`.
     /// @param path absolute path on the server @param params query parameters
@@ -137,9 +139,11 @@ public:
     /// @throws ServerError "Cannot parse response as JSON" for a 200 that is not JSON, "Unknown error" for any other
     ///         non-error status; the exceptions of request()
     /// @param cancel optional flag that aborts the request (throws RequestCancelled) when set
+    /// @param pacer optional RequestPacer that every attempt passes through (see request())
     nlohmann::json get_json(std::string_view path, const QueryParams& params = {},
                             nlohmann::json default_value = nullptr,
-                            std::shared_ptr<const std::atomic<bool>> cancel = nullptr) const;
+                            std::shared_ptr<const std::atomic<bool>> cancel = nullptr,
+                            RequestPacer* pacer = nullptr) const;
 
     /// GET a JSON document through the read cache (CacheOptions): a reply to the same path and parameters younger
     /// than the TTL is reused without a request, concurrent identical requests are sent once, and any write through
@@ -211,7 +215,9 @@ private:
     nlohmann::json reply_json(const Response& resp, HttpMethod method, std::string_view path,
                               nlohmann::json default_value) const;
     [[noreturn]] void unexpected_status(HttpMethod method, std::string_view path, const Response& resp) const;
-    Response send_with_retries(const Request& req, const std::string& target, const bool* no_retry = nullptr) const;
+    Response send_with_retries(const Request& req, const std::string& target, const bool* no_retry = nullptr,
+                               RequestPacer* pacer = nullptr) const;
+    Response send_attempt(const Request& req, RequestPacer* pacer) const;
     void wait_before_retry(int attempt, const std::optional<std::string>& retry_after, std::string_view method,
                            const std::string& target, const std::string& reason) const;
 

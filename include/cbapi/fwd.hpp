@@ -66,6 +66,8 @@ class SimpleQuery;
 // cbapi/retry.hpp
 struct RetryPolicy;
 struct BackoffPolicy;
+struct AttemptOutcome;
+class RequestPacer;
 // cbapi/server_version.hpp
 class ServerVersion;
 // cbapi/transport.hpp

@@ -34,9 +34,12 @@ void add_clause(QuerySpec& spec, std::string clause);
 void set_sort(QuerySpec& spec, const std::string& expression);
 /// @throws ApiError "batch_size must be at least 1"
 void set_batch_size(QuerySpec& spec, std::size_t rows);
+/// Off: no pages ahead. On after off: the adaptive default again (a fixed parallel(n) stays as it is).
 void set_prefetch(QuerySpec& spec, bool on);
-/// @throws ApiError "parallel() needs at least 1 page"
+/// A fixed number of pages in flight. @throws ApiError "parallel() needs at least 1 page"
 void set_parallel(QuerySpec& spec, std::size_t pages);
+/// The adaptive pace with another cap. @throws ApiError "max_parallel() needs at least 1 page"
+void set_max_parallel(QuerySpec& spec, std::size_t pages);
 /// Sets a product parameter, replacing any earlier value of that key.
 void set_param(QuerySpec& spec, const std::string& key, std::string value);
 /// Sends a raw query string's parameters instead of clauses; a `sort` among them becomes the sort.
@@ -155,19 +158,36 @@ public:
         return copy;
     }
 
-    /// Fetch the following pages while the current one is consumed (on by default, up to
-    /// QuerySpec::default_lookahead pages once the total is known); off fetches each page when it is needed.
+    /// Fetch the following pages while the current one is consumed (on by default: the adaptive pace of
+    /// max_parallel(), up to QuerySpec::default_lookahead = 16 pages once the total is known); off fetches each page
+    /// when it is needed, one request at a time. Turning it on again restores the adaptive default, or keeps a
+    /// parallel(n) set before.
     Derived prefetch(bool on) const {
         Derived copy = fresh();
         detail::set_prefetch(copy.spec_, on);
         return copy;
     }
 
-    /// Fetch up to `pages` pages at once once the total is known; results keep the server's order.
+    /// Fetch exactly up to `pages` pages at once once the total is known, whatever the server's pace (a fixed
+    /// setting; the default adapts instead, see max_parallel()). Results keep the server's order.
     /// @throws ApiError for 0
     Derived parallel(std::size_t pages) const {
         Derived copy = fresh();
         detail::set_parallel(copy.spec_, pages);
+        return copy;
+    }
+
+    /// Adapt the pages in flight to the server (the default), up to `pages` (default 16): once the total is known,
+    /// start with 2, grow while throughput grows, and shrink on 429, 503, timeouts and rising latency (additive
+    /// increase, multiplicative decrease), waiting out a `Retry-After` before sending more. A server that answers
+    /// 429 above N requests at once settles at N. Results keep the server's order.
+    /// @code
+    /// for (const Process& p : cb.select<Process>().where("hostname:ws1").max_parallel(4)) { ... }
+    /// @endcode
+    /// @throws ApiError for 0
+    Derived max_parallel(std::size_t pages) const {
+        Derived copy = fresh();
+        detail::set_max_parallel(copy.spec_, pages);
         return copy;
     }
 

@@ -1,12 +1,14 @@
 #pragma once
 /// @file
 /// Retry policy (which failures, how many times) and backoff policy (how long to wait), kept apart; the wait itself
-/// goes through an injectable Sleeper so that tests never sleep.
+/// goes through an injectable Sleeper so that tests never sleep. A RequestPacer spaces the attempts of requests that
+/// belong together (the paging engine's adaptive pages in flight).
 
 #include "cbapi/fwd.hpp"
 
 #include <chrono>
 #include <functional>
+#include <optional>
 #include <vector>
 
 #include "cbapi/http.hpp"
@@ -53,5 +55,33 @@ using Sleeper = std::function<void(std::chrono::milliseconds)>;
 
 /// A Sleeper that really sleeps.
 Sleeper real_sleeper();
+
+/// How one attempt of a request ended, as the connection tells a RequestPacer.
+struct AttemptOutcome {
+    /// The HTTP status of the reply; 0 when none arrived (a transport failure, a timeout, a cancelled request).
+    int status = 0;
+    /// The attempt ran out of time (the transport's TimeoutError).
+    bool timed_out = false;
+    /// The reply's `Retry-After`, parsed as the retry path parses it and capped at BackoffPolicy::max_retry_after;
+    /// unset when the reply had none (or an unreadable one).
+    std::optional<std::chrono::milliseconds> retry_after;
+};
+
+/// Spaces the attempts of requests that belong together, e.g. the pages of one iteration: the paging engine uses one
+/// to keep as many pages in flight as the server takes without pushing back (docs/queries.md).
+///
+/// Connection::request() calls before_attempt() before every attempt of a request sent with a pacer (the first and
+/// each retry, after the retry's backoff) and after_attempt() exactly once after each attempt that was started, on the
+/// thread that sends the request.
+class RequestPacer {
+public:
+    virtual ~RequestPacer() = default;
+    /// Blocks until the attempt may be sent.
+    /// @throws RequestCancelled when the request is cancelled while it waits
+    virtual void before_attempt() = 0;
+    /// Reports how the attempt ended.
+    /// @param outcome the reply's status (0: none), whether it timed out, the server's Retry-After
+    virtual void after_attempt(const AttemptOutcome& outcome) = 0;
+};
 
 }  // namespace cbapi

@@ -320,13 +320,23 @@ TEST_F(PaginatedQueryTest, ZeroBatchSizeAndZeroParallelThrow) {
 }
 
 TEST_F(PaginatedQueryTest, PrefetchAndParallelSetTheLookahead) {
-    EXPECT_EQ(query().spec().lookahead, 4u);
+    // The default adapts, up to 16 pages in flight.
+    EXPECT_EQ(query().spec().lookahead, 16u);
+    EXPECT_TRUE(query().spec().adaptive);
     EXPECT_EQ(query().prefetch(false).spec().lookahead, 0u);
-    EXPECT_EQ(query().prefetch(false).prefetch(true).spec().lookahead, 4u);
+    EXPECT_EQ(query().prefetch(false).prefetch(true).spec().lookahead, 16u);
+    EXPECT_TRUE(query().prefetch(false).prefetch(true).spec().adaptive);
+    // parallel(n) is fixed, and stays so through prefetch(true).
     EXPECT_EQ(query().parallel(2).prefetch(true).spec().lookahead, 2u);
+    EXPECT_FALSE(query().parallel(2).prefetch(true).spec().adaptive);
     EXPECT_EQ(query().parallel(4).spec().lookahead, 4u);
     EXPECT_EQ(query().parallel(4).prefetch(true).spec().lookahead, 4u);
     EXPECT_EQ(query().parallel(4).prefetch(false).spec().lookahead, 0u);
+    // max_parallel(n) adapts up to n, also after a fixed parallel(n).
+    EXPECT_EQ(query().max_parallel(5).spec().lookahead, 5u);
+    EXPECT_TRUE(query().parallel(3).max_parallel(5).spec().adaptive);
+    EXPECT_FALSE(query().max_parallel(5).parallel(3).spec().adaptive);
+    EXPECT_THROW(query().max_parallel(0), ApiError);
 }
 
 // --- first / one / at --------------------------------------------------------------------------------------------

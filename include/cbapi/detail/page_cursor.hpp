@@ -29,10 +29,14 @@ struct QuerySpec {
     std::size_t batch_size = 100;
     /// Product-specific parameters (e.g. Cb Response process filters); one value per key.
     QueryParams extra;
-    /// Pages fetched ahead of the one being consumed (0 = none; parallel(n) sets n). By default 4: a real server
-    /// takes long per page, and keeping a few requests in flight hides that latency.
-    static constexpr std::size_t default_lookahead = 4;
+    /// Most pages in flight by default: the cap of the adaptive pace (max_parallel(n) sets another).
+    static constexpr std::size_t default_lookahead = 16;
+    /// Pages fetched ahead of the one being consumed (0 = none: prefetch(false)). With `adaptive`, the most the pace
+    /// may reach; otherwise exactly this many (parallel(n)).
     std::size_t lookahead = default_lookahead;
+    /// Adapt the pages in flight to what the server delivers (the default): grow while throughput grows, shrink on
+    /// 429, 503, timeouts and rising latency (src/page_pace.hpp). Off: `lookahead` pages, fixed.
+    bool adaptive = true;
 };
 
 /// One page as a PagingStrategy reads it back.
@@ -102,7 +106,8 @@ private:
 class PageCursor;
 
 /// Opens an iteration over [start, start + limit) of a paginated query (the engine is in src/page_cursor.cpp: it
-/// keeps up to `spec.lookahead` pages in flight on threads of its own, delivers items in server order, raises a page's
+/// keeps up to `spec.lookahead` pages in flight on threads of its own (adaptively paced unless fixed by parallel(n)),
+/// delivers items in server order, raises a page's
 /// error at the position of its first item, and stops with an ApiError when the server stops making progress).
 /// @param api the API state @param path the search URL path @param spec what the query asks for
 /// @param paging the product's paging @param start 0-based first position @param limit most items (none: all)
