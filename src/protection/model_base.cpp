@@ -70,19 +70,11 @@ std::string download_file(const Model& self, const cbapi::detail::ApiState& stat
 // Cb Protection answers ?downloadFile=true with a ZIP holding the file (cbapi-python returns its first member).
 std::string download_first_member(const Model& self, const cbapi::detail::ApiState& state, std::uint64_t max_size) {
     if (self.id().empty()) throw InvalidObjectError("Cannot download the file of a " + self.describe());
-    const std::uint64_t max_zip = cbapi::detail::max_archive_bytes(max_size);
-    const std::string path = self.model_info().path_for(self.document());
     std::string zip;
-    const Response reply = state.connection.download(
-        path,
-        [&](std::string_view chunk) {
-            if (zip.size() + chunk.size() > max_zip)
-                throw ApiError("The file of " + self.describe() + " is larger than the limit of " +
-                               std::to_string(max_zip) + " bytes");
-            zip.append(chunk);
-        },
-        {{"downloadFile", "true"}});
-    cbapi::detail::require_download_success(reply, path);
+    cbapi::detail::download_bounded(state.connection, self.model_info().path_for(self.document()),
+                                    {{"downloadFile", "true"}}, cbapi::detail::max_archive_bytes(max_size),
+                                    "the file of " + self.describe(),
+                                    [&](std::string_view chunk) { zip.append(chunk); });
     std::istringstream in(zip);
     const auto members = cbapi::detail::zip_member_names(in);
     if (members.empty()) throw ApiError("The archive of " + self.describe() + " holds no file");

@@ -231,33 +231,22 @@ std::vector<std::string> Binary::tags() const { return detail::feed_tag_names(lo
 std::optional<FeedTag> Binary::tag_info(const std::string& feed) const { return detail::find_feed_tag(loaded(), feed); }
 
 std::vector<std::string> Binary::tag_data(const std::string& feed) const {
-    auto tag = tag_info(feed);
-    return tag ? std::move(tag->data) : std::vector<std::string>{};
+    return detail::tag_data_of(tag_info(feed));
 }
 
 std::optional<long long> Binary::tag_score(const std::string& feed) const {
-    const auto tag = tag_info(feed);
-    return tag ? tag->score : std::nullopt;
+    return detail::tag_score_of(tag_info(feed));
 }
 
-std::string Binary::tag_link(const std::string& feed) const {
-    auto tag = tag_info(feed);
-    return tag ? std::move(tag->link) : std::string();
-}
+std::string Binary::tag_link(const std::string& feed) const { return detail::tag_link_of(tag_info(feed)); }
 
 std::vector<FeedTag> Binary::threat_intel_hits() const { return detail::feed_tag_list(loaded()); }
 
 std::string Binary::read(std::uint64_t max_size) const {
-    const std::uint64_t max_zip = cbapi::detail::max_archive_bytes(max_size);
-    const std::string url = "/api/v1/binary/" + md5();
     std::string zip;
-    const Response reply = api()->connection.download(url, [&](std::string_view chunk) {
-        if (zip.size() + chunk.size() > max_zip)
-            throw ApiError("The download of binary " + md5() + " is larger than the limit of " +
-                           std::to_string(max_zip) + " bytes");
-        zip.append(chunk);
-    });
-    cbapi::detail::require_download_success(reply, url);
+    cbapi::detail::download_bounded(api()->connection, "/api/v1/binary/" + md5(), {},
+                                    cbapi::detail::max_archive_bytes(max_size), "binary " + md5(),
+                                    [&](std::string_view chunk) { zip.append(chunk); });
     std::istringstream in(std::move(zip));
     std::ostringstream out;
     cbapi::detail::extract_zip_member(in, "filedata", out, max_size);
@@ -267,15 +256,9 @@ std::string Binary::read(std::uint64_t max_size) const {
 std::uint64_t Binary::file(const std::string& path, std::uint64_t max_size) const {
     AtomicFile out(path, AtomicFile::private_mode);  // refuses a link at `path` before anything is asked
     cbapi::detail::ScratchFile zip(std::filesystem::path(path).parent_path());
-    const std::uint64_t max_zip = cbapi::detail::max_archive_bytes(max_size);
-    const std::string url = "/api/v1/binary/" + md5();
-    const Response reply = api()->connection.download(url, [&](std::string_view chunk) {
-        if (zip.size() + chunk.size() > max_zip)
-            throw ApiError("The download of binary " + md5() + " is larger than the limit of " +
-                           std::to_string(max_zip) + " bytes");
-        zip.write(chunk);
-    });
-    cbapi::detail::require_download_success(reply, url);
+    cbapi::detail::download_bounded(api()->connection, "/api/v1/binary/" + md5(), {},
+                                    cbapi::detail::max_archive_bytes(max_size), "binary " + md5(),
+                                    [&](std::string_view chunk) { zip.write(chunk); });
     const std::uint64_t n = cbapi::detail::extract_zip_member(zip.reader(), "filedata", out.stream(), max_size);
     out.commit();
     return n;

@@ -22,6 +22,13 @@ std::optional<FeedTag> find_feed_tag(const Model& model, const std::string& feed
 /// The feed names, sorted.
 std::vector<std::string> feed_tag_names(const Model& model);
 
+/// A tag's report ids (none: empty).
+std::vector<std::string> tag_data_of(std::optional<FeedTag> tag);
+/// A tag's score (none: none).
+std::optional<long long> tag_score_of(const std::optional<FeedTag>& tag);
+/// A tag's link (none: "").
+std::string tag_link_of(std::optional<FeedTag> tag);
+
 /// Every feed tag, sorted by feed.
 std::vector<FeedTag> feed_tag_list(const Model& model);
 

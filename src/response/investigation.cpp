@@ -74,7 +74,8 @@ std::string TaggedEvent::notes() const { return get_or<std::string>("notes", "")
 
 std::string TaggedEvent::tagged_by_user_id() const {
     const auto it = document().find("tagged_by_user_id");
-    return it == document().end() || it->is_null() ? std::string() : detail::text_field(document(), "tagged_by_user_id");
+    if (it == document().end() || it->is_null()) return {};
+    return detail::text_field(document(), "tagged_by_user_id");
 }
 
 std::optional<TimePoint> TaggedEvent::date_tagged() const { return get<TimePoint>("date_tagged"); }

@@ -322,19 +322,14 @@ std::optional<FeedTag> Process::tag_info(const std::string& feed) const {
 }
 
 std::vector<std::string> Process::tag_data(const std::string& feed) const {
-    auto tag = tag_info(feed);
-    return tag ? std::move(tag->data) : std::vector<std::string>{};
+    return detail::tag_data_of(tag_info(feed));
 }
 
 std::optional<long long> Process::tag_score(const std::string& feed) const {
-    const auto tag = tag_info(feed);
-    return tag ? tag->score : std::nullopt;
+    return detail::tag_score_of(tag_info(feed));
 }
 
-std::string Process::tag_link(const std::string& feed) const {
-    auto tag = tag_info(feed);
-    return tag ? std::move(tag->link) : std::string();
-}
+std::string Process::tag_link(const std::string& feed) const { return detail::tag_link_of(tag_info(feed)); }
 
 std::vector<FeedTag> Process::threat_intel_hits() const {
     ensure_fields();

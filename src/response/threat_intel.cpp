@@ -40,8 +40,8 @@ std::vector<std::string> report_ids(const nlohmann::json& value, const std::stri
         } else if (id.is_number_integer()) {
             out.push_back(id.dump());
         } else {
-            throw ApiError("Field '" + field + "' of " + model.describe() + ": a report id that is not text or a number: " +
-                           cbapi::detail::json_text(id, 64));
+            throw ApiError("Field '" + field + "' of " + model.describe() +
+                           ": a report id that is not text or a number: " + cbapi::detail::json_text(id, 64));
         }
     }
     return out;
@@ -87,6 +87,14 @@ std::vector<std::string> feed_tag_names(const Model& model) {
     for (const auto& entry : read_feed_tags(model)) out.push_back(entry.first);
     return out;
 }
+
+std::vector<std::string> tag_data_of(std::optional<FeedTag> tag) {
+    return tag ? std::move(tag->data) : std::vector<std::string>{};
+}
+
+std::optional<long long> tag_score_of(const std::optional<FeedTag>& tag) { return tag ? tag->score : std::nullopt; }
+
+std::string tag_link_of(std::optional<FeedTag> tag) { return tag ? std::move(tag->link) : std::string(); }
 
 std::vector<FeedTag> feed_tag_list(const Model& model) {
     std::vector<FeedTag> out;

@@ -156,7 +156,8 @@ TEST_F(ModelFeatures, ProcessUpdateTimesAbsentOrMalformed) {
     const Process old = process_named("powershell.exe");
     EXPECT_EQ(old.min_last_update(), std::nullopt);  // 5.x documents have none
     EXPECT_EQ(old.max_last_server_update(), std::nullopt);
-    const Process bad(api.handle(), {{"id", old.guid()}, {"min_last_update", "not a time"}, {"max_last_update", json::array()}}, true);
+    const Process bad(api.handle(),
+                      {{"id", old.guid()}, {"min_last_update", "not a time"}, {"max_last_update", json::array()}}, true);
     try {
         (void)bad.min_last_update();
         FAIL() << "no error";
