@@ -21,7 +21,6 @@
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
-#include "cbapi/detail/zip.hpp"
 #include "cbapi/errors.hpp"
 #include "cbapi/protection.hpp"
 
@@ -87,23 +86,10 @@ inline cbapi::protection::Connector register_connector(const cbapi::protection::
     return connector;
 }
 
-/// The file of a pending analysis: `GET /pendingAnalysis/<id>?downloadFile=true` is a ZIP archive; its first
-/// member is the file (as cbapi-python's PendingAnalysis.file reads it).
+/// The file of a pending analysis: the first member of the ZIP archive `GET /pendingAnalysis/<id>?downloadFile=true`
+/// returns (PendingAnalysis::file(), as cbapi-python's PendingAnalysis.file reads it).
 /// @throws ApiError when the reply is not a ZIP archive or its member is corrupt; the request's errors
-inline std::string analysis_file(const cbapi::protection::PendingAnalysis& analysis) {
-    const std::string zip = analysis.file_zip();
-    // The first member's name, from its local header (signature, 26 bytes of fields, then the name).
-    if (zip.size() < 30 || zip.compare(0, 4, "PK\x03\x04") != 0)
-        throw ApiError("The file of pending analysis " + analysis.id() + " is not a ZIP archive");
-    const std::size_t name_size = static_cast<std::size_t>(static_cast<unsigned char>(zip[26])) |
-                                  static_cast<std::size_t>(static_cast<unsigned char>(zip[27])) << 8;
-    if (zip.size() < 30 + name_size)
-        throw ApiError("The ZIP archive of pending analysis " + analysis.id() + " is truncated");
-    std::istringstream in(zip);
-    std::ostringstream out;
-    cbapi::detail::extract_zip_member(in, zip.substr(30, name_size), out);
-    return out.str();
-}
+inline std::string analysis_file(const cbapi::protection::PendingAnalysis& analysis) { return analysis.file(); }
 
 /// Whether an analysis still waits for a verdict (scheduled, or submitted to the analysis service).
 inline bool is_waiting(const cbapi::protection::PendingAnalysis& analysis) {

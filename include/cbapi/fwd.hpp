@@ -289,6 +289,7 @@ class ThreatReportQuery;
 class IngressFilter;
 // cbapi/response/investigation.hpp
 class Investigation;
+class TaggedEvent;
 // cbapi/response/paging.hpp
 class ResponsePaging;
 // cbapi/response/process.hpp
@@ -316,6 +317,8 @@ class SensorGroupQuery;
 struct SensorBuilds;
 // cbapi/response/storage_partition.hpp
 class StoragePartition;
+// cbapi/response/threat_intel.hpp
+struct FeedTag;
 // cbapi/response/user.hpp
 struct TeamRef;
 struct GroupAccess;

@@ -3,7 +3,9 @@
 
 #include "cbapi/protection/model_base.hpp"
 
+#include <cstdint>
 #include <optional>
+#include <sstream>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -11,6 +13,8 @@
 #include <nlohmann/json.hpp>
 
 #include "cbapi/detail/api_state.hpp"
+#include "cbapi/detail/download_status.hpp"
+#include "cbapi/detail/zip.hpp"
 #include "cbapi/errors.hpp"
 #include "cbapi/http.hpp"
 #include "cbapi/model.hpp"
@@ -61,6 +65,24 @@ std::string download_file(const Model& self, const cbapi::detail::ApiState& stat
     return state.connection
         .request(HttpMethod::get, self.model_info().path_for(self.document()), {{"downloadFile", "true"}})
         .body;
+}
+
+// Cb Protection answers ?downloadFile=true with a ZIP holding the file (cbapi-python returns its first member).
+std::string download_first_member(const Model& self, const cbapi::detail::ApiState& state, std::uint64_t max_size) {
+    if (self.id().empty()) throw InvalidObjectError("Cannot download the file of a " + self.describe());
+    std::string zip;
+    cbapi::detail::download_bounded(state.connection, self.model_info().path_for(self.document()),
+                                    {{"downloadFile", "true"}}, cbapi::detail::max_archive_bytes(max_size),
+                                    "the file of " + self.describe(),
+                                    [&](std::string_view chunk) { zip.append(chunk); });
+    std::istringstream in(zip);
+    const auto members = cbapi::detail::zip_member_names(in);
+    if (members.empty()) throw ApiError("The archive of " + self.describe() + " holds no file");
+    in.clear();
+    in.seekg(0);
+    std::ostringstream out;
+    cbapi::detail::extract_zip_member(in, members.front(), out, max_size);
+    return out.str();
 }
 
 std::string first_hash(const Model& file) {

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cstddef>
+#include <cstdint>
 #include <initializer_list>
 #include <optional>
 #include <string>
@@ -438,6 +439,8 @@ CBAPI_PROTECTION_FIELD_DEF(FileUpload, long long, upload_status, "uploadStatus")
 
 std::string FileUpload::file_zip() const { return download(); }
 
+std::string FileUpload::file(std::uint64_t max_size) const { return download_member(max_size); }
+
 // --- Updater -----------------------------------------------------------------------------------------------------
 
 const ModelInfo Updater::model_info = protection_model("Updater", "updater");
@@ -498,6 +501,8 @@ std::string PendingAnalysis::file_hash() const {
 }
 
 std::string PendingAnalysis::file_zip() const { return download(); }
+
+std::string PendingAnalysis::file(std::uint64_t max_size) const { return download_member(max_size); }
 
 Notification PendingAnalysis::create_notification(const nlohmann::json& data) const {
     if (id().empty()) throw InvalidObjectError("Cannot notify about a " + describe());

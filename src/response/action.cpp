@@ -12,6 +12,7 @@
 #include "cbapi/detail/json_text.hpp"
 #include "cbapi/errors.hpp"
 #include "response/numeric_id.hpp"
+#include "response/save_reply.hpp"
 
 namespace cbapi::response {
 
@@ -57,9 +58,16 @@ ActionModel& ActionModel::set_action_data(const std::string& data) {
 
 nlohmann::json ActionModel::parent_id_value(const std::string& id) { return detail::number_if_numeric(id); }
 
+void ActionModel::apply_reply(const Response& reply, HttpMethod method, const std::string& path, bool created) {
+    detail::merge_save_reply(*this, mutable_document(), reply, method, path, created);
+}
+
+namespace detail {
+
 // The reply is merged into the document instead of reloading it (cbapi-python replaces the document by the bare
 // {"id": N} it gets back). {"result": "success"} or null is a success; any other result is the server's error.
-void ActionModel::apply_reply(const Response& reply, HttpMethod method, const std::string& path, bool created) {
+void merge_save_reply(const Model& self, nlohmann::json& document, const Response& reply, HttpMethod method,
+                      const std::string& path, bool created) {
     const auto parsed = nlohmann::json::parse(reply.body, nullptr, false);
     if (parsed.is_object() && parsed.contains("result")) {
         const auto& result = parsed["result"];
@@ -67,15 +75,17 @@ void ActionModel::apply_reply(const Response& reply, HttpMethod method, const st
             throw ServerError(reply.status,
                               result.is_string() ? result.get<std::string>() : cbapi::detail::json_text(result),
                               std::string(cbapi::to_string(method)), path, reply.body,
-                              std::string("Did not ") + (created ? "create " : "update ") + model_info().type_name +
-                                  " record.");
+                              std::string("Did not ") + (created ? "create " : "update ") +
+                                  self.model_info().type_name + " record.");
     }
     if (parsed.is_object())
         for (const auto& [key, value] : parsed.items())
-            if (key != "result") mutable_document()[key] = value;
-    if (created && id().empty())
-        throw ServerError(reply.status, "The server did not return the new action's id",
+            if (key != "result") document[key] = value;
+    if (created && self.id().empty())
+        throw ServerError(reply.status, "The server did not return the new " + self.model_info().type_name + "'s id",
                           std::string(cbapi::to_string(method)), path, reply.body);
 }
+
+}  // namespace detail
 
 }  // namespace cbapi::response

@@ -39,6 +39,15 @@ CbResponseAPI::CbResponseAPI(const Credentials& credentials, ApiOptions options)
 CbResponseAPI::CbResponseAPI(std::string url, std::string token, ApiOptions options)
     : CbResponseAPI(make_credentials(std::move(url), std::move(token)), std::move(options)) {}
 
+// The segment goes in the document: Process reads `segment_id` (0 = the default segment) and keeps an explicit one
+// over a unique id's suffix.
+Process CbResponseAPI::select_process(const std::string& guid, long long segment) const {
+    check_version(Process::model_info);
+    if (guid.empty()) throw ApiError("select<Process>() needs a non-empty process GUID");
+    if (segment < 0) throw ApiError("select<Process>(): segment " + std::to_string(segment) + " is negative");
+    return Process(state_, nlohmann::json{{"id", guid}, {"segment_id", segment}}, false);
+}
+
 nlohmann::json CbResponseAPI::info() const { return state_->connection.get_json("/api/info"); }
 
 ::cbapi::live_response::SessionManager CbResponseAPI::live_response(

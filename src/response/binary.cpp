@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <optional>
+#include <sstream>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -23,8 +24,11 @@
 #include "cbapi/files.hpp"
 #include "cbapi/http.hpp"
 #include "cbapi/logging.hpp"
+#include "cbapi/response/banned_hash.hpp"
 #include "cbapi/response/model_support.hpp"
+#include "cbapi/response/threat_intel.hpp"
 #include "cbapi/time.hpp"
+#include "response/feed_tags.hpp"
 
 namespace cbapi::response {
 
@@ -193,14 +197,15 @@ FrequencyData Binary::frequency() const {
     return *frequency_;
 }
 
-std::optional<nlohmann::json> Binary::ban_record() const {
+std::optional<BannedHash> Binary::ban_record() const {
     std::string lower = md5();
     for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     try {
         auto body = api()->connection.get_json("/api/v1/banning/blacklist/" + lower, {}, nlohmann::json());
         if (body.is_array()) body = body.empty() ? nlohmann::json() : body.front();
         if (!body.is_object()) return std::nullopt;
-        return body;
+        if (!body.contains("md5hash")) body["md5hash"] = lower;
+        return BannedHash(api(), std::move(body), true);
     } catch (const ObjectNotFoundError&) {
         return std::nullopt;
     } catch (const ServerError& e) {
@@ -209,23 +214,51 @@ std::optional<nlohmann::json> Binary::ban_record() const {
     }
 }
 
-bool Binary::banned() const {
-    const auto record = ban_record();
-    return record && record->value("enabled", true);
+// A record without `enabled` counts as in force (older servers list only active bans).
+std::optional<BannedHash> Binary::banned() const {
+    auto record = ban_record();
+    if (!record || !record->document().value("enabled", true)) return std::nullopt;
+    return record;
+}
+
+const Binary& Binary::loaded() const {
+    ensure_loaded();
+    return *this;
+}
+
+std::vector<std::string> Binary::tags() const { return detail::feed_tag_names(loaded()); }
+
+std::optional<FeedTag> Binary::tag_info(const std::string& feed) const { return detail::find_feed_tag(loaded(), feed); }
+
+std::vector<std::string> Binary::tag_data(const std::string& feed) const {
+    return detail::tag_data_of(tag_info(feed));
+}
+
+std::optional<long long> Binary::tag_score(const std::string& feed) const {
+    return detail::tag_score_of(tag_info(feed));
+}
+
+std::string Binary::tag_link(const std::string& feed) const { return detail::tag_link_of(tag_info(feed)); }
+
+std::vector<FeedTag> Binary::threat_intel_hits() const { return detail::feed_tag_list(loaded()); }
+
+std::string Binary::read(std::uint64_t max_size) const {
+    std::string zip;
+    cbapi::detail::download_bounded(api()->connection, "/api/v1/binary/" + md5(), {},
+                                    cbapi::detail::max_archive_bytes(max_size), "binary " + md5(),
+                                    [&](std::string_view chunk) { zip.append(chunk); });
+    std::istringstream in(std::move(zip));
+    std::ostringstream out;
+    cbapi::detail::extract_zip_member(in, "filedata", out, max_size);
+    return out.str();
 }
 
 std::uint64_t Binary::file(const std::string& path, std::uint64_t max_size) const {
     AtomicFile out(path, AtomicFile::private_mode);  // refuses a link at `path` before anything is asked
     cbapi::detail::ScratchFile zip(std::filesystem::path(path).parent_path());
-    const std::uint64_t max_zip = max_size + max_size / 64 + (std::uint64_t(1) << 20);
-    const std::string url = "/api/v1/binary/" + md5();
-    const Response reply = api()->connection.download(url, [&](std::string_view chunk) {
-        if (zip.size() + chunk.size() > max_zip)
-            throw ApiError("The download of binary " + md5() + " is larger than the limit of " +
-                           std::to_string(max_zip) + " bytes");
-        zip.write(chunk);
-    });
-    cbapi::detail::require_download_success(reply, url);
+    cbapi::detail::download_bounded(api()->connection, "/api/v1/binary/" + md5(), {},
+                                    cbapi::detail::max_archive_bytes(max_size), "binary " + md5(),
+                                    [&](std::string_view chunk) { zip.write(chunk); });
     const std::uint64_t n = cbapi::detail::extract_zip_member(zip.reader(), "filedata", out.stream(), max_size);
     out.commit();
     return n;

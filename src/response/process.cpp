@@ -34,6 +34,7 @@
 #include "cbapi/server_version.hpp"
 #include "cbapi/time.hpp"
 #include "response/events_decode.hpp"
+#include "response/feed_tags.hpp"
 
 namespace cbapi::response {
 
@@ -301,6 +302,40 @@ std::optional<TimePoint> Process::last_update() const { return get<TimePoint>("l
 
 std::optional<TimePoint> Process::last_server_update() const { return get<TimePoint>("last_server_update"); }
 
+std::optional<TimePoint> Process::min_last_update() const { return get<TimePoint>("min_last_update"); }
+
+std::optional<TimePoint> Process::max_last_update() const { return get<TimePoint>("max_last_update"); }
+
+std::optional<TimePoint> Process::min_last_server_update() const { return get<TimePoint>("min_last_server_update"); }
+
+std::optional<TimePoint> Process::max_last_server_update() const { return get<TimePoint>("max_last_server_update"); }
+
+// cbapi-python's _init_tags loads the whole document first: search results may lack the feed fields.
+std::vector<std::string> Process::tags() const {
+    ensure_fields();
+    return detail::feed_tag_names(*this);
+}
+
+std::optional<FeedTag> Process::tag_info(const std::string& feed) const {
+    ensure_fields();
+    return detail::find_feed_tag(*this, feed);
+}
+
+std::vector<std::string> Process::tag_data(const std::string& feed) const {
+    return detail::tag_data_of(tag_info(feed));
+}
+
+std::optional<long long> Process::tag_score(const std::string& feed) const {
+    return detail::tag_score_of(tag_info(feed));
+}
+
+std::string Process::tag_link(const std::string& feed) const { return detail::tag_link_of(tag_info(feed)); }
+
+std::vector<FeedTag> Process::threat_intel_hits() const {
+    ensure_fields();
+    return detail::feed_tag_list(*this);
+}
+
 std::optional<TimePoint> Process::end() const {
     if (auto e = Model::get<TimePoint>("end")) return e;
     if (terminated()) return last_update();
@@ -317,7 +352,11 @@ std::string Process::webui_link() const {
 
 Sensor Process::sensor() const { return Sensor(api(), {{"id", sensor_id()}}, false); }
 
-Binary Process::binary() const { return binary_for(process_md5()); }
+std::optional<Binary> Process::binary() const {
+    const std::string md5 = process_md5();
+    if (md5.empty()) return std::nullopt;
+    return binary_for(md5);
+}
 
 void Process::refresh() {
     if (!can_request())
@@ -546,7 +585,9 @@ Process Process::crossproc_peer(const CrossProcEvent& event) const {
     return relative({{"id", process_detail::strip_segment(other)}}, false);
 }
 
-std::vector<ProcessEvent> Process::all_events() const {
+// Every event of the given segments, sorted by time (stable). Child records whose child the summary lists carry
+// that child's document in proc_data.
+std::vector<ProcessEvent> Process::events_of(const std::vector<long long>& segment_ids) const {
     ensure_summary();
     std::map<std::string, const nlohmann::json*> listed;  // the summary's children by GUID
     if (summary_) {
@@ -558,7 +599,7 @@ std::vector<ProcessEvent> Process::all_events() const {
         }
     }
     std::vector<ProcessEvent> out;
-    for (long long seg : segments()) {
+    for (long long seg : segment_ids) {
         const auto& e = events(seg);
         out.insert(out.end(), e.modloads.begin(), e.modloads.end());
         out.insert(out.end(), e.netconns.begin(), e.netconns.end());
@@ -576,6 +617,10 @@ std::vector<ProcessEvent> Process::all_events() const {
                      [](const ProcessEvent& a, const ProcessEvent& b) { return event_time(a) < event_time(b); });
     return out;
 }
+
+std::vector<ProcessEvent> Process::all_events() const { return events_of(segments()); }
+
+std::vector<ProcessEvent> Process::all_events_segment() const { return events_of({segment_}); }
 
 std::vector<ProcessEvent> Process::tamper_events() const {
     std::vector<ProcessEvent> out;
@@ -653,6 +698,10 @@ void Process::need(std::string_view name) const {
 }
 
 void Process::ensure_summary() const { if (!summary_ && can_request()) load_summary(); }
+
+void Process::ensure_fields() const {
+    if (!fields_complete_) ensure_summary();
+}
 
 // The document is mutable inside Model (lazy loading); these writes only fill in what the server says.
 nlohmann::json& Process::doc_for_loading() const { return const_cast<Process*>(this)->mutable_document(); }

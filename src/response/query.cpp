@@ -11,9 +11,11 @@
 #include <nlohmann/json.hpp>
 
 #include "cbapi/detail/api_state.hpp"
+#include "cbapi/detail/url.hpp"
 #include "cbapi/errors.hpp"
 #include "cbapi/response/console_url.hpp"
 #include "cbapi/response/paging.hpp"
+#include "cbapi/response/watchlist.hpp"
 #include "cbapi/server_version.hpp"
 
 namespace cbapi::response::detail {
@@ -76,6 +78,37 @@ std::string query_webui_link(const cbapi::detail::ApiState& api, const std::stri
     // Every Cb Response query's strategy is a ResponsePaging (ProcessQuery's derives from it).
     const QueryParams params = static_cast<const ResponsePaging&>(paging).link_params(spec);
     return console_search_url(api.connection.url(), kind, params);
+}
+
+namespace {
+
+// Python's urlencode(): `k=v` pairs in the given order, quote_plus'ed (encode_query() sorts them).
+std::string urlencode_in_order(const QueryParams& params) {
+    std::string out;
+    for (const auto& [key, value] : params) {
+        if (!out.empty()) out += '&';
+        out += cbapi::detail::quote_plus(key) + "=" + cbapi::detail::quote_plus(value);
+    }
+    return out;
+}
+
+}  // namespace
+
+// cbapi-python's WatchlistEnabledQuery.create_watchlist: the search's parameters (default ones, filters, q; or the
+// raw query's), then sort, urlencode()d; index_type from the model.
+Watchlist create_query_watchlist(const cbapi::detail::ApiHandle& api, const std::string& type_name,
+                                 const PagingStrategy& paging, const QuerySpec& spec, const std::string& name) {
+    if (type_name != "Process" && type_name != "Binary")
+        throw ApiError("Only process and binary queries can become a watchlist, not a " + type_name + " query");
+    if (name.empty()) throw ApiError("A watchlist needs a name");
+    QueryParams params = static_cast<const ResponsePaging&>(paging).link_params(spec);
+    if (!spec.sort.empty()) params.emplace_back("sort", spec.sort);
+    Watchlist watchlist(api, nlohmann::json::object(), true);
+    watchlist.set_name(name)
+        .set_index_type(type_name == "Binary" ? "modules" : "events")
+        .set_search_query(urlencode_in_order(params));
+    watchlist.save();
+    return watchlist;
 }
 
 std::shared_ptr<const PagingStrategy> response_paging(const cbapi::detail::ApiHandle& api) {

@@ -11,6 +11,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <random>
 #include <set>
@@ -65,6 +66,7 @@ struct Proc {
     std::int64_t start = 0, end = 0;  // micros; end = last event
     bool terminated = false;
     std::vector<Segment> segments;
+    json tags = json::object();  // alliance_<kind>_<feed> fields of threat-intelligence feeds
 };
 
 struct Bin {
@@ -238,6 +240,11 @@ void add_binary(World& w, const std::string& md5, const std::string& path, const
         if (file == "payload.exe") {
             b.doc["alliance_score_virustotal"] = 12;
             b.doc["alliance_link_virustotal"] = "https://www.virustotal.com/file/" + lower(md5) + "/analysis/";
+            // A second feed, with the types servers send: the score as text, report ids, the tagging time.
+            b.doc["alliance_score_abusech"] = "85";
+            b.doc["alliance_link_abusech"] = "https://sslbl.abuse.ch/intel/" + lower(md5);
+            b.doc["alliance_data_abusech"] = json::array({"abusech-" + lower(md5).substr(0, 8)});
+            b.doc["alliance_updated_abusech"] = "2017-08-09T09:00:00Z";
         }
         it = w.binaries.emplace(md5, std::move(b)).first;
     }
@@ -360,6 +367,11 @@ World build_world(const ResponseSimulatorOptions& options) {
                 seg(++n).netconns.push_back({at(13), ip_of("10.1.2.3"), 3389, 6, "", false, local, 3389});
             }
             if (i == script) {
+                // A feed hit on the encoded powershell command (the fields a 6.x summary carries for it).
+                p.tags = {{"alliance_score_abusech", 75},
+                          {"alliance_link_abusech", "https://sslbl.abuse.ch/intel/" + p.guid},
+                          {"alliance_data_abusech", json::array({"abusech-ps-enc", "abusech-ps-iex"})},
+                          {"alliance_updated_abusech", solr_time(p.start + 60 * micros)}};
                 // powershell opens explorer (its parent) and injects a thread into it; explorer sees both as target.
                 seg(n).crossprocs.push_back({"ProcessOpen", at(14), shell_host, 1, 0x1FFFFF, false});
                 seg(++n).crossprocs.push_back({"RemoteThread", at(14) + 50, shell_host, 0, 0, false});
@@ -512,6 +524,20 @@ json process_doc(const World& w, std::size_t index, std::optional<std::size_t> s
     }
     // 6.x documents carry the end of a terminated process; 5.x ones do not (clients use last_update then).
     if (w.six_x && p.terminated) doc["end"] = solr_time(p.end);
+    // ASSUMPTION: 6.x documents carry the earliest and latest last_update (and last_server_update) of the process's
+    // segments as min_/max_ fields (cbapi-python 1.1.1 reads them; the server's shape is not documented).
+    if (w.six_x) {
+        std::int64_t first = p.segments.front().last_update, latest = first;
+        for (const auto& s : p.segments) {
+            first = std::min(first, s.last_update);
+            latest = std::max(latest, s.last_update);
+        }
+        doc["min_last_update"] = solr_time(first);
+        doc["max_last_update"] = solr_time(latest);
+        doc["min_last_server_update"] = solr_time(first + 4 * micros);
+        doc["max_last_server_update"] = solr_time(latest + 4 * micros);
+    }
+    for (const auto& [key, value] : p.tags.items()) doc[key] = value;
     return doc;
 }
 
@@ -992,6 +1018,121 @@ std::string make_zip(const std::vector<std::pair<std::string, std::string>>& mem
 
 // --- handlers -------------------------------------------------------------------------------------------------------
 
+// Investigations and the events tagged into them (/api/investigations, /api/tagged_event). Mutable: tagged events
+// are created, updated and deleted.
+struct InvestigationStore {
+    std::mutex mutex;
+    json investigations = json::array();
+    std::map<long long, json> events;  // by id
+    long long next_id = 1;
+};
+
+// ASSUMPTION: a server starts with the console's "Default Investigation" (id 1); the simulator tags the first
+// host's `cmd.exe` start into it, as a user of the console would.
+std::shared_ptr<InvestigationStore> seed_investigations(const World& w) {
+    auto store = std::make_shared<InvestigationStore>();
+    store->investigations.push_back({{"id", 1},
+                                     {"name", "Default Investigation"},
+                                     {"notes", ""},
+                                     {"created_by_user_id", ""},
+                                     {"date_started", solr_time(base_time)},
+                                     {"last_updated", solr_time(base_time + 3600 * micros)}});
+    for (const Proc& p : w.procs) {
+        if (p.name != "cmd.exe" && p.name != "bash") continue;
+        const long long id = store->next_id++;
+        store->events[id] = {{"id", id},
+                             {"investigation_id", 1},
+                             {"event_id", 0},
+                             {"event_type", "procstart"},
+                             {"unique_id", p.guid},
+                             {"segment_id", p.segments.front().id},
+                             {"process_id", 0},
+                             {"start_date", solr_time(p.start)},
+                             {"date_tagged", solr_time(p.start + 600 * micros)},
+                             {"tagged_by_user_id", "1"},
+                             {"notes", "installer started from explorer"},
+                             {"event_data", {{"cmdline", p.cmdline}, {"path", p.path}, {"md5", p.md5}}}};
+        break;
+    }
+    return store;
+}
+
+// A JSON id value as a number: a number, or text holding one (what clients send); nothing otherwise.
+std::optional<long long> id_number(const json& v) {
+    if (v.is_number_integer()) return v.get<long long>();
+    if (v.is_string()) {
+        try {
+            std::size_t used = 0;
+            const long long n = std::stoll(v.get<std::string>(), &used);
+            if (used == v.get<std::string>().size()) return n;
+        } catch (const std::exception&) {
+        }
+    }
+    return std::nullopt;
+}
+
+void install_investigations(MockServer& server, const std::shared_ptr<const World>& world) {
+    auto store = seed_investigations(*world);
+    server.on("GET", "/api/investigations", [store](const RecordedRequest&) {
+        std::lock_guard<std::mutex> lock(store->mutex);
+        return MockResponse::json(store->investigations);
+    });
+    const auto known_investigation = [store](long long id) {
+        for (const auto& i : store->investigations)
+            if (i["id"] == id) return true;
+        return false;
+    };
+    // Creation: the body names the investigation, the process (a GUID the server knows) and the event type.
+    // ASSUMPTION: the reply is {"id": <new id>} (the console reads nothing else).
+    server.on("POST", "/api/tagged_event", [store, world, known_investigation](const RecordedRequest& r) {
+        const json body = json::parse(r.body, nullptr, false);
+        if (!body.is_object()) return error_reply(400, "Expected a JSON object");
+        if (body.contains("id")) return error_reply(400, "A new tagged event has no id");
+        const auto investigation = id_number(body.value("investigation_id", json()));
+        const json guid = body.value("unique_id", json());
+        const json type = body.value("event_type", json());
+        if (!guid.is_string() || world->by_guid.count(lower(guid.get<std::string>())) == 0)
+            return error_reply(400, "unique_id must name a process");
+        if (!type.is_string() || type.get<std::string>().empty()) return error_reply(400, "event_type is required");
+        std::lock_guard<std::mutex> lock(store->mutex);
+        if (!investigation || !known_investigation(*investigation))
+            return error_reply(400, "investigation_id must name an investigation");
+        const long long id = store->next_id++;
+        json e = body;
+        e["id"] = id;
+        e["investigation_id"] = *investigation;
+        e["date_tagged"] = solr_time(base_time + 7200 * micros + id * micros);
+        if (!e.contains("tagged_by_user_id")) e["tagged_by_user_id"] = "1";
+        store->events[id] = e;
+        return MockResponse::json({{"id", id}});
+    });
+    // GET lists an investigation's events (ASSUMPTION: 404 for an investigation the server does not have); PUT
+    // and DELETE change one event.
+    server.on("*", "/api/tagged_event/([^/]+)", [store, known_investigation](const RecordedRequest& r) {
+        const auto id = id_number(r.path.substr(std::string("/api/tagged_event/").size()));
+        std::lock_guard<std::mutex> lock(store->mutex);
+        if (r.method == "GET") {
+            if (!id || !known_investigation(*id)) return error_reply(404, "No such investigation: " + r.path);
+            json out = json::array();
+            for (const auto& [key, e] : store->events)
+                if (e["investigation_id"] == *id) out.push_back(e);
+            return MockResponse::json(out);
+        }
+        if (r.method != "PUT" && r.method != "DELETE") return error_reply(405, "Method not allowed");
+        const auto it = id ? store->events.find(*id) : store->events.end();
+        if (it == store->events.end()) return error_reply(404, "No such tagged event: " + r.path);
+        if (r.method == "DELETE") {
+            store->events.erase(it);
+            return MockResponse::json({{"result", "success"}});
+        }
+        const json body = json::parse(r.body, nullptr, false);
+        if (!body.is_object()) return error_reply(400, "Expected a JSON object");
+        for (const auto& [key, value] : body.items())
+            if (key != "id" && key != "investigation_id") it->second[key] = value;
+        return MockResponse::json({{"result", "success"}});
+    });
+}
+
 std::optional<std::size_t> find_segment(const Proc& p, long long id) {
     for (std::size_t i = 0; i < p.segments.size(); ++i)
         if (p.segments[i].id == id) return i;
@@ -1002,6 +1143,7 @@ std::optional<std::size_t> find_segment(const Proc& p, long long id) {
 
 void install_response_process_simulator(MockServer& server, const ResponseSimulatorOptions& options) {
     auto world = std::make_shared<const World>(build_world(options));
+    install_investigations(server, world);
 
     // Search fields beyond the document's own: a process's events, and id aliases. A segment's document matches its
     // own events; with comprehensive search (6.1+) it matches the events of every segment of its process.

@@ -463,7 +463,7 @@ TEST_F(ProcessTest, SensorAndBinaryAreLazyHandles) {
     const Process p(cb.handle(), proc_doc(G, "cmd.exe", {{"process_md5", "0123456789abcdef0123456789abcdef"}, {"sensor_id", 3}}), true);
     const auto before = server.request_count();
     EXPECT_EQ(p.sensor().id(), "3");
-    EXPECT_EQ(p.binary().md5(), "0123456789ABCDEF0123456789ABCDEF");
+    EXPECT_EQ(p.binary()->md5(), "0123456789ABCDEF0123456789ABCDEF");
     EXPECT_EQ(server.request_count(), before);
 }
 

@@ -84,6 +84,12 @@ std::uint32_t read_le(const unsigned char* p, int n);
 /// The default cap on an extracted member (Binary::file()): the server keeps at most 25 MB of a binary.
 inline constexpr std::uint64_t default_max_extracted_bytes = std::uint64_t(1) << 30;
 
+/// The most bytes an archive holding one member of at most `max_member` bytes should take to download: the member,
+/// deflate's worst case for stored data (about 1/64 more) and 1 MiB for headers and small metadata members.
+inline constexpr std::uint64_t max_archive_bytes(std::uint64_t max_member) {
+    return max_member + max_member / 64 + (std::uint64_t(1) << 20);
+}
+
 /// The names of the members of a zip archive read from `in` (seekable, positioned anywhere), in central directory
 /// order (used for raw-sensor-data zips, whose member names are not known in advance).
 /// @throws ApiError when the data is not a zip archive or its central directory is corrupt

@@ -9,6 +9,7 @@
 
 #include "cbapi/fwd.hpp"
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -62,6 +63,12 @@ std::string related_clause(const Model& self, const cbapi::detail::ApiState& sta
 /// @throws InvalidObjectError for an object without id; the request's exceptions
 std::string download_file(const Model& self, const cbapi::detail::ApiState& state);
 
+/// The file inside the ZIP archive `GET <object URL>?downloadFile=true` of `self` returns: its first member, held in
+/// memory (ProtectionModel::download_member()).
+/// @throws InvalidObjectError for an object without id; ApiError when the archive is over the limit, not a ZIP,
+///         empty, corrupt, or its file is larger than `max_size`; the request's exceptions
+std::string download_first_member(const Model& self, const cbapi::detail::ApiState& state, std::uint64_t max_size);
+
 }  // namespace detail
 
 /// Base of every Cb Protection model class `Derived` (CRTP), on top of `Base` (Model for read-only models,
@@ -109,6 +116,16 @@ protected:
     /// @return the raw reply body
     /// @throws InvalidObjectError for an object without id; the request's exceptions
     std::string download() const { return detail::download_file(*this, *this->api()); }
+
+    /// The file itself: the first member of the ZIP archive download() returns, extracted (stored or deflated,
+    /// CRC-checked) in memory. Nothing partial is returned.
+    /// @param max_size the largest file accepted (the member's declared size; the archive download is cut off at
+    ///        about that size too)
+    /// @throws InvalidObjectError for an object without id; ApiError when the archive is over the limit, not a ZIP,
+    ///         empty or corrupt, or its file is larger than `max_size`; the request's exceptions
+    std::string download_member(std::uint64_t max_size) const {
+        return detail::download_first_member(*this, *this->api(), max_size);
+    }
 };
 
 /// A read-only model (cbapi-python families A and C).

@@ -38,6 +38,7 @@
 
 #include "cbapi/fwd.hpp"
 
+#include <cstdint>
 #include <optional>
 #include <string>
 
@@ -556,6 +557,14 @@ public:
     /// @return the raw reply (a ZIP archive holding the file, on a real server)
     /// @throws InvalidObjectError for an upload without id; the request's exceptions
     std::string file_zip() const;
+    /// The uploaded file itself (cbapi-python's `file`): the first member of the ZIP archive file_zip() returns,
+    /// extracted in memory, size- and CRC-checked.
+    /// @param max_size the largest file accepted (default 1 GiB)
+    /// @throws InvalidObjectError for an upload without id; ApiError for an archive that is over the limit, empty,
+    ///         not a ZIP or corrupt, or a file larger than `max_size`; the request's exceptions
+    std::string file(std::uint64_t max_size = default_max_file_size) const;
+    /// The default of file()'s `max_size`: 1 GiB.
+    static constexpr std::uint64_t default_max_file_size = std::uint64_t(1) << 30;
 };
 
 /// A software updater rule.
@@ -636,6 +645,14 @@ public:
     /// The file: `GET /pendingAnalysis/<id>?downloadFile=true`.
     /// @return the raw reply (a ZIP archive holding the file, on a real server)
     std::string file_zip() const;
+    /// The file itself (cbapi-python's `file`): the first member of the ZIP archive file_zip() returns, extracted in
+    /// memory, size- and CRC-checked.
+    /// @param max_size the largest file accepted (default 1 GiB)
+    /// @throws InvalidObjectError for an analysis without id; ApiError for an archive that is over the limit, empty,
+    ///         not a ZIP or corrupt, or a file larger than `max_size`; the request's exceptions
+    std::string file(std::uint64_t max_size = default_max_file_size) const;
+    /// The default of file()'s `max_size`: 1 GiB.
+    static constexpr std::uint64_t default_max_file_size = std::uint64_t(1) << 30;
     /// A new, unsaved Notification about this analysis (`fileAnalysisId` set to this id); save() sends it.
     /// @param data initial fields (e.g. analysisResult, malwareName)
     /// @return the notification

@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <variant>
 
 #include <nlohmann/json.hpp>
@@ -69,6 +70,24 @@ public:
     /// Asks the server again for `/api/info`.
     nlohmann::json info() const;
 
+    using ApiBase::select;
+
+    /// One segment of a process, loaded lazily (cbapi-python's `select(Process, guid, segment)`): its events are
+    /// that segment's (`GET /api/v<n>/process/<guid>/<segment>/event`); fields still come from the process summary.
+    /// @tparam M Process (the only model with segments)
+    /// @param guid the process GUID, or a unique id (its segment suffix is replaced by `segment`)
+    /// @param segment the segment id (a millisecond timestamp on 6.x, 1, 2, ... before); 0 = the default segment
+    ///        (the whole process on 6.x)
+    /// @throws ApiError for an empty GUID or a negative segment
+    /// @code
+    /// auto p = cb.select<Process>("00000001-0000-0a8c-01d3-10e57fb50000", 1502265600000);
+    /// for (const auto& e : p.all_events_segment()) { ... }
+    /// @endcode
+    template <typename M, typename = std::enable_if_t<std::is_same_v<M, Process>>>
+    Process select(const std::string& guid, long long segment) const {
+        return select_process(guid, segment);
+    }
+
     /// A Live Response session manager for this server's sensors (cbapi-python's `cb.live_response`). Each call
     /// makes a new manager; keep it to share its sessions, keepalive cache and job pool.
     /// @param options timeouts, keepalive, workers, sleeper and clock
@@ -111,6 +130,8 @@ public:
     ConsoleObject from_ui(std::string_view console_url) const;
 
 private:
+    Process select_process(const std::string& guid, long long segment) const;
+
     static Credentials make_credentials(std::string url, std::string token);
 
     static cbapi::detail::ApiHandle connect(const Credentials& credentials, ApiOptions options);

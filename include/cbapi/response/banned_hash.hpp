@@ -11,7 +11,6 @@
 
 #include "cbapi/model.hpp"
 #include "cbapi/query.hpp"
-#include "cbapi/response/binary.hpp"
 #include "cbapi/time.hpp"
 
 namespace cbapi::response {
@@ -89,3 +88,6 @@ public:
 };
 
 }  // namespace cbapi::response
+
+// Binary::banned() returns a BannedHash and BannedHash::binary() a Binary: each header completes the other.
+#include "cbapi/response/binary.hpp"  // IWYU pragma: export

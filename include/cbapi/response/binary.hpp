@@ -9,14 +9,17 @@
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
 #include "cbapi/model.hpp"
 #include "cbapi/query.hpp"
+#include "cbapi/response/banned_hash.hpp"
 #include "cbapi/response/query.hpp"
 #include "cbapi/response/sensor.hpp"
+#include "cbapi/response/threat_intel.hpp"
 #include "cbapi/time.hpp"
 
 namespace cbapi::response {
@@ -112,12 +115,34 @@ public:
     /// asked once per object.
     FrequencyData frequency() const;
 
-    /// The banning record of this MD5 (`GET /api/v1/banning/blacklist/<md5>`), or none when it was never banned
-    /// (the server answers 404, or 409 on some versions).
+    /// The banning record of this MD5 (`GET /api/v1/banning/blacklist/<md5>`), enabled or not, or none when it was
+    /// never banned (the server answers 404, or 409 on some versions).
     /// @throws ServerError for other errors (cbapi-python returned None for them, hiding e.g. a permission problem)
-    std::optional<nlohmann::json> ban_record() const;
-    /// Whether the MD5 is banned now: it has a banning record that is not disabled (`enabled` false).
-    bool banned() const;
+    std::optional<BannedHash> ban_record() const;
+    /// The ban in force on this MD5 (cbapi-python's `banned`): its banning record when that is enabled, else none
+    /// (never banned, or the ban was lifted). `if (binary.banned())` reads as before, when this returned a bool.
+    /// @throws ServerError as ban_record()
+    std::optional<BannedHash> banned() const;
+
+    // --- threat intelligence (cbapi-python's TaggedModel) ---------------------------------------------------------
+    //
+    // Read from the summary's `alliance_<kind>_<feed>` fields (a partially loaded binary loads its summary first).
+    // A malformed value throws ApiError naming the field.
+
+    /// The names of the feeds that tagged this binary, sorted (cbapi-python's `tags`).
+    std::vector<std::string> tags() const;
+    /// Everything one feed says about this binary; none when it did not tag it (cbapi-python's `tag_info`).
+    /// @param feed the feed's short name, e.g. "virustotal"
+    std::optional<FeedTag> tag_info(const std::string& feed) const;
+    /// The ids of the feed's reports that matched (`alliance_data_<feed>`); empty when none.
+    /// @param feed the feed's short name
+    std::vector<std::string> tag_data(const std::string& feed) const;
+    /// The feed's score (`alliance_score_<feed>`); none when absent. @param feed the feed's short name
+    std::optional<long long> tag_score(const std::string& feed) const;
+    /// The feed's link (`alliance_link_<feed>`); "" when absent. @param feed the feed's short name
+    std::string tag_link(const std::string& feed) const;
+    /// Every feed's hit on this binary, sorted by feed.
+    std::vector<FeedTag> threat_intel_hits() const;
 
     /// The default of `max_size` in file() and file_into(): 1 GiB (the server keeps at most 25 MB of a binary).
     static constexpr std::uint64_t default_max_file_size = std::uint64_t(1) << 30;
@@ -156,6 +181,16 @@ public:
     std::filesystem::path file_into(const std::filesystem::path& directory, FileName naming = FileName::md5,
                                     std::uint64_t max_size = default_max_file_size) const;
 
+    /// The file's bytes in memory (cbapi-python's `binary.file.read()`): `GET /api/v1/binary/<MD5>` (a zip) held in
+    /// memory up to about `max_size`, and its member `filedata` extracted, size- and CRC-checked. Either the whole
+    /// file is returned or an exception is thrown: nothing partial.
+    /// @param max_size the largest file accepted (the member's declared size; the zip download is cut off at about
+    ///        that size too); keep it near what you expect, since the bytes are held in memory
+    /// @return the file's bytes
+    /// @throws ObjectNotFoundError when the server does not hold the file; ApiError when the zip is over the limit,
+    ///         unreadable or corrupt, or its file is larger than `max_size`; the request's errors
+    std::string read(std::uint64_t max_size = default_max_file_size) const;
+
     /// Downloads the server's zip for this binary (the file as member `filedata` plus a metadata member) to `path`
     /// unchanged, streamed, through a cbapi::AtomicFile (mode 0600): `path` is replaced only by a complete download.
     /// @return the number of bytes written
@@ -164,6 +199,8 @@ public:
     std::uint64_t download_zip(const std::string& path) const;
 
 private:
+    // Loads the summary when the binary is partially loaded (its tags are only in the summary).
+    const Binary& loaded() const;
     std::string text(const char* name) const;
     long long number(const char* name) const;
 

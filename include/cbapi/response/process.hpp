@@ -43,6 +43,7 @@
 #include "cbapi/response/events.hpp"
 #include "cbapi/response/query.hpp"
 #include "cbapi/response/sensor.hpp"
+#include "cbapi/response/threat_intel.hpp"
 #include "cbapi/time.hpp"
 
 namespace cbapi::response {
@@ -165,6 +166,19 @@ public:
     std::optional<TimePoint> last_update() const;
     /// The server-clock time the last event arrived.
     std::optional<TimePoint> last_server_update() const;
+    /// The earliest `last_update` of the process's segments (`min_last_update`, sent by 6.x servers); none when
+    /// absent. (cbapi-python 1.3.2 returned last_update here.)
+    /// @throws ApiError naming the field when it is not a time
+    std::optional<TimePoint> min_last_update() const;
+    /// The latest `last_update` of the process's segments (`max_last_update`); none when absent.
+    /// @throws ApiError naming the field when it is not a time
+    std::optional<TimePoint> max_last_update() const;
+    /// The earliest `last_server_update` of the process's segments (`min_last_server_update`); none when absent.
+    /// @throws ApiError naming the field when it is not a time
+    std::optional<TimePoint> min_last_server_update() const;
+    /// The latest `last_server_update` of the process's segments (`max_last_server_update`); none when absent.
+    /// @throws ApiError naming the field when it is not a time
+    std::optional<TimePoint> max_last_server_update() const;
     /// When the process ended: the `end` field; else `last_update` when it terminated; else none (still running or
     /// unknown).
     std::optional<TimePoint> end() const;
@@ -178,8 +192,30 @@ public:
 
     /// The sensor that saw this process (loaded lazily).
     Sensor sensor() const;
-    /// The executable's binary (loaded lazily; pre-filled from the process's `binaries` map when present).
-    Binary binary() const;
+    /// The executable's binary (loaded lazily; pre-filled from the process's `binaries` map when present), or none
+    /// when the process has no MD5 (process_md5() is empty), as cbapi-python returns None. (Before, a Binary was
+    /// always returned and one without an MD5 threw.)
+    std::optional<Binary> binary() const;
+
+    // --- threat intelligence (cbapi-python's TaggedModel) ---------------------------------------------------------
+    //
+    // Read from the `alliance_<kind>_<feed>` fields (a process whose fields are not complete loads its summary first).
+    // A malformed value throws ApiError naming the field.
+
+    /// The names of the feeds that tagged this process, sorted (cbapi-python's `tags`).
+    std::vector<std::string> tags() const;
+    /// Everything one feed says about this process; none when it did not tag it (cbapi-python's `tag_info`).
+    /// @param feed the feed's short name, e.g. "srstrust"
+    std::optional<FeedTag> tag_info(const std::string& feed) const;
+    /// The ids of the feed's reports that matched (`alliance_data_<feed>`); empty when none.
+    /// @param feed the feed's short name
+    std::vector<std::string> tag_data(const std::string& feed) const;
+    /// The feed's score (`alliance_score_<feed>`); none when absent. @param feed the feed's short name
+    std::optional<long long> tag_score(const std::string& feed) const;
+    /// The feed's link (`alliance_link_<feed>`); "" when absent. @param feed the feed's short name
+    std::string tag_link(const std::string& feed) const;
+    /// Every feed's hit on this process, sorted by feed: the `alliance_*` fields as typed values.
+    std::vector<FeedTag> threat_intel_hits() const;
 
     // --- loading --------------------------------------------------------------------------------------------------
 
@@ -294,6 +330,14 @@ public:
     /// the summary lists carries that child's document in `proc_data` (command line, user, ...), at no extra request.
     std::vector<ProcessEvent> all_events() const;
 
+    /// Every event of this object's segment, sorted by time (stable): cbapi-python's `all_events_segment`. It asks
+    /// for the summary (once, for the children's documents) and the segment's events (`GET
+    /// /api/v<n>/process/<guid>/<segment>/event`, cached). On 6.x segment 0 (the default) holds every segment. Child
+    /// processes are the segment's childproc records, as in all_events() (cbapi-python took the summary's children,
+    /// whatever their segment). An invalid or suppressed process has none.
+    /// @throws the requests' errors
+    std::vector<ProcessEvent> all_events_segment() const;
+
     /// Events flagged as tampering, from all_events().
     std::vector<ProcessEvent> tamper_events() const;
 
@@ -317,11 +361,14 @@ private:
     // Loads the summary when a field is missing (and the object may still learn it).
     void need(std::string_view name) const;
     void ensure_summary() const;
+    // Loads the summary unless the fields are known to be complete.
+    void ensure_fields() const;
     nlohmann::json& doc_for_loading() const;
     void load_summary(bool cached = true) const;
     void adopt_summary(nlohmann::json reply) const;
     void recover_from_guid();
     SegmentEvents load_events(long long seg) const;
+    std::vector<ProcessEvent> events_of(const std::vector<long long>& segment_ids) const;
     // The event lists of every segment: segment 0 on 6.0+, else each of segments().
     std::vector<const SegmentEvents*> every_segment() const;
     SegmentEvents parse_events(const nlohmann::json& proc, EventApiVersion version) const;

@@ -8,6 +8,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -43,6 +44,11 @@ Facets parse_facets(const nlohmann::json& body);
 Facets request_facets(const cbapi::detail::ApiState& api, const std::string& path, const PagingStrategy& paging,
                       const QuerySpec& spec, const std::vector<std::string>& fields);
 
+/// Creates and saves a watchlist running the search of a query of `type_name` (Process or Binary); see
+/// ResponseQueryBase::create_watchlist(). @throws ApiError for another model
+Watchlist create_query_watchlist(const cbapi::detail::ApiHandle& api, const std::string& type_name,
+                                 const PagingStrategy& paging, const QuerySpec& spec, const std::string& name);
+
 /// The paging strategy of a Cb Response search on `api`'s server (`facet=false` from 5.1.1 on).
 std::shared_ptr<const PagingStrategy> response_paging(const cbapi::detail::ApiHandle& api);
 
@@ -72,6 +78,26 @@ public:
     /// @endcode
     std::string webui_link() const {
         return detail::query_webui_link(*this->api(), M::model_info.type_name, *this->paging(), this->spec());
+    }
+
+    /// Creates a watchlist that runs this query (cbapi-python's `create_watchlist(name)`, Process and Binary queries):
+    /// `POST /api/v1/watchlist` with `{"name", "search_query", "index_type"}`, where search_query is the query string
+    /// a search of this query sends without paging — `cb.urlver=1`, `facet=false` (5.1.1+), the query's filters
+    /// (cb.group, cb.min_last_update, ...), `q` (empty when there are no clauses), then `sort` when set — form-encoded
+    /// (space as '+') as cbapi-python's urlencode; a raw query's own parameters plus `sort`. index_type is "events"
+    /// for processes and "modules" for binaries. Needs <cbapi/response/watchlist.hpp>.
+    /// @param name the watchlist's name
+    /// @return the saved watchlist (loaded from the server after creation)
+    /// @throws ApiError for an empty name; ServerError when the server refuses it; the request's errors
+    /// @code
+    /// auto w = cb.select<Process>().where("process_name:net.exe").create_watchlist("net.exe runs");
+    /// @endcode
+    template <typename W = Watchlist>
+    W create_watchlist(const std::string& name) const {
+        static_assert(std::is_same_v<M, Process> || std::is_same_v<M, Binary>,
+                      "create_watchlist() is for Process and Binary queries");
+        return detail::create_query_watchlist(this->api(), M::model_info.type_name, *this->paging(), this->spec(),
+                                              name);
     }
 
     /// A query that sends a console or watchlist query string (e.g. "q=process_name%3Acmd.exe&cb.urlver=1") as is;
