@@ -13,7 +13,7 @@
 // instead of crashing, as the Python script's KeyError did. Ctrl-C stops it and prints every collected error.
 // Unlike the Python script: the bus's routing keys and the forwarder's `type` both work, errors of one hit never stop
 // the others, and the Chrome history is fetched but not parsed (no SQLite here): its size is printed.
-#include <csignal>
+#include <chrono>
 #include <iostream>
 #include <memory>
 #include <mutex>
@@ -29,6 +29,7 @@
 #include "cbapi/live_response/session.hpp"
 #include "cbapi/response.hpp"
 #include "common/cli.hpp"
+#include "common/event_tools.hpp"
 
 namespace {
 
@@ -158,12 +159,8 @@ int main(int argc, char** argv) {
                    "instead of the event bus");
     CLI11_PARSE(app, argc, argv);
 
-    // Ctrl-C and SIGTERM are taken by the main thread (sigtimedwait), never by the consumer's threads.
-    sigset_t signals;
-    sigemptyset(&signals);
-    sigaddset(&signals, SIGINT);
-    sigaddset(&signals, SIGTERM);
-    pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+    // Ctrl-C and SIGTERM are taken by the main thread, never by the consumer's threads (blocked before they start).
+    cbapi::examples::SignalWaiter signals;
 
     return cbapi::examples::run([&] {
         const cbapi::Credentials credentials = common.credentials(cbapi::Product::response);
@@ -193,8 +190,7 @@ int main(int argc, char** argv) {
         if (!bus) say("watchlist_automation: reading {}; Ctrl-C to stop", source->name());
 
         bool announced = false;
-        const timespec tick{0, 100'000'000};
-        while (sigtimedwait(&signals, nullptr, &tick) < 0) {
+        while (signals.wait(std::chrono::milliseconds(100)) == 0) {
             if (bus && !announced && bus->stats().connections > 0) {
                 say("watchlist_automation: listening on {} (queue {}); Ctrl-C to stop", bus->name(),
                     bus->queue_name());

@@ -26,6 +26,9 @@ namespace cbapi::events {
 
 namespace {
 
+/// How long a POST waiting for its callbacks still waits once stop() was called.
+constexpr std::chrono::milliseconds stop_grace{250};
+
 /// Compares without an early exit, so the time taken does not tell how much of a guess was right.
 bool constant_time_equal(std::string_view a, std::string_view b) {
     const std::size_t n = std::max(a.size(), b.size());
@@ -170,11 +173,19 @@ struct ForwarderHttp::Impl {
                 break;
             }
         }
-        const auto deadline = std::chrono::steady_clock::now() + options.confirm_timeout;
+        auto deadline = std::chrono::steady_clock::now() + options.confirm_timeout;
+        bool stop_seen = false;
         std::unique_lock lock(batch->mutex);
-        // Woken by each callback; the 50 ms slices only notice stop() and the deadline.
-        while (batch->outstanding > 0 && !batch->discarded && !stopping.load()) {
+        // Woken by each callback; the 50 ms slices only notice stop() and the deadline. After stop(), callbacks
+        // already running get a short grace: a consumer draining on stop (e.g. an example's --count reached inside a
+        // callback) usually confirms the batch within it, and answering 503 then would make the forwarder post
+        // records again that were handled.
+        while (batch->outstanding > 0 && !batch->discarded) {
             const auto now = std::chrono::steady_clock::now();
+            if (!stop_seen && stopping.load()) {
+                stop_seen = true;
+                deadline = std::min(deadline, now + stop_grace);
+            }
             if (now >= deadline) {
                 break;
             }

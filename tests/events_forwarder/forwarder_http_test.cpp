@@ -291,6 +291,23 @@ TEST(ForwarderHttp, StopAnswersWaitingPostsWith503AndReturnsPromptly) {
     sink.release(false);
 }
 
+TEST(ForwarderHttp, CallbacksThatFinishSoonAfterStopStillGet200) {
+    // A consumer draining on stop confirms the batch a moment after stop(): the forwarder must not be told to post
+    // handled records again. (The pause lets the waiting POST see the stop first: it looks every 50 ms.)
+    ForwarderHttp source(ForwarderHttpOptions{});
+    TestSink sink(TestSink::Mode::hold);
+    SourceRunner runner(source, sink);
+    std::atomic<int> status{0};
+    std::thread poster([&] { status = post(source.port(), envelope(temp_name, {hit})); });
+    ASSERT_TRUE(sink.wait_messages(1));
+    source.stop();
+    std::this_thread::sleep_for(std::chrono::milliseconds(120));
+    sink.release(true);
+    poster.join();
+    EXPECT_EQ(status.load(), 200);
+    EXPECT_LT(runner.stop(), std::chrono::milliseconds(1000));
+}
+
 TEST(ForwarderHttp, OtherPathsGet404) {
     ForwarderHttpOptions options;
     options.path = "/cb/events";

@@ -58,7 +58,8 @@ struct ForwarderHttpOptions {
 /// - 401 for a missing or wrong `Authorization`, 413 for a body over `max_body_bytes` (both reported).
 ///
 /// Delivery: at-least-once. stop() ends run() within about 100 ms when no request is being received (a request
-/// still uploading holds it for up to the 5 s read timeout); POSTs waiting for their callbacks then get 503.
+/// still uploading holds it for up to the 5 s read timeout); POSTs waiting for their callbacks get 250 ms more for
+/// callbacks already running (200 if they all finish), then 503.
 /// @code
 /// cbapi::events::ForwarderHttpOptions options;
 /// options.bind_address = "0.0.0.0";
