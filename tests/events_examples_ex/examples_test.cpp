@@ -29,6 +29,7 @@
 #include "events/s3_client.hpp"
 #include "events_examples_ex/example_process.hpp"
 #include "sensor_events.pb.h"
+#include "support/gzip.hpp"
 #include "support/rabbitmq_broker.hpp"
 #include "support/s3rver_server.hpp"
 
@@ -122,19 +123,7 @@ json binary_hit(const std::string& watchlist, const std::string& md5) {
             {"docs", json::array({{{"md5", md5}, {"endpoint", json::array({"WIN-1|7"})}}})}};
 }
 
-std::string gzip(const std::string& data) {
-    z_stream zs{};
-    EXPECT_EQ(deflateInit2(&zs, Z_BEST_COMPRESSION, Z_DEFLATED, 15 + 16, 9, Z_DEFAULT_STRATEGY), Z_OK);
-    std::string out(deflateBound(&zs, static_cast<uLong>(data.size())) + 64, '\0');
-    zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
-    zs.avail_in = static_cast<uInt>(data.size());
-    zs.next_out = reinterpret_cast<Bytef*>(out.data());
-    zs.avail_out = static_cast<uInt>(out.size());
-    EXPECT_EQ(deflate(&zs, Z_FINISH), Z_STREAM_END);
-    out.resize(zs.total_out);
-    deflateEnd(&zs);
-    return out;
-}
+std::string gzip(const std::string& data) { return cbapi::test::gzip_compress(data); }
 
 std::string lines(const std::vector<std::string>& records) {
     std::string out;

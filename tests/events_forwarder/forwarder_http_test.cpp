@@ -17,6 +17,7 @@
 
 #include "cbapi/errors.hpp"
 #include "events_forwarder/test_sink.hpp"
+#include "support/gzip.hpp"
 #include "support/file_helpers.hpp"
 #include "support/tls_cert.hpp"
 
@@ -59,26 +60,7 @@ std::string envelope(const std::string& filename, const std::vector<std::string>
     return body + "]}";
 }
 
-std::string gzip(const std::string& data) {
-    z_stream zs{};
-    EXPECT_EQ(deflateInit2_(&zs, Z_BEST_COMPRESSION, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY, ZLIB_VERSION,
-                            static_cast<int>(sizeof(z_stream))),
-              Z_OK);
-    zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
-    zs.avail_in = static_cast<uInt>(data.size());
-    std::string out;
-    char chunk[65536];
-    int rc = Z_OK;
-    do {
-        zs.next_out = reinterpret_cast<Bytef*>(chunk);
-        zs.avail_out = sizeof chunk;
-        rc = deflate(&zs, Z_FINISH);
-        out.append(chunk, sizeof chunk - zs.avail_out);
-    } while (rc == Z_OK);
-    deflateEnd(&zs);
-    EXPECT_EQ(rc, Z_STREAM_END);
-    return out;
-}
+std::string gzip(const std::string& data) { return cbapi::test::gzip_compress(data); }
 
 /// Posts like the forwarder (Content-Type application/json, optional headers); returns the status (-1: no answer).
 int post(std::uint16_t port, const std::string& body, httplib::Headers headers = {}, const std::string& path = "/") {

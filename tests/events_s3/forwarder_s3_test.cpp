@@ -33,6 +33,7 @@
 #include "cbapi/events/forwarder_s3.hpp"
 #include "cbapi/logging.hpp"
 #include "events/s3_client.hpp"
+#include "support/gzip.hpp"
 #include "support/env_guard.hpp"
 #include "support/raw_server.hpp"
 #include "support/s3rver_server.hpp"
@@ -43,19 +44,7 @@ namespace {
 namespace fs = std::filesystem;
 using test::S3rverServer;
 
-std::string gzip(const std::string& data) {
-    z_stream zs{};
-    EXPECT_EQ(deflateInit2(&zs, Z_BEST_COMPRESSION, Z_DEFLATED, 15 + 16, 9, Z_DEFAULT_STRATEGY), Z_OK);
-    std::string out(deflateBound(&zs, static_cast<uLong>(data.size())) + 64, '\0');
-    zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
-    zs.avail_in = static_cast<uInt>(data.size());
-    zs.next_out = reinterpret_cast<Bytef*>(out.data());
-    zs.avail_out = static_cast<uInt>(out.size());
-    EXPECT_EQ(deflate(&zs, Z_FINISH), Z_STREAM_END);
-    out.resize(zs.total_out);
-    deflateEnd(&zs);
-    return out;
-}
+std::string gzip(const std::string& data) { return cbapi::test::gzip_compress(data); }
 
 std::string record(const std::string& type, int n) {
     return nlohmann::json{{"type", type}, {"n", n}, {"cb_server", "cbserver"}}.dump();
