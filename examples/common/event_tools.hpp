@@ -25,6 +25,7 @@
 
 #include "cbapi/errors.hpp"
 #include "cbapi/events/consumer.hpp"
+#include "cbapi/events/forwarder_s3.hpp"
 #include "cbapi/events/sensor_event.hpp"
 
 namespace cbapi::examples {
@@ -319,6 +320,30 @@ inline std::optional<AwsKeyPair> aws_shared_credentials(const std::string& name)
         throw CredentialError("AWS profile '" + name + "' in " + file.string() +
                               " needs both aws_access_key_id and aws_secret_access_key");
     return pair;
+}
+
+/// Fills the AWS keys of `options` from the shared credentials file (`$AWS_SHARED_CREDENTIALS_FILE`, else
+/// `~/.aws/credentials`): the named profile when `profile` is given (it must be there); otherwise, when neither the
+/// Cb profile's `aws_*` keys (already in `options`) nor `AWS_ACCESS_KEY_ID` give a key, the file's `$AWS_PROFILE` or
+/// `default` profile if it has one. Without any of these ForwarderS3 uses the `AWS_*` variables.
+/// @throws CredentialError when the named profile is not in the file
+inline void apply_aws_shared_credentials(events::ForwarderS3Options& options, const std::string& profile) {
+    std::string name = profile;
+    const char* env_key = std::getenv("AWS_ACCESS_KEY_ID");
+    if (name.empty() && options.access_key_id.empty() && (env_key == nullptr || *env_key == '\0')) {
+        const char* env_profile = std::getenv("AWS_PROFILE");
+        name = env_profile != nullptr && *env_profile != '\0' ? env_profile : "default";
+    }
+    if (name.empty()) return;
+    const auto pair = aws_shared_credentials(name);
+    if (!pair) {
+        if (!profile.empty())
+            throw CredentialError("AWS profile '" + profile + "' not found in the AWS shared credentials file");
+        return;
+    }
+    options.access_key_id = pair->access_key_id;
+    options.secret_access_key = pair->secret_access_key;
+    options.session_token = pair->session_token;
 }
 
 }  // namespace cbapi::examples

@@ -234,8 +234,8 @@ int main(int argc, char** argv) {
             source = receiver;
         } else {
             settings.source = "s3";
-            // Credentials as ForwarderS3 takes them: --aws-profile, else the Cb profile's aws_* keys (when there is
-            // a profile), else AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY / AWS_SESSION_TOKEN.
+            // Credentials as s3-watchlist-ban takes them: --aws-profile, else the Cb profile's aws_* keys (when there
+            // is a profile), else AWS_ACCESS_KEY_ID / ..., else the shared file's $AWS_PROFILE or default profile.
             ev::ForwarderS3Options options;
             try {
                 cbapi::CredentialOptions profile_options;
@@ -244,15 +244,7 @@ int main(int argc, char** argv) {
             } catch (const cbapi::CredentialError&) {
                 if (!common.profile.empty()) throw;  // asked for and unusable; otherwise there is simply none
             }
-            if (!aws_profile.empty()) {
-                const auto pair = cbapi::examples::aws_shared_credentials(aws_profile);
-                if (!pair)
-                    throw cbapi::CredentialError("AWS profile '" + aws_profile +
-                                                 "' not found in the AWS shared credentials file");
-                options.access_key_id = pair->access_key_id;
-                options.secret_access_key = pair->secret_access_key;
-                options.session_token = pair->session_token;
-            }
+            cbapi::examples::apply_aws_shared_credentials(options, aws_profile);
             const auto slash = s3.find('/');
             options.bucket = s3.substr(0, slash);
             options.prefix = slash == std::string::npos ? std::string() : s3.substr(slash + 1);

@@ -233,23 +233,7 @@ int main(int argc, char** argv) {
         options.state_path = checkpoint;
         options.one_shot = !listen;
         options.poll_interval = std::chrono::milliseconds(static_cast<long long>(interval * 1000));
-        const char* env_key = std::getenv("AWS_ACCESS_KEY_ID");
-        std::string shared_profile = aws_profile;
-        if (shared_profile.empty() && options.access_key_id.empty() && (env_key == nullptr || *env_key == '\0')) {
-            const char* env_profile = std::getenv("AWS_PROFILE");
-            shared_profile = env_profile != nullptr && *env_profile != '\0' ? env_profile : "default";
-        }
-        if (!shared_profile.empty()) {
-            const auto pair = cbapi::examples::aws_shared_credentials(shared_profile);
-            if (pair) {
-                options.access_key_id = pair->access_key_id;
-                options.secret_access_key = pair->secret_access_key;
-                options.session_token = pair->session_token;
-            } else if (!aws_profile.empty()) {
-                throw cbapi::CredentialError("AWS profile '" + aws_profile +
-                                             "' not found in the AWS shared credentials file");
-            }
-        }
+        cbapi::examples::apply_aws_shared_credentials(options, aws_profile);
         auto reader = std::make_shared<RetryFailedBans>(std::make_shared<ev::ForwarderS3>(options));
 
         WatchlistBan worker(cb, watchlist, text, *reader);
