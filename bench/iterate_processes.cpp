@@ -38,6 +38,7 @@
 
 #include "cbapi/response.hpp"
 #include "cbapi/testing/mock_server.hpp"
+#include "workflows.hpp"
 
 // --- heap allocation counting (this program only) ---------------------------------------------------------------
 namespace {
@@ -396,7 +397,11 @@ int main(int argc, char** argv) {
     app.add_option("--runs", runs, "Runs per measurement (the median is shown)")->check(CLI::PositiveNumber);
     app.add_flag("--identity", identity, "Serve pages uncompressed instead of gzip-compressed");
     app.add_flag("--check", check, "Exit non-zero when a target is missed");
+    bool workflows_only = false, no_workflows = false;  // the workflows section: bench/workflows.cpp
+    app.add_flag("--workflows", workflows_only, "Run only the whole-workflow section (tf, walk_children, event_export)");
+    app.add_flag("--no-workflows", no_workflows, "Skip the whole-workflow section");
     CLI11_PARSE(app, argc, argv);
+    if (workflows_only) return cbapi::bench::run_workflows(runs) || !check ? 0 : 1;
 
     std::vector<Measurement> all;
     try {
@@ -519,5 +524,6 @@ int main(int argc, char** argv) {
                    fmt::format("defaults peak RSS: {:.1f} MB at {} items vs {:.1f} MB at {} (target: within 10 MB)",
                                large->peak_rss_mb, sizes.back(), small->peak_rss_mb, sizes.front()));
     }
+    if (!no_workflows) ok = cbapi::bench::run_workflows(runs) && ok;
     return check && !ok ? 1 : 0;
 }

@@ -21,25 +21,46 @@ using cbapi::examples::csv_field;
 using cbapi::examples::python_time;
 
 // A child's command line, as cbapi-python's `event.process.cmdline`: from the record's process data when the summary
-// listed the child, else from the child's own summary (one request per child, remembered in `known`); "<unknown>"
-// when the server does not know the child.
-std::string child_cmdline(const Process& proc, const ChildProcEvent& e, std::map<std::string, std::string>& known) {
+// listed the child, else from the child's own summary (looked up beforehand by child_cmdlines into `known`);
+// "<unknown>" when the server does not know the child.
+std::string child_cmdline(const ChildProcEvent& e, const std::map<std::string, std::string>& known) {
     if (e.proc_data.is_object()) {
         if (const auto it = e.proc_data.find("cmdline"); it != e.proc_data.end() && it->is_string() && !it->empty())
             return it->get<std::string>();
     }
-    auto [it, inserted] = known.try_emplace(e.procguid);
-    if (inserted) {
-        try {
-            it->second = proc.childproc_process(e).cmdline();
-        } catch (const cbapi::ObjectNotFoundError&) {
+    const auto it = known.find(e.procguid);
+    return it == known.end() || it->second.empty() ? "<unknown>" : it->second;
+}
+
+// The command lines of the children whose records do not carry one: their summaries asked for together (one request
+// per child, Process::load_summaries), keyed by the record's procguid.
+std::map<std::string, std::string> child_cmdlines(const Process& proc, const std::vector<ProcessEvent>& events) {
+    std::map<std::string, std::string> known;
+    std::vector<Process> children;
+    std::vector<std::string> guids;
+    for (const auto& event : events) {
+        const auto* e = std::get_if<ChildProcEvent>(&event);
+        if (e == nullptr) continue;
+        if (e->proc_data.is_object()) {
+            if (const auto it = e->proc_data.find("cmdline"); it != e->proc_data.end() && it->is_string() && !it->empty())
+                continue;
         }
+        if (!known.try_emplace(e->procguid).second) continue;
+        children.push_back(proc.childproc_process(*e));
+        guids.push_back(e->procguid);
     }
-    return it->second.empty() ? "<unknown>" : it->second;
+    const std::vector<bool> loaded = Process::load_summaries(children);
+    for (std::size_t i = 0; i < children.size(); ++i) {
+        // A child that cannot be asked for (suppressed, no valid GUID) has what its record says; one the server does
+        // not know has nothing.
+        if (loaded[i] || !children[i].valid() || children[i].suppressed()) known[guids[i]] = children[i].cmdline();
+    }
+    return known;
 }
 
 // The CSV row of one event: ProcessPath, Timestamp, Event, Path/IP/Domain, Comments.
-std::vector<std::string> row(const Process& proc, const ProcessEvent& event, std::map<std::string, std::string>& known) {
+std::vector<std::string> row(const Process& proc, const ProcessEvent& event,
+                             const std::map<std::string, std::string>& known) {
     const std::string path = proc.path();
     return std::visit(
         [&](const auto& e) -> std::vector<std::string> {
@@ -53,7 +74,7 @@ std::vector<std::string> row(const Process& proc, const ProcessEvent& event, std
             } else if constexpr (std::is_same_v<E, RegModEvent>) {
                 return {path, ts, e.type, e.path, ""};
             } else if constexpr (std::is_same_v<E, ChildProcEvent>) {
-                return {path, ts, "childproc", e.path, child_cmdline(proc, e, known)};
+                return {path, ts, "childproc", e.path, child_cmdline(e, known)};
             } else if constexpr (std::is_same_v<E, ModLoadEvent>) {
                 return {path, ts, "modload", e.path, e.md5};
             } else {
@@ -74,7 +95,7 @@ void export_process(const Process& proc, const std::string& directory) {
     out << "ProcessPath,Timestamp,Event,Path/IP/Domain,Comments\r\n";
     const auto events = proc.all_events();
     std::size_t written = 0;
-    std::map<std::string, std::string> known;
+    const std::map<std::string, std::string> known = child_cmdlines(proc, events);
     for (const auto& e : events) {
         const auto fields = row(proc, e, known);
         for (std::size_t i = 0; i < fields.size(); ++i) out << (i ? "," : "") << csv_field(fields[i]);

@@ -33,6 +33,7 @@
 #include "cbapi/response/paging.hpp"
 #include "cbapi/server_version.hpp"
 #include "cbapi/time.hpp"
+#include "fan_out.hpp"
 #include "response/events_decode.hpp"
 #include "response/feed_tags.hpp"
 
@@ -467,8 +468,150 @@ std::vector<Process> Process::siblings() const {
     return out;
 }
 
+// The walk behind walk_children() and walk_children_of(): depth first, as cbapi-python's walk_children, but before a
+// process's children are visited the summaries of those that will be descended into are queued together on one
+// fan-out (the summaries of siblings travel together), so that each is usually there when the walk gets to it.
+struct Process::FanOutWalk {
+    FanOutWalk(const Connection& connection, const std::function<void(std::size_t, const Process&, int)>& visit,
+               int depth_limit)
+        : fan(connection), visitor(visit), max_depth(depth_limit) {}
+
+    cbapi::detail::FanOut fan;
+    const std::function<void(std::size_t, const Process&, int)>& visitor;
+    int max_depth;
+    std::size_t root = 0;
+    // The processes whose summaries this walk has (the roots, the children it loaded), by summary request: a process
+    // met again (a root that is another root's descendant, a child listed twice) takes its summary from here.
+    std::map<std::string, std::shared_ptr<const Process>> known;
+
+    bool descends(const Process& child, int depth) const {
+        return !child.suppressed() && !(max_depth > 0 && depth + 1 >= max_depth);
+    }
+
+    static std::string key(const Process& p) {
+        const auto [path, params] = p.summary_request();
+        return path + "?" + cbapi::detail::encode_query(params);
+    }
+
+    // Remembers a loaded process for the rest of the walk.
+    void remember(std::shared_ptr<const Process> p) {
+        if (p->summary_) known.emplace(key(*p), std::move(p));
+    }
+
+    // Queues the summary of `p` unless it is loaded, known to the walk, or cannot be asked for.
+    std::optional<std::size_t> queue_summary(const Process& p) {
+        if (p.summary_ || !p.can_request()) return std::nullopt;
+        if (const auto it = known.find(key(p)); it != known.end()) {
+            adopt_known(p, *it->second);
+            return std::nullopt;
+        }
+        auto [path, params] = p.summary_request();
+        return fan.add(std::move(path), std::move(params));
+    }
+
+    // What adopt_summary() would have made of the same reply: the summary's document (with what `p` knew besides),
+    // its relatives; `p` keeps its own id and segment.
+    static void adopt_known(const Process& p, const Process& loaded) {
+        nlohmann::json doc = loaded.document();
+        auto& d = p.doc_for_loading();
+        for (auto& [k, value] : d.items())
+            if (!doc.contains(k)) doc[k] = value;
+        const std::string own_id = p.guid();
+        d = std::move(doc);
+        d["id"] = own_id;
+        d["segment_id"] = p.segment_;
+        p.summary_ = loaded.summary_;
+        p.fields_complete_ = true;
+        const_cast<Process&>(p).recover_from_guid();
+    }
+
+    void descend(const Process& node, int depth) {
+        const auto children = node.children();
+        std::vector<std::optional<std::size_t>> queued(children.size());
+        for (std::size_t k = 0; k < children.size(); ++k)
+            if (descends(*children[k].process, depth)) queued[k] = queue_summary(*children[k].process);
+        for (std::size_t k = 0; k < children.size(); ++k) {
+            const Process& child = *children[k].process;
+            // The summary is adopted before the visitor sees the child (what it reads is then there without a
+            // request); its error waits until the walk descends into the child, where walk_children() always met it.
+            std::exception_ptr failed;
+            if (queued[k]) {
+                try {
+                    child.adopt_summary(fan.take(*queued[k]));
+                    remember(children[k].process);
+                } catch (...) {
+                    failed = std::current_exception();
+                }
+            }
+            visitor(root, child, depth);
+            if (!descends(child, depth)) continue;
+            try {
+                if (failed) std::rethrow_exception(failed);
+                descend(child, depth + 1);
+            } catch (const ObjectNotFoundError& e) {
+                logger()->debug("Skipping the children of process {}: {}", child.guid(), e.what());
+            }
+        }
+    }
+};
+
 void Process::walk_children(const std::function<void(const Process&, int)>& visitor, int max_depth) const {
-    walk_children_from(visitor, max_depth, 0);
+    ensure_summary();
+    const std::function<void(std::size_t, const Process&, int)> each = [&visitor](std::size_t, const Process& p,
+                                                                                   int depth) { visitor(p, depth); };
+    FanOutWalk walk(api()->connection, each, max_depth);
+    walk.remember(std::shared_ptr<const Process>(this, [](const Process*) {}));  // outlives the walk
+    walk.descend(*this, 0);
+}
+
+void Process::walk_children_of(const std::vector<Process>& roots,
+                               const std::function<void(std::size_t, const Process&, int)>& visitor, int max_depth) {
+    if (roots.empty()) return;
+    const auto& api = roots.front().api();
+    FanOutWalk walk(api->connection, visitor, max_depth);
+    std::vector<std::optional<std::size_t>> queued(roots.size());
+    // The roots the caller loaded are known from the start; the others are asked for together.
+    const auto unowned = [](const Process& p) { return std::shared_ptr<const Process>(&p, [](const Process*) {}); };
+    for (const Process& r : roots)
+        if (r.api() == api) walk.remember(unowned(r));
+    for (std::size_t i = 0; i < roots.size(); ++i)
+        if (roots[i].api() == api) queued[i] = walk.queue_summary(roots[i]);
+    for (std::size_t i = 0; i < roots.size(); ++i) {
+        walk.root = i;
+        if (queued[i]) {
+            roots[i].adopt_summary(walk.fan.take(*queued[i]));
+            walk.remember(unowned(roots[i]));
+        }
+        roots[i].ensure_summary();  // a root of another API object: its own summary, on the ordinary path
+        walk.descend(roots[i], 0);
+    }
+}
+
+std::vector<bool> Process::load_summaries(const std::vector<Process>& processes) {
+    std::vector<bool> loaded(processes.size(), false);
+    if (processes.empty()) return loaded;
+    const auto& api = processes.front().api();
+    cbapi::detail::FanOut fan(api->connection);
+    std::vector<std::optional<std::size_t>> queued(processes.size());
+    for (std::size_t i = 0; i < processes.size(); ++i) {
+        const Process& p = processes[i];
+        if (p.api() != api || p.summary_ || !p.can_request()) continue;
+        auto [path, params] = p.summary_request();
+        queued[i] = fan.add(std::move(path), std::move(params));
+    }
+    for (std::size_t i = 0; i < processes.size(); ++i) {
+        const Process& p = processes[i];
+        try {
+            if (queued[i])
+                p.adopt_summary(fan.take(*queued[i]));
+            else
+                p.ensure_summary();  // loaded already, cannot be loaded, or of another API object
+        } catch (const ObjectNotFoundError& e) {
+            logger()->debug("Process {} is not known to the server: {}", p.guid(), e.what());
+        }
+        loaded[i] = p.summary_ != nullptr;
+    }
+    return loaded;
 }
 
 const SegmentEvents& Process::events(std::optional<long long> segment) const {
@@ -517,7 +660,9 @@ std::vector<const SegmentEvents*> Process::every_segment() const {
         out.push_back(&events(0));
         return out;
     }
-    for (long long seg : segments()) out.push_back(&events(seg));
+    const auto ids = segments();
+    prefetch_events(ids, false);
+    for (long long seg : ids) out.push_back(&events(seg));
     return out;
 }
 
@@ -587,7 +732,33 @@ Process Process::crossproc_peer(const CrossProcEvent& event) const {
 
 // Every event of the given segments, sorted by time (stable). Child records whose child the summary lists carry
 // that child's document in proc_data.
+void Process::prefetch_events(const std::vector<long long>& segment_ids, bool with_summary) const {
+    if (!can_request()) return;
+    std::vector<long long> missing;
+    for (long long seg : segment_ids)
+        if (events_.find(seg) == events_.end() && std::find(missing.begin(), missing.end(), seg) == missing.end())
+            missing.push_back(seg);
+    const bool summary = with_summary && !summary_;
+    if (missing.size() + (summary ? 1 : 0) < 2) return;
+    cbapi::detail::FanOut fan(api()->connection);
+    std::optional<std::size_t> summary_at;
+    if (summary) {
+        auto [path, params] = summary_request();
+        summary_at = fan.add(std::move(path), std::move(params));
+    }
+    std::vector<std::size_t> at;
+    for (long long seg : missing) at.push_back(fan.add(events_path(seg)));
+    // Taken in the order the ordinary path would have asked: the summary, then each segment (an error stops there;
+    // what came before is kept).
+    if (summary_at) adopt_summary(fan.take(*summary_at));
+    for (std::size_t k = 0; k < missing.size(); ++k) {
+        const std::string path = events_path(missing[k]);
+        events_.emplace(missing[k], std::make_shared<const SegmentEvents>(adopt_events(fan.take(at[k]), path)));
+    }
+}
+
 std::vector<ProcessEvent> Process::events_of(const std::vector<long long>& segment_ids) const {
+    prefetch_events(segment_ids, true);
     ensure_summary();
     std::map<std::string, const nlohmann::json*> listed;  // the summary's children by GUID
     if (summary_) {
@@ -618,7 +789,20 @@ std::vector<ProcessEvent> Process::events_of(const std::vector<long long>& segme
     return out;
 }
 
-std::vector<ProcessEvent> Process::all_events() const { return events_of(segments()); }
+std::vector<ProcessEvent> Process::all_events() const {
+    // From 6.0 on the segment list and the summary are independent requests: asked for together.
+    if (six_x() && !segments_ && !summary_ && can_request()) {
+        cbapi::detail::FanOut fan(api()->connection);
+        auto [summary_path, params] = summary_request();
+        const std::size_t summary_at = fan.add(std::move(summary_path), std::move(params));
+        const std::string path = segments_path();
+        const std::size_t segments_at = fan.add(path);
+        nlohmann::json segments_body = fan.take(segments_at);
+        adopt_summary(fan.take(summary_at));
+        segments_ = adopt_segments(segments_body, path);
+    }
+    return events_of(segments());
+}
 
 std::vector<ProcessEvent> Process::all_events_segment() const { return events_of({segment_}); }
 
@@ -677,19 +861,6 @@ Process Process::relative(nlohmann::json initial, bool suppressed) const {
     return p;
 }
 
-void Process::walk_children_from(const std::function<void(const Process&, int)>& visitor, int max_depth,
-                                 int depth) const {
-    for (const auto& child : children()) {
-        visitor(*child.process, depth);
-        if (child.process->suppressed() || (max_depth > 0 && depth + 1 >= max_depth)) continue;
-        try {
-            child.process->walk_children_from(visitor, max_depth, depth + 1);
-        } catch (const ObjectNotFoundError& e) {
-            logger()->debug("Skipping the children of process {}: {}", child.process->guid(), e.what());
-        }
-    }
-}
-
 // Loads the summary when a field is missing (and the object may still learn it).
 void Process::need(std::string_view name) const {
     if (summary_ || fields_complete_ || !can_request()) return;
@@ -707,11 +878,15 @@ void Process::ensure_fields() const {
 nlohmann::json& Process::doc_for_loading() const { return const_cast<Process*>(this)->mutable_document(); }
 
 // `cached`: the lazy load may reuse a recent reply (the read cache); refresh() always asks the server.
-void Process::load_summary(bool cached) const {
+std::pair<std::string, QueryParams> Process::summary_request() const {
     QueryParams params;
     if (max_children_ > 0) params.emplace_back("children", std::to_string(max_children_));
-    const std::string path = "/api/v1/process/" + cbapi::detail::encode_path_segment(guid()) + "/" +
-                             std::to_string(default_segment());
+    return {"/api/v1/process/" + cbapi::detail::encode_path_segment(guid()) + "/" + std::to_string(default_segment()),
+            std::move(params)};
+}
+
+void Process::load_summary(bool cached) const {
+    const auto [path, params] = summary_request();
     adopt_summary(cached ? api()->connection.get_json_cached(path, params, nlohmann::json::object())
                          : api()->connection.get_json(path, params, nlohmann::json::object()));
 }
@@ -756,11 +931,19 @@ void Process::recover_from_guid() {
     if (!d.contains("sensor_id")) d["sensor_id"] = decoded->sensor_id;
 }
 
-SegmentEvents Process::load_events(long long seg) const {
+std::string Process::events_path(long long seg) const {
     const EventApiVersion version = event_api_for(*api()->server_version);
-    const std::string path = "/api/v" + std::to_string(static_cast<int>(version)) + "/process/" +
-                             cbapi::detail::encode_path_segment(guid()) + "/" + std::to_string(seg) + "/event";
-    nlohmann::json body = api()->connection.get_json_cached(path, {}, nlohmann::json::object());
+    return "/api/v" + std::to_string(static_cast<int>(version)) + "/process/" +
+           cbapi::detail::encode_path_segment(guid()) + "/" + std::to_string(seg) + "/event";
+}
+
+SegmentEvents Process::load_events(long long seg) const {
+    const std::string path = events_path(seg);
+    return adopt_events(api()->connection.get_json_cached(path, {}, nlohmann::json::object()), path);
+}
+
+SegmentEvents Process::adopt_events(nlohmann::json body, const std::string& path) const {
+    const EventApiVersion version = event_api_for(*api()->server_version);
     if (!body.is_object() || !body.contains("process") || !body["process"].is_object())
         throw ServerError(200, "Expected {\"process\": {...}} from " + path);
     nlohmann::json& proc = body["process"];
@@ -924,32 +1107,42 @@ Query<Process> Query<Process>::filter(const char* method, const std::string& key
     return with_param(key, std::move(value));
 }
 
-std::vector<long long> Process::segments() const {
-    if (segments_) return *segments_;
+std::string Process::segments_path() const {
+    return "/api/v1/process/" + cbapi::detail::encode_path_segment(guid()) + "/segment";
+}
+
+std::vector<long long> Process::adopt_segments(const nlohmann::json& body, const std::string& path) const {
     std::vector<long long> out;
-    if (!can_request()) return {segment_};
-    if (six_x()) {
-        const std::string path = "/api/v1/process/" + cbapi::detail::encode_path_segment(guid()) + "/segment";
-        const auto body = api()->connection.get_json_cached(path, {}, nlohmann::json::object());
-        const auto proc = body.find("process");
-        if (proc == body.end() || !proc->is_object() || !proc->contains("segments") || !(*proc)["segments"].is_array())
-            throw ServerError(200, "Expected {\"process\": {\"segments\": [...]}} from " + path);
-        for (const auto& s : (*proc)["segments"]) {
-            const std::string uid = s.is_object() ? detail::text_field(s, "unique_id") : std::string();
-            if (auto parsed = parse_unique_id(uid, true)) {
-                out.push_back(parsed->second);
-            } else if (s.is_object() && s.contains("segment_id")) {
-                out.push_back(process_detail::integer_value(s["segment_id"], 0));
-            } else {
-                logger()->warn("Skipping an unreadable segment of process {}: {}", guid(),
-                               cbapi::detail::json_text(s, 128));
-            }
+    const auto proc = body.find("process");
+    if (proc == body.end() || !proc->is_object() || !proc->contains("segments") || !(*proc)["segments"].is_array())
+        throw ServerError(200, "Expected {\"process\": {\"segments\": [...]}} from " + path);
+    for (const auto& s : (*proc)["segments"]) {
+        const std::string uid = s.is_object() ? detail::text_field(s, "unique_id") : std::string();
+        if (auto parsed = parse_unique_id(uid, true)) {
+            out.push_back(parsed->second);
+        } else if (s.is_object() && s.contains("segment_id")) {
+            out.push_back(process_detail::integer_value(s["segment_id"], 0));
+        } else {
+            logger()->warn("Skipping an unreadable segment of process {}: {}", guid(), cbapi::detail::json_text(s, 128));
         }
-    } else {
-        for (const Process& p : ProcessQuery(api()).where("process_id:" + guid()).sort("")) out.push_back(p.segment());
     }
     std::sort(out.begin(), out.end());
     out.erase(std::unique(out.begin(), out.end()), out.end());
+    return out;
+}
+
+std::vector<long long> Process::segments() const {
+    if (segments_) return *segments_;
+    if (!can_request()) return {segment_};
+    std::vector<long long> out;
+    if (six_x()) {
+        const std::string path = segments_path();
+        out = adopt_segments(api()->connection.get_json_cached(path, {}, nlohmann::json::object()), path);
+    } else {
+        for (const Process& p : ProcessQuery(api()).where("process_id:" + guid()).sort("")) out.push_back(p.segment());
+        std::sort(out.begin(), out.end());
+        out.erase(std::unique(out.begin(), out.end()), out.end());
+    }
     segments_ = out;
     return out;
 }

@@ -1,6 +1,12 @@
 // Process: identity, summary loading, relationships and events, against scripted MockServer replies.
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <stdexcept>
+#include <thread>
+
+#include <fmt/format.h>
+
 #include "cbapi/response/process.hpp"
 #include "support/response_fakes.hpp"
 
@@ -229,6 +235,170 @@ TEST_F(ProcessTest, WalkChildrenSkipsAChildTheServerDoesNotKnow) {
     std::vector<std::string> seen;
     cb.select<Process>(G).walk_children([&](const Process& p, int) { seen.push_back(p.process_name()); });
     EXPECT_EQ(seen, (std::vector<std::string>{"gone.exe", "b.exe", "c.exe"}));
+}
+
+// A child's GUID: sensor 1, pid 0x2000 + i.
+std::string kid(int i) { return fmt::format("00000001-0000-{:04x}-01d2-d2e8d5000000", 0x2000 + i); }
+
+// Serves, for the walk tests, the summary of `guid` after `latency` while counting the summaries served at once.
+void slow_summary(testing::MockServer& server, test::InflightMeter& meter, const std::string& guid, json process,
+                  json children = json::array(), int status = 200,
+                  std::chrono::milliseconds latency = std::chrono::milliseconds(25)) {
+    server.on("GET", "/api/v1/process/" + guid + "/[0-9]+", [=, &meter](const testing::RecordedRequest&) {
+        const test::InflightMeter::Scope counted(meter);
+        std::this_thread::sleep_for(latency);  // the server's work (the client never sleeps)
+        if (status != 200) return MockResponse::text("summary failed", status);
+        return MockResponse::json({{"process", process}, {"parent", json::object()}, {"children", children},
+                                   {"siblings", json::array()}});
+    });
+}
+
+TEST_F(ProcessTest, WalkChildrenAsksForTheSummariesOfSiblingsTogetherAndVisitsInTheSameOrder) {
+    auto cb = connect();
+    test::InflightMeter meter;
+    json kids = json::array();
+    for (int i = 0; i < 8; ++i) kids.push_back(proc_doc(kid(i), "k" + std::to_string(i) + ".exe"));
+    summary(G, proc_doc(G, "cmd.exe"), json::object(), kids);
+    for (int i = 0; i < 8; ++i) {
+        json grandchildren = json::array();
+        if (i == 2) grandchildren.push_back(proc_doc(kid(20), "g.exe"));
+        slow_summary(server, meter, kid(i), proc_doc(kid(i), "k" + std::to_string(i) + ".exe"), grandchildren);
+    }
+    slow_summary(server, meter, kid(20), proc_doc(kid(20), "g.exe"));
+    std::vector<std::string> seen;
+    cb.select<Process>(G).walk_children(
+        [&](const Process& p, int depth) { seen.push_back(p.process_name() + "@" + std::to_string(depth)); });
+    EXPECT_EQ(seen, (std::vector<std::string>{"k0.exe@0", "k1.exe@0", "k2.exe@0", "g.exe@1", "k3.exe@0", "k4.exe@0",
+                                              "k5.exe@0", "k6.exe@0", "k7.exe@0"}));
+    for (int i = 0; i < 8; ++i) EXPECT_EQ(count("/api/v1/process/" + kid(i) + "/"), 1u) << i;  // each once
+    EXPECT_EQ(count("/api/v1/process/" + kid(20) + "/"), 1u);
+    EXPECT_GE(meter.max(), 2) << "the siblings' summaries were asked for one after the other";
+    EXPECT_LE(meter.max(), 16);
+}
+
+TEST_F(ProcessTest, WalkChildrenOfWalksEachRootInOrderAndAsksForNothingTwice) {
+    auto cb = connect();
+    test::InflightMeter meter;
+    // Root 0 (G) has the children C1 and C2; root 1 is C2 itself (met again as a root: not asked again); root 2 is
+    // G again, as a search by segment would list it.
+    slow_summary(server, meter, G, proc_doc(G, "cmd.exe"), json::array({proc_doc(C1, "a.exe"), proc_doc(C2, "b.exe")}));
+    slow_summary(server, meter, C1, proc_doc(C1, "a.exe"));
+    slow_summary(server, meter, C2, proc_doc(C2, "b.exe"), json::array({proc_doc(P, "c.exe")}));
+    slow_summary(server, meter, P, proc_doc(P, "c.exe"));
+    const std::vector<Process> roots{Process(cb.handle(), {{"id", G}}, false), Process(cb.handle(), {{"id", C2}}, false),
+                                     Process(cb.handle(), {{"id", G}, {"segment_id", 7}}, false)};
+    std::vector<std::string> seen;
+    Process::walk_children_of(roots, [&](std::size_t root, const Process& p, int depth) {
+        seen.push_back(std::to_string(root) + ":" + p.process_name() + "@" + std::to_string(depth));
+    });
+    EXPECT_EQ(seen, (std::vector<std::string>{"0:a.exe@0", "0:b.exe@0", "0:c.exe@1", "1:c.exe@0", "2:a.exe@0",
+                                              "2:b.exe@0", "2:c.exe@1"}));
+    for (const auto& guid : {G, C1, C2, P}) EXPECT_EQ(count("/api/v1/process/" + guid + "/"), 1u) << guid;
+    // The roots are loaded for the caller: their fields cost nothing more.
+    EXPECT_TRUE(roots[0].summary_loaded());
+    EXPECT_EQ(roots[1].process_name(), "b.exe");
+    EXPECT_EQ(roots[2].segment(), 7);
+    EXPECT_EQ(server.requests().size(), 4u + 1u);  // + /api/info
+}
+
+TEST_F(ProcessTest, WalkChildrenOfRaisesARootsErrorAfterTheTreesBeforeIt) {
+    auto cb = connect();
+    test::InflightMeter meter;
+    slow_summary(server, meter, G, proc_doc(G, "cmd.exe"), json::array({proc_doc(C1, "a.exe")}));
+    slow_summary(server, meter, C1, proc_doc(C1, "a.exe"));
+    slow_summary(server, meter, P, proc_doc(P, "p.exe"), json::array(), 500);
+    slow_summary(server, meter, C2, proc_doc(C2, "b.exe"), json::array({proc_doc(R, "r.exe")}));
+    const std::vector<Process> roots{Process(cb.handle(), {{"id", G}}, false), Process(cb.handle(), {{"id", P}}, false),
+                                     Process(cb.handle(), {{"id", C2}}, false)};
+    std::vector<std::string> seen;
+    try {
+        Process::walk_children_of(roots, [&](std::size_t root, const Process& p, int) {
+            seen.push_back(std::to_string(root) + ":" + p.process_name());
+        });
+        FAIL() << "the second root's error was lost";
+    } catch (const ServerError& e) {
+        EXPECT_EQ(e.status(), 500);
+    }
+    EXPECT_EQ(seen, (std::vector<std::string>{"0:a.exe"}));  // the first tree whole, nothing after the error
+}
+
+TEST_F(ProcessTest, AChildsFailedSummaryIsRaisedWhenTheWalkDescendsIntoIt) {
+    auto cb = connect();
+    test::InflightMeter meter;
+    summary(G, proc_doc(G, "cmd.exe"), json::object(),
+            json::array({proc_doc(C1, "a.exe"), proc_doc(C2, "b.exe"), proc_doc(P, "c.exe")}));
+    slow_summary(server, meter, C1, proc_doc(C1, "a.exe"));
+    slow_summary(server, meter, C2, proc_doc(C2, "b.exe"), json::array(), 503);
+    slow_summary(server, meter, P, proc_doc(P, "c.exe"));
+    std::vector<std::string> seen;
+    EXPECT_THROW(cb.select<Process>(G).walk_children([&](const Process& p, int) { seen.push_back(p.process_name()); }),
+                 ServerError);
+    // As one request after the other would have: b.exe is visited, its descent fails, c.exe is never reached.
+    EXPECT_EQ(seen, (std::vector<std::string>{"a.exe", "b.exe"}));
+}
+
+TEST_F(ProcessTest, AVisitorThatThrowsStopsTheWalkAndItsRequests) {
+    auto cb = connect();
+    test::InflightMeter meter;
+    json kids = json::array();
+    for (int i = 0; i < 12; ++i) kids.push_back(proc_doc(kid(i), "k.exe"));
+    summary(G, proc_doc(G, "cmd.exe"), json::object(), kids);
+    for (int i = 0; i < 12; ++i) slow_summary(server, meter, kid(i), proc_doc(kid(i), "k.exe"));
+    int visits = 0;
+    EXPECT_THROW(cb.select<Process>(G).walk_children([&](const Process&, int) {
+        if (++visits == 2) throw std::runtime_error("enough");
+    }),
+                 std::runtime_error);
+    EXPECT_EQ(visits, 2);
+    std::size_t asked = 0;
+    for (int i = 0; i < 12; ++i) asked += count("/api/v1/process/" + kid(i) + "/");
+    EXPECT_LT(asked, 12u) << "the walk went on asking after the visitor gave up";
+}
+
+TEST_F(ProcessTest, LoadSummariesLoadsSeveralTogetherAndReportsTheUnknown) {
+    auto cb = connect();
+    test::InflightMeter meter;
+    slow_summary(server, meter, C1, proc_doc(C1, "a.exe"));
+    slow_summary(server, meter, C2, proc_doc(C2, "b.exe"));
+    slow_summary(server, meter, P, proc_doc(P, "c.exe"));
+    const std::vector<Process> procs{Process(cb.handle(), {{"id", C1}}, false), Process(cb.handle(), {{"id", R}}, false),
+                                     Process(cb.handle(), {{"id", C2}}, false), Process(cb.handle(), {{"id", P}}, false),
+                                     Process(cb.handle(), {{"id", "not-a-guid"}}, false)};
+    EXPECT_EQ(Process::load_summaries(procs), (std::vector<bool>{true, false, true, true, false}));
+    EXPECT_EQ(procs[0].process_name(), "a.exe");
+    EXPECT_EQ(procs[3].process_name(), "c.exe");
+    EXPECT_EQ(server.requests().size(), 1u + 4u);  // /api/info, then each valid process once
+    EXPECT_GE(meter.max(), 2);
+    // An error other than 404 is raised, in order.
+    slow_summary(server, meter, G, proc_doc(G, "x.exe"), json::array(), 500);
+    EXPECT_THROW(Process::load_summaries({Process(cb.handle(), {{"id", G}}, false)}), ServerError);
+}
+
+TEST_F(ProcessTest, TheEventsOfSeveralSegmentsAreAskedForTogether) {
+    auto cb = connect("5.2.0.161004.1206");
+    test::InflightMeter meter;
+    // Before 6.0 the segments come from a search and each segment's events from a request of its own.
+    server.on("GET", "/api/v1/process", [](const testing::RecordedRequest&) {
+        json results = json::array();
+        for (int s = 1; s <= 4; ++s) results.push_back({{"id", G}, {"segment_id", s}});
+        return MockResponse::json({{"results", results}, {"total_results", 4}, {"start", 0}, {"facets", json::object()}});
+    });
+    summary(G, proc_doc(G, "cmd.exe"));
+    server.on("GET", "/api/v3/process/" + G + "/[0-9]+/event", [&meter](const testing::RecordedRequest& r) {
+        const test::InflightMeter::Scope counted(meter);
+        std::this_thread::sleep_for(std::chrono::milliseconds(25));
+        const std::string seg = r.path.substr(r.path.size() - 7, 1);
+        return MockResponse::json({{"process", {{"filemod_complete", {"1|2017-05-21 18:42:0" + seg + "|f" + seg}}}}});
+    });
+    Process p(cb.handle(), {{"id", G}}, false);
+    std::vector<std::string> files;
+    for (const auto& f : p.all_filemods()) files.push_back(f.path);
+    EXPECT_EQ(files, (std::vector<std::string>{"f1", "f2", "f3", "f4"}));
+    std::vector<std::string> kinds;
+    for (const auto& e : p.all_events()) kinds.push_back(std::get<FileModEvent>(e).path);
+    EXPECT_EQ(kinds, (std::vector<std::string>{"f1", "f2", "f3", "f4"}));
+    for (int s = 1; s <= 4; ++s) EXPECT_EQ(count("/api/v3/process/" + G + "/" + std::to_string(s) + "/event"), 1u);
+    EXPECT_GE(meter.max(), 2) << "the segments' events were asked for one after the other";
 }
 
 TEST_F(ProcessTest, ParentsWalkUpToTheRootAndDepthCountsThem) {

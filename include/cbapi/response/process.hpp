@@ -268,6 +268,30 @@ public:
     /// @param visitor called with each process and its depth
     void walk_children(const std::function<void(const Process&, int)>& visitor, int max_depth = 0) const;
 
+    /// walk_children() over several processes: calls `visitor(root, child, depth)` for every descendant of
+    /// `roots[root]`, the first root's tree first, each tree depth first, as walk_children() on each root in turn
+    /// would. The requests are fanned out: the roots' summaries are asked for together, and so are the summaries of
+    /// each process's children, at most 16 at once (the paging engine's adaptive pace: fewer when the server answers
+    /// 429 or 503 or times out, after its Retry-After). The visitor runs on the caller's thread. A child whose summary
+    /// is loaded here is handed to the visitor loaded (no request of its own when the visitor reads its fields).
+    /// @param roots the processes whose descendants are visited (their summaries are loaded)
+    /// @param visitor called with the root's index in `roots`, each descendant and its depth (0 = a root's children)
+    /// @param max_depth levels visited (0 = all)
+    /// @throws the error of a root's summary (ObjectNotFoundError included) when the walk reaches that root, after
+    ///         the trees of the roots before it; the errors of walk_children() (a child the server does not know is
+    ///         skipped with its subtree); whatever the visitor throws (the requests in flight are then cancelled)
+    static void walk_children_of(const std::vector<Process>& roots,
+                                 const std::function<void(std::size_t, const Process&, int)>& visitor,
+                                 int max_depth = 0);
+
+    /// Loads the summaries of several processes together (those not loaded yet; invalid and suppressed processes are
+    /// left alone), at most 16 requests at once, paced as walk_children_of() is.
+    /// @param processes the processes (their summaries are loaded into them)
+    /// @return for each process, whether its summary is loaded now (false: invalid, suppressed, or the server does
+    ///         not know it, 404)
+    /// @throws the first other error in the order of `processes` (the processes before it are loaded)
+    static std::vector<bool> load_summaries(const std::vector<Process>& processes);
+
     // --- events ---------------------------------------------------------------------------------------------------
 
     /// The events of a segment (default: this object's; 0 on 6.x = every segment), fetched once and cached.
@@ -357,7 +381,6 @@ private:
     std::string ip_field(const char* name) const;
     Binary binary_for(const std::string& md5) const;
     Process relative(nlohmann::json initial, bool suppressed) const;
-    void walk_children_from(const std::function<void(const Process&, int)>& visitor, int max_depth, int depth) const;
     // Loads the summary when a field is missing (and the object may still learn it).
     void need(std::string_view name) const;
     void ensure_summary() const;
@@ -368,6 +391,19 @@ private:
     void adopt_summary(nlohmann::json reply) const;
     void recover_from_guid();
     SegmentEvents load_events(long long seg) const;
+    // The summary request of this process: path and parameters.
+    std::pair<std::string, QueryParams> summary_request() const;
+    // The events path of a segment, and reading its reply.
+    std::string events_path(long long seg) const;
+    SegmentEvents adopt_events(nlohmann::json body, const std::string& path) const;
+    // The segments path (6.0+), and reading its reply.
+    std::string segments_path() const;
+    std::vector<long long> adopt_segments(const nlohmann::json& body, const std::string& path) const;
+    // Fetches together what reading the events of these segments needs and is not cached: the summary (when
+    // `with_summary`) and the segments' events (nothing when that is a single request: the ordinary path asks).
+    void prefetch_events(const std::vector<long long>& segment_ids, bool with_summary) const;
+    // A walk over processes whose children's summaries are fanned out (src/response/process.cpp).
+    struct FanOutWalk;
     std::vector<ProcessEvent> events_of(const std::vector<long long>& segment_ids) const;
     // The event lists of every segment: segment 0 on 6.0+, else each of segments().
     std::vector<const SegmentEvents*> every_segment() const;
