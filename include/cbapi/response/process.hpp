@@ -261,9 +261,13 @@ public:
     /// The other children of this process's parent, from the summary (the server lists at most 15).
     std::vector<Process> siblings() const;
 
-    /// Calls `visitor(child, depth)` for every descendant, depth first (depth 0 = the children). Each level costs
-    /// one summary request per process (with `children=<max_children>` when set); a child the server does not know
-    /// (404) is skipped with its subtree; suppressed children are visited but not descended into.
+    /// Calls `visitor(child, depth)` for every descendant, depth first (depth 0 = the children). Each process
+    /// descended into costs one summary request (with `children=<max_children>` when set); the summaries of a
+    /// process's children are asked for together before they are visited (at most 16 at once, paced as pages are:
+    /// docs/queries.md "Fan-out"), so a child reaches the visitor loaded. A child the server does not know (404) is
+    /// skipped with its subtree; another error is raised when the walk descends into that child; suppressed
+    /// children are visited but not descended into. The visitor runs on the caller's thread; what it throws ends the
+    /// walk (the requests in flight are cancelled).
     /// @param max_depth levels visited (0 = all)
     /// @param visitor called with each process and its depth
     void walk_children(const std::function<void(const Process&, int)>& visitor, int max_depth = 0) const;
