@@ -111,7 +111,8 @@ TEST_F(FanOutTest, NeverMoreThanTheCapInFlight) {
     FanOut fan(connection, 3);
     for (std::size_t i = 0; i < 30; ++i) fan.add("/item/" + std::to_string(i));
     for (std::size_t i = 0; i < 30; ++i) EXPECT_EQ(fan.take(i).at("n"), i);
-    EXPECT_EQ(items.served.max(), 3);
+    EXPECT_LE(items.served.max(), 3);
+    EXPECT_GE(items.served.max(), 2);
     EXPECT_EQ(items.served_counts(), once_each(30));
 }
 
