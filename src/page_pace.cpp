@@ -126,6 +126,17 @@ void AdaptivePace::end_round(Clock::time_point now) noexcept {
     begin_round(now);
 }
 
+// --- AheadDemand ---------------------------------------------------------------------------------------------------
+
+AheadDemand::AheadDemand(std::size_t cap) noexcept
+    : cap_(std::max<std::size_t>(cap, 1)), wanted_(std::min(AdaptivePace::initial_window, cap_)) {}
+
+void AheadDemand::reached(bool waited) noexcept {
+    if (!waited) return;
+    ++waits_;
+    if (wanted_ < cap_) ++wanted_;
+}
+
 // --- PaceGate -------------------------------------------------------------------------------------------------------
 
 /// The pacer of one page's request: every attempt takes a slot from the gate and gives it back.

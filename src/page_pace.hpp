@@ -160,6 +160,28 @@ private:
     std::multiset<std::size_t> waiting_;
 };
 
+/// How many pages an iteration wants fetched ahead of its consumer, below the pace's window (issue 21, target 2). It
+/// starts at AdaptivePace::initial_window and grows by one every time the consumer reaches a page that has not
+/// arrived yet (fetching is what holds the consumer up, so more ahead would help); a consumer that finds its pages
+/// ready never needs more. Without it a fast server lets the pace's window grow to the cap, and the iteration keeps
+/// that many finished pages waiting: threads, wake-ups and memory that buy nothing. Pure logic; one consumer.
+class AheadDemand {
+public:
+    /// @param cap the most pages in flight (the query's cap, at least 1)
+    explicit AheadDemand(std::size_t cap) noexcept;
+    /// Pages wanted in flight now (fetched or being fetched, not yet consumed): 1..cap.
+    std::size_t wanted() const noexcept { return wanted_; }
+    /// The consumer reached its next page. @param waited whether the page had not arrived yet
+    void reached(bool waited) noexcept;
+    /// Pages the consumer had to wait for.
+    std::size_t waits() const noexcept { return waits_; }
+
+private:
+    std::size_t cap_;
+    std::size_t wanted_;
+    std::size_t waits_ = 0;
+};
+
 /// How the pace counts an attempt's outcome: 429 and 503 push back, a timeout or 504 is a timeout, a status below 400
 /// is ok, anything else (other errors, no reply) is neutral.
 PaceResult classify(const AttemptOutcome& outcome) noexcept;

@@ -301,5 +301,28 @@ TEST(PaceGate, CancelledWaiterThrowsRequestCancelled) {
     holder->after_attempt(ok);
 }
 
+// Issue 21, target 2: a consumer that finds its pages ready wants no more ahead than the start; one that waits for
+// its pages wants one more for every wait, up to the cap.
+TEST(AheadDemand, AConsumerThatNeverWaitsKeepsTheInitialLookahead) {
+    AheadDemand ahead(16);
+    EXPECT_EQ(ahead.wanted(), AdaptivePace::initial_window);
+    for (int page = 0; page < 1000; ++page) ahead.reached(false);
+    EXPECT_EQ(ahead.wanted(), AdaptivePace::initial_window);
+    EXPECT_EQ(ahead.waits(), 0u);
+}
+
+TEST(AheadDemand, EveryWaitWantsOneMorePageUpToTheCap) {
+    AheadDemand ahead(5);
+    ahead.reached(true);
+    EXPECT_EQ(ahead.wanted(), 3u);
+    ahead.reached(false);
+    EXPECT_EQ(ahead.wanted(), 3u);
+    for (int page = 0; page < 10; ++page) ahead.reached(true);
+    EXPECT_EQ(ahead.wanted(), 5u);
+    EXPECT_EQ(ahead.waits(), 11u);
+    EXPECT_EQ(AheadDemand(1).wanted(), 1u);  // max_parallel(1)
+    EXPECT_EQ(AheadDemand(0).wanted(), 1u);
+}
+
 }  // namespace
 }  // namespace cbapi::detail
