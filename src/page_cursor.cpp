@@ -186,8 +186,10 @@ private:
     bool done_ = false;
     bool received_any_ = false;
     bool last_page_full_ = false;
-    // With the adaptive pace: the pages the consumer has shown it needs ahead (at most the pace's window).
+    // With prefetch: the pages the consumer has shown it needs ahead (at most the pace's window or parallel(n)).
     AheadDemand ahead_{1};
+    // When the consumer got its current page (the time it spends on a page: parsing it and its items).
+    std::chrono::steady_clock::time_point consumer_since_{};
 };
 
 std::shared_ptr<PageCursor> open_cursor(ApiHandle api, std::string path, QuerySpec spec,
@@ -214,20 +216,19 @@ PageCursor::PageCursor(ApiHandle api, std::string path, QuerySpec spec, std::sha
       end_(limit ? std::optional<std::size_t>(start + *limit) : std::nullopt),
       cancel_(std::make_shared<std::atomic<bool>>(false)) {
     if (spec_.batch_size == 0) throw ApiError("batch_size must be at least 1");
-    if (spec_.adaptive && spec_.lookahead > 0) {
+    if (spec_.adaptive && spec_.lookahead > 0)
         pace_ = std::make_shared<PaceGate>(spec_.lookahead, api_->connection.options().sleeper);
-        ahead_ = AheadDemand(spec_.lookahead);
-    }
+    // parallel(n) sends n pages at once from the start; the adaptive pace starts at its initial window.
+    if (spec_.lookahead > 0)
+        ahead_ = AheadDemand(spec_.lookahead, spec_.adaptive ? AdaptivePace::initial_window : spec_.lookahead);
 }
 
 PageCursor::~PageCursor() {
     abandon_inflight();
-    if (pace_) {
-        const auto pace = pace_->snapshot();
-        logger()->debug("Iteration of {} ended: window {} (largest {}), {} pages wanted ahead, consumer waited {} times, "
-                        "{} fetch threads", path_, pace.window(), pace.max_window(), ahead_.wanted(), ahead_.waits(),
-                        workers_ ? workers_->threads() : 0);
-    }
+    if (spec_.lookahead > 0)
+        logger()->debug("Iteration of {} ended: window {}, {} pages wanted ahead, the consumer waited for {} pages, {} "
+                        "fetch threads", path_, pace_ ? pace_->window() : spec_.lookahead, ahead_.wanted(),
+                        ahead_.waits(), workers_ ? workers_->threads() : 0);
 }
 
 std::optional<nlohmann::json> PageCursor::next() {
@@ -298,7 +299,7 @@ void PageCursor::launch() {
 
 // Pages that may be in flight (fetched, or fetched and not yet consumed) now.
 std::size_t PageCursor::pages_allowed() const {
-    return pace_ ? std::min(pace_->window(), ahead_.wanted()) : spec_.lookahead;
+    return std::min(pace_ ? pace_->window() : spec_.lookahead, ahead_.wanted());
 }
 
 void PageCursor::fill() {
@@ -334,7 +335,19 @@ void PageCursor::check_progress(const Pending& pending, const Page& page) {
 void PageCursor::receive() {
     Pending pending = std::move(inflight_.front());
     inflight_.pop_front();
-    if (pace_) ahead_.reached(pending.reply.wait_for(std::chrono::seconds(0)) == std::future_status::timeout);
+    if (spec_.lookahead > 0) {
+        // Whether (and how long) the consumer waits for this page, against the time it spent on the page before.
+        const auto reached = std::chrono::steady_clock::now();
+        if (pending.reply.wait_for(std::chrono::seconds(0)) == std::future_status::timeout) {
+            pending.reply.wait();
+            const auto arrived = std::chrono::steady_clock::now();
+            ahead_.waited(arrived - reached, reached - consumer_since_);
+            consumer_since_ = arrived;
+        } else {
+            ahead_.reached();
+            consumer_since_ = reached;
+        }
+    }
     Page page;
     try {
         const Response reply = pending.reply.get();

@@ -128,13 +128,23 @@ void AdaptivePace::end_round(Clock::time_point now) noexcept {
 
 // --- AheadDemand ---------------------------------------------------------------------------------------------------
 
-AheadDemand::AheadDemand(std::size_t cap) noexcept
-    : cap_(std::max<std::size_t>(cap, 1)), wanted_(std::min(AdaptivePace::initial_window, cap_)) {}
+AheadDemand::AheadDemand(std::size_t cap, std::size_t start) noexcept
+    : cap_(std::max<std::size_t>(cap, 1)),
+      floor_(std::min(AdaptivePace::initial_window, cap_)),
+      wanted_(std::clamp<std::size_t>(start, floor_, cap_)) {}
 
-void AheadDemand::reached(bool waited) noexcept {
-    if (!waited) return;
+void AheadDemand::waited(std::chrono::steady_clock::duration waited, std::chrono::steady_clock::duration consumed) noexcept {
     ++waits_;
-    if (wanted_ < cap_) ++wanted_;
+    const bool far_behind = ready_in_a_row_ < wanted_ && waited > consumed;
+    wanted_ = std::min(far_behind ? wanted_ * 2 : wanted_ + 1, cap_);
+    ready_in_a_row_ = 0;
+}
+
+void AheadDemand::reached() noexcept {
+    if (++ready_in_a_row_ > wanted_) {
+        ready_in_a_row_ = 0;
+        if (wanted_ > floor_) --wanted_;
+    }
 }
 
 // --- PaceGate -------------------------------------------------------------------------------------------------------
