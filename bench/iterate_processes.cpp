@@ -3,8 +3,8 @@
 // A server process serves real-shaped /api/v1/process pages from 127.0.0.1, gzip-compressed as real servers send
 // them (--identity: uncompressed), optionally taking a fixed time per page (--latency-ms; the time a page takes at
 // about 2 MB/s per connection) and optionally answering 429 to a request that arrives while N others are being served
-// (--limit N, a rate-limiting front end). Each measurement runs in its own child process, so that its CPU time and
-// peak RSS are its own; every figure is the median of --runs runs:
+// (--limit N, a rate-limiting front end). Each measurement runs in a process of its own (this program run afresh), so
+// that its CPU time and peak RSS are its own; every figure is the median of --runs runs:
 //   floor       one libcurl handle + nlohmann::json, page after page (what a hand-written loop costs)
 //   sequential  the SDK with prefetch(false)
 //   defaults    the SDK as it comes (adaptive pages in flight, up to 16)
@@ -23,6 +23,7 @@
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <iostream>
 #include <map>
 #include <mutex>
@@ -195,7 +196,28 @@ struct Result {
     std::size_t checksum = 0;
     double wall_seconds = 0;
     unsigned long long allocations = 0;
+    double cpu_seconds = 0;  // the process's CPU time (user + system, every thread) from before the run to its end
+    double peak_rss_mb = 0;  // the process's peak RSS (VmHWM) at the end
 };
+
+double process_cpu_seconds() {
+    rusage usage{};
+    getrusage(RUSAGE_SELF, &usage);
+    return static_cast<double>(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) +
+           static_cast<double>(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
+}
+
+// The peak resident set of this process image (VmHWM of /proc/self/status): after exec, its own alone.
+double peak_rss_mb() {
+    FILE* f = std::fopen("/proc/self/status", "r");
+    if (f == nullptr) return 0;
+    char line[256];
+    double kb = 0;
+    while (std::fgets(line, sizeof line, f) != nullptr)
+        if (std::strncmp(line, "VmHWM:", 6) == 0) kb = std::strtod(line + 6, nullptr);
+    std::fclose(f);
+    return kb / 1024.0;
+}
 
 size_t append_body(char* data, size_t size, size_t count, void* user) {
     static_cast<std::string*>(user)->append(data, size * count);
@@ -284,24 +306,22 @@ nlohmann::json server_get(const std::string& url, const std::string& path) {
     return nlohmann::json::parse(body);
 }
 
-// Runs one mode once in a child process; its CPU time and peak RSS come from wait4.
+// Runs one mode once in a process of its own: this program executed afresh with --only (a forked copy of this
+// process would count the pages it shares with the bench, and not the libraries the bench had already touched), which
+// reports its items, CPU time from before the run and peak RSS (VmHWM) through a pipe.
 Measurement measure_once(const std::string& url, const std::string& scenario, const std::string& mode,
                          std::size_t total) {
     server_get(url, "/bench/reset");
     int fds[2];
     if (pipe(fds) != 0) throw std::runtime_error("pipe failed");
+    const std::string items = std::to_string(total);
+    const std::string fd = std::to_string(fds[1]);
     const pid_t child = fork();
     if (child == 0) {
         close(fds[0]);
-        Result r;
-        try {
-            r = mode == "floor" ? run_floor(url, total) : run_sdk(url, mode);
-        } catch (const std::exception& e) {
-            std::cerr << mode << ": " << e.what() << "\n";
-            std::_Exit(3);
-        }
-        if (write(fds[1], &r, sizeof r) != static_cast<ssize_t>(sizeof r)) std::_Exit(2);
-        std::_Exit(0);
+        execl("/proc/self/exe", "cbapi-bench-iterate", "--url", url.c_str(), "--only", mode.c_str(), "--items",
+              items.c_str(), "--result-fd", fd.c_str(), static_cast<char*>(nullptr));
+        std::_Exit(4);
     }
     close(fds[1]);
     Measurement m{scenario, mode, total, {}, 0, 0, 0, 0, 0};
@@ -312,9 +332,8 @@ Measurement measure_once(const std::string& url, const std::string& scenario, co
     wait4(child, &status, 0, &usage);
     if (got != static_cast<ssize_t>(sizeof m.result) || !WIFEXITED(status) || WEXITSTATUS(status) != 0)
         throw std::runtime_error("measurement '" + mode + "' in '" + scenario + "' failed");
-    m.cpu_seconds = static_cast<double>(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) +
-                    static_cast<double>(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
-    m.peak_rss_mb = static_cast<double>(usage.ru_maxrss) / 1024.0;
+    m.cpu_seconds = m.result.cpu_seconds;
+    m.peak_rss_mb = m.result.peak_rss_mb;
     m.switches = usage.ru_nvcsw + usage.ru_nivcsw;
     const auto stats = server_get(url, "/bench/stats");
     m.max_serving = stats.at("max_serving").get<int>();
@@ -415,13 +434,26 @@ int main(int argc, char** argv) {
         ->check(CLI::IsMember(all_modes))
         ->group("");
     app.add_option("--url", server_url, "The server for --only")->group("");
+    int result_fd = -1;
+    app.add_option("--result-fd", result_fd, "Where --only writes its result (the bench's own children)")->group("");
     CLI11_PARSE(app, argc, argv);
     if (serve)  // prints the URL on stdout; SIGTERM stops it
         run_server(STDOUT_FILENO, ServerOptions{sizes.front(), std::chrono::milliseconds(latency_ms), 0, !identity});
     if (!only.empty()) {
-        const Result r = only == "floor" ? run_floor(server_url, sizes.front()) : run_sdk(server_url, only);
-        std::cout << fmt::format("{}: {} items in {:.3f} s, {} allocations\n", only, r.items, r.wall_seconds,
-                                 r.allocations);
+        Result r;
+        try {
+            const double cpu = process_cpu_seconds();
+            r = only == "floor" ? run_floor(server_url, sizes.front()) : run_sdk(server_url, only);
+            r.cpu_seconds = process_cpu_seconds() - cpu;
+            r.peak_rss_mb = peak_rss_mb();
+        } catch (const std::exception& e) {
+            std::cerr << only << ": " << e.what() << "\n";
+            return 3;
+        }
+        if (result_fd >= 0)
+            return write(result_fd, &r, sizeof r) == static_cast<ssize_t>(sizeof r) ? 0 : 2;
+        std::cout << fmt::format("{}: {} items in {:.3f} s, {:.3f} s CPU, {:.1f} MB peak, {} allocations\n", only,
+                                 r.items, r.wall_seconds, r.cpu_seconds, r.peak_rss_mb, r.allocations);
         return 0;
     }
 
@@ -429,6 +461,7 @@ int main(int argc, char** argv) {
     try {
         for (const std::size_t n : sizes) {
             Server server(ServerOptions{n, std::chrono::milliseconds(0), 0, !identity});
+            run_floor(server.url, n);  // the server compresses each page once: not in the first mode's time
             for (const auto& mode : modes) all.push_back(measure(server.url, "no latency", mode, n, runs));
         }
         if (latency_ms > 0) {
@@ -447,6 +480,7 @@ int main(int argc, char** argv) {
         auto wanted = [&](const std::string& mode) { return std::find(modes.begin(), modes.end(), mode) != modes.end(); };
         if (measure_memory) {
             Server server(ServerOptions{memory_items, std::chrono::milliseconds(0), 0, !identity});
+            run_floor(server.url, memory_items);
             for (const auto& mode : {"floor", "defaults", "parallel8", "parallel16"})
                 if (wanted(mode)) all.push_back(measure(server.url, "no latency", mode, memory_items, 1));
         }
