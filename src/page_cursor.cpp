@@ -1,7 +1,8 @@
 // The one paging engine: walks [start, start + limit) page by page through a product's PagingStrategy, keeping up to
 // `lookahead` pages in flight on worker threads (as many as the adaptive pace allows, src/page_pace.hpp, unless
-// parallel(n) fixed them), delivering items strictly in server order, and raising a page's error at the position of
-// its first item. Entry points declared in cbapi/detail/page_cursor.hpp.
+// parallel(n) fixed them, and no more than the consumer has shown it needs: AheadDemand), delivering items strictly
+// in server order, and raising a page's error at the position of its first item. Workers only fetch (a reply's
+// bytes); the consumer parses a page when it reaches it. Entry points declared in cbapi/detail/page_cursor.hpp.
 #include "cbapi/detail/page_cursor.hpp"
 
 #include <algorithm>
@@ -71,12 +72,13 @@ public:
         for (auto& t : threads_) t.join();
     }
     PageWorkers(const PageWorkers&) = delete;
+    PageWorkers& operator=(const PageWorkers&) = delete;
+
     /// Threads started so far.
     std::size_t threads() const {
         std::lock_guard<std::mutex> lock(mutex_);
         return threads_.size();
     }
-    PageWorkers& operator=(const PageWorkers&) = delete;
 
     /// Runs `task` on a worker; its result or exception arrives through the returned future. A new thread starts
     /// only when no thread is idle and fewer than `needed` (the pages in flight, this one included) exist: a thread
@@ -276,7 +278,7 @@ void PageCursor::launch() {
     if (const auto end = known_end()) rows = std::min(rows, *end - next_start_);
     QueryParams params = paging_->page_params(spec_, next_start_, std::max<std::size_t>(ask, 1));
     auto api = api_;
-        auto cancel = cancel_;
+    auto cancel = cancel_;
     std::string path = path_;
     std::shared_ptr<RequestPacer> pacer;
     if (pace_) pacer = pace_->pacer(next_start_, cancel_);
