@@ -135,8 +135,10 @@ AheadDemand::AheadDemand(std::size_t cap, std::size_t start) noexcept
 
 void AheadDemand::waited(std::chrono::steady_clock::duration waited, std::chrono::steady_clock::duration consumed) noexcept {
     ++waits_;
+    // Far behind: the pace (or parallel(n)) alone decides, growing as it does (one more page per page that arrives in
+    // slow start: requests staggered, not a burst that a busy server would serve all the slower).
     const bool far_behind = ready_in_a_row_ < wanted_ && waited > consumed;
-    wanted_ = std::min(far_behind ? wanted_ * 2 : wanted_ + 1, cap_);
+    wanted_ = far_behind ? cap_ : std::min(wanted_ + 1, cap_);
     ready_in_a_row_ = 0;
 }
 

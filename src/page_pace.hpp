@@ -161,14 +161,15 @@ private:
 };
 
 /// How many pages an iteration wants fetched ahead of its consumer, below the pace's window or parallel(n) (issue 21,
-/// targets 2 and 4): the pages in flight a consumer needs, measured by whether it has to wait for them, in the spirit
-/// of slow start. It starts at AdaptivePace::initial_window (parallel(n): at n). When the consumer reaches a page that has not arrived yet
-/// (fetching holds it up), it wants twice as many when it had used up what was ahead since its last wait (fewer pages
-/// found ready in a row than it wanted) and waited longer than it took to consume the page before (fetching is far
-/// behind: a slow server), else one more (a hiccup of a fast one). When it finds more pages ready in a row than it
-/// wants ahead, fetching keeps up without them: one less (not below the start). Without it a fast server lets the
-/// pace's window grow to the cap, and the iteration keeps that many finished pages waiting: threads, wake-ups and
-/// memory that buy nothing. Pure logic (the times are passed in); one consumer.
+/// targets 2 and 4): the pages in flight a consumer needs, measured by whether it has to wait for them. It starts at
+/// AdaptivePace::initial_window (parallel(n): at n). When the consumer reaches a page that has not arrived yet, it
+/// wants as many as the cap allows when it had used up what was ahead since its last wait (fewer pages found ready in
+/// a row than it wanted) and waited longer than it took to consume the page before (fetching is far behind: a slow
+/// server; the pace, or parallel(n), then decides alone, growing as it does), else one more (a hiccup of a fast one).
+/// When it finds more pages ready in a row than it wants ahead, fetching keeps up without them: one less (not below
+/// the start). Without it a fast server lets the pace's window grow to the cap, and the iteration keeps that many
+/// finished pages waiting: threads, wake-ups and memory that buy nothing. Pure logic (the times are passed in); one
+/// consumer.
 class AheadDemand {
 public:
     /// @param cap the most pages in flight (the query's cap, at least 1)
