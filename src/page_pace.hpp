@@ -164,7 +164,8 @@ private:
 /// targets 2 and 4): the pages in flight a consumer needs, measured by whether it has to wait for them. It starts at
 /// AdaptivePace::initial_window (parallel(n): at n). When the consumer reaches a page that has not arrived yet, it
 /// wants as many as the cap allows when it had used up what was ahead since its last wait (fewer pages found ready in
-/// a row than it wanted) and waited longer than it took to consume the page before (fetching is far behind: a slow
+/// a row than it wanted) and waited longer than `far_behind_wait` and twice what it took to consume the page before
+/// (fetching is far behind: a slow
 /// server; the pace, or parallel(n), then decides alone, growing as it does), else one more (a hiccup of a fast one).
 /// When it finds more pages ready in a row than it wants ahead, fetching keeps up without them: one less (not below
 /// the start). Without it a fast server lets the pace's window grow to the cap, and the iteration keeps that many
@@ -185,6 +186,9 @@ public:
     void waited(std::chrono::steady_clock::duration waited, std::chrono::steady_clock::duration consumed) noexcept;
     /// Pages the consumer had to wait for.
     std::size_t waits() const noexcept { return waits_; }
+
+    /// Shorter waits never count as fetching far behind (a fast server's scheduling hiccups).
+    static constexpr std::chrono::milliseconds far_behind_wait{10};
 
 private:
     std::size_t cap_;

@@ -343,7 +343,11 @@ TEST(AheadDemand, AShortWaitForAFastServerWantsOneMore) {
     AheadDemand ahead(16);
     ahead.waited(500us, 2ms);  // less than the consumer spends on a page: the next one was nearly there
     EXPECT_EQ(ahead.wanted(), 3u);
-    ahead.waited(3ms, 2ms);
+    ahead.waited(8ms, 2ms);  // four times as long, but a few milliseconds: a hiccup
+    EXPECT_EQ(ahead.wanted(), 4u);
+    ahead.waited(30ms, 20ms);  // less than twice the time a page takes the consumer
+    EXPECT_EQ(ahead.wanted(), 5u);
+    ahead.waited(41ms, 20ms);
     EXPECT_EQ(ahead.wanted(), 16u);
 }
 
