@@ -167,6 +167,10 @@ void Connection::invalidate(std::string_view path) const { state_->cache->invali
 nlohmann::json Connection::get_json(std::string_view path, const QueryParams& params, nlohmann::json default_value,
                                     std::shared_ptr<const std::atomic<bool>> cancel, RequestPacer* pacer) const {
     const Response resp = request(HttpMethod::get, path, params, {}, {}, false, std::move(cancel), pacer);
+    return read_json(resp, path, std::move(default_value));
+}
+
+nlohmann::json Connection::read_json(const Response& resp, std::string_view path, nlohmann::json default_value) const {
     if (resp.status == 204) return default_value;
     if (resp.status != 200) unexpected_status(HttpMethod::get, path, resp);
     return parse_json(resp, HttpMethod::get, path);

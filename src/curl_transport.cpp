@@ -2,6 +2,7 @@
 // a redacting trace log.
 #include "cbapi/curl_transport.hpp"
 
+#include <algorithm>
 #include <array>
 #include <atomic>
 #include <cstdint>
@@ -137,6 +138,7 @@ struct Exchange {
     bool to_sink() const { return sink != nullptr && *sink && status >= 200 && status < 300; }
 
     bool head = false;  // a HEAD reply declares a length but has no body
+    std::size_t body_hint = 0;  // bytes to reserve for Response::body when its first bytes arrive (0: none)
 
     // Whether `more` bytes still fit under the cap of where they go (counting them); records the cap when not.
     bool admit(std::uint64_t more) {
@@ -163,6 +165,7 @@ size_t on_body(char* data, size_t size, size_t count, void* user) {
         // A successful body goes to the sink as it arrives; false from the sink aborts the transfer.
         return (*ex->sink)(std::string_view(data, bytes)) ? bytes : 0;
     }
+    if (ex->response.body.empty() && ex->body_hint > bytes) ex->response.body.reserve(ex->body_hint);
     ex->response.body.append(data, bytes);
     return bytes;
 }
@@ -270,6 +273,10 @@ using Multi = std::unique_ptr<CURLM, MultiDeleter>;
 struct Slot {
     Easy easy;
     Multi multi;
+    // The size of the last body this handle received: the next one is reserved at about that size (pages of one
+    // query are alike), so that a body is one allocation instead of a chain of doublings whose freed garbage makes
+    // malloc trim and re-fault the heap of the thread that received it (issue 21: a prefetching thread's pages).
+    std::size_t body_hint = 0;
 };
 
 struct SlistDeleter {
@@ -292,6 +299,11 @@ public:
         ex.max_body = request.max_body_bytes;
         ex.max_sink = request.max_sink_bytes;
         ex.head = request.method == HttpMethod::head;
+        // A little more than the last body on this handle, never more than the cap allows.
+        constexpr std::size_t most_reserved = std::size_t{16} << 20;
+        ex.body_hint = std::min(slot.body_hint + slot.body_hint / 16 + 4096, most_reserved);
+        if (ex.max_body != 0 && ex.body_hint > ex.max_body) ex.body_hint = static_cast<std::size_t>(ex.max_body);
+        if (slot.body_hint == 0) ex.body_hint = 0;
         if (!proxy_password_.empty()) ex.secrets.push_back(proxy_password_);
         if (request.digest_auth && !request.digest_auth->password.empty())
             ex.secrets.push_back(request.digest_auth->password);
@@ -336,6 +348,7 @@ public:
         long status = 0;
         curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
         ex.response.status = static_cast<int>(status);
+        if (!ex.response.body.empty()) slot.body_hint = ex.response.body.size();
         release(std::move(slot));
         return std::move(ex.response);
     }

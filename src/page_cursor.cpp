@@ -1,9 +1,11 @@
 // The one paging engine: walks [start, start + limit) page by page through a product's PagingStrategy, keeping up to
 // `lookahead` pages in flight on worker threads (as many as the adaptive pace allows, src/page_pace.hpp, unless
-// parallel(n) fixed them), delivering items strictly in server order, and raising a page's error at the position of
-// its first item. Entry points declared in cbapi/detail/page_cursor.hpp.
+// parallel(n) fixed them, and no more than the consumer has shown it needs: AheadDemand), delivering items strictly
+// in server order, and raising a page's error at the position of its first item. Workers only fetch (a reply's
+// bytes); the consumer parses a page when it reaches it. Entry points declared in cbapi/detail/page_cursor.hpp.
 #include "cbapi/detail/page_cursor.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <condition_variable>
 #include <deque>
@@ -72,15 +74,25 @@ public:
     PageWorkers(const PageWorkers&) = delete;
     PageWorkers& operator=(const PageWorkers&) = delete;
 
-    /// Runs `task` on a worker; its result or exception arrives through the returned future.
+    /// Threads started so far.
+    std::size_t threads() const {
+        std::lock_guard<std::mutex> lock(mutex_);
+        return threads_.size();
+    }
+
+    /// Runs `task` on a worker; its result or exception arrives through the returned future. A new thread starts
+    /// only when no thread is idle and fewer than `needed` (the pages in flight, this one included) exist: a thread
+    /// that is just finishing a page takes the next one instead, so that an iteration at a window of 2 keeps 2
+    /// threads (each thread costs a stack and a malloc arena of its own).
     template <typename Task>
-    auto submit(Task task) -> std::future<decltype(task())> {
+    auto submit(Task task, std::size_t needed) -> std::future<decltype(task())> {
         auto packaged = std::make_shared<std::packaged_task<decltype(task())()>>(std::move(task));
         auto future = packaged->get_future();
         {
             std::lock_guard<std::mutex> lock(mutex_);
             tasks_.emplace_back([packaged] { (*packaged)(); });
-            if (tasks_.size() > idle_ && threads_.size() < max_threads_) threads_.emplace_back([this] { run(); });
+            if (tasks_.size() > idle_ && threads_.size() < std::min(needed, max_threads_))
+                threads_.emplace_back([this] { run(); });
         }
         wake_.notify_one();
         return future;
@@ -103,7 +115,7 @@ private:
         }
     }
 
-    std::mutex mutex_;
+    mutable std::mutex mutex_;
     std::condition_variable wake_;
     std::deque<std::function<void()>> tasks_;
     std::size_t max_threads_;
@@ -138,7 +150,7 @@ private:
     struct Pending {
         std::size_t start;
         std::size_t rows;  // items this page is expected to contribute (the request may ask for more)
-        std::future<Page> page;
+        std::future<Response> reply;  // the page's reply, parsed by the consumer when it reaches the page
     };
 
     std::optional<std::size_t> known_end() const;
@@ -169,11 +181,17 @@ private:
     std::vector<nlohmann::json> items_;
     std::size_t index_ = 0;
     // The first and last item of the previous page, to recognise a page that repeats it.
-    nlohmann::json previous_first_;
-    nlohmann::json previous_last_;
+    // Kept as hashes of the whole documents (a page whose first or last differs in either hash is another page):
+    // copies of the two documents cost about 1.5 allocations per result (issue 21).
+    std::size_t previous_first_ = 0;
+    std::size_t previous_last_ = 0;
     bool done_ = false;
     bool received_any_ = false;
     bool last_page_full_ = false;
+    // With prefetch: the pages the consumer has shown it needs ahead (at most the pace's window or parallel(n)).
+    AheadDemand ahead_{1};
+    // When the consumer got its current page (the time it spends on a page: parsing it and its items).
+    std::chrono::steady_clock::time_point consumer_since_{};
 };
 
 std::shared_ptr<PageCursor> open_cursor(ApiHandle api, std::string path, QuerySpec spec,
@@ -202,9 +220,18 @@ PageCursor::PageCursor(ApiHandle api, std::string path, QuerySpec spec, std::sha
     if (spec_.batch_size == 0) throw ApiError("batch_size must be at least 1");
     if (spec_.adaptive && spec_.lookahead > 0)
         pace_ = std::make_shared<PaceGate>(spec_.lookahead, api_->connection.options().sleeper);
+    // parallel(n) sends n pages at once from the start; the adaptive pace starts at its initial window.
+    if (spec_.lookahead > 0)
+        ahead_ = AheadDemand(spec_.lookahead, spec_.adaptive ? AdaptivePace::initial_window : spec_.lookahead);
 }
 
-PageCursor::~PageCursor() { abandon_inflight(); }
+PageCursor::~PageCursor() {
+    abandon_inflight();
+    if (spec_.lookahead > 0)
+        logger()->debug("Iteration of {} ended: window {}, {} pages wanted ahead, the consumer waited for {} pages, {} "
+                        "fetch threads", path_, pace_ ? pace_->window() : spec_.lookahead, ahead_.wanted(),
+                        ahead_.waits(), workers_ ? workers_->threads() : 0);
+}
 
 std::optional<nlohmann::json> PageCursor::next() {
     for (;;) {
@@ -251,13 +278,15 @@ void PageCursor::launch() {
     if (const auto end = known_end()) rows = std::min(rows, *end - next_start_);
     QueryParams params = paging_->page_params(spec_, next_start_, std::max<std::size_t>(ask, 1));
     auto api = api_;
-    auto paging = paging_;
     auto cancel = cancel_;
     std::string path = path_;
     std::shared_ptr<RequestPacer> pacer;
     if (pace_) pacer = pace_->pacer(next_start_, cancel_);
-    auto fetch = [api, paging, cancel, path, params, pacer]() {
-        return paging->parse_page(api->connection.get_json(path, params, nlohmann::json::object(), cancel, pacer.get()));
+    // The fetch only brings the reply's bytes (decompressed by libcurl); the consumer parses them when it reaches
+    // the page (receive()). Parsed documents never cross threads: they are allocated, read and freed on the
+    // consumer's thread, and a page waiting its turn holds its body, not several times as much in JSON values.
+    auto fetch = [api, cancel, path, params, pacer]() {
+        return api->connection.request(HttpMethod::get, path, params, {}, {}, false, cancel, pacer.get());
     };
     if (spec_.lookahead == 0) {
         // Without lookahead the page is fetched on the consumer's thread when it is needed (deferred): no thread
@@ -265,13 +294,17 @@ void PageCursor::launch() {
         inflight_.push_back(Pending{next_start_, rows, std::async(std::launch::deferred, std::move(fetch))});
     } else {
         if (!workers_) workers_ = std::make_unique<PageWorkers>(spec_.lookahead);
-        inflight_.push_back(Pending{next_start_, rows, workers_->submit(std::move(fetch))});
+        inflight_.push_back(Pending{next_start_, rows, workers_->submit(std::move(fetch), inflight_.size() + 1)});
     }
     next_start_ += rows;
 }
 
 // Pages that may be in flight (fetched, or fetched and not yet consumed) now.
-std::size_t PageCursor::pages_allowed() const { return pace_ ? pace_->window() : spec_.lookahead; }
+std::size_t PageCursor::pages_allowed() const {
+    // parallel(n) is the user's explicit, fixed setting (issue 21): n pages in flight whatever the loop does.
+    if (!pace_ && spec_.lookahead > 0) return spec_.lookahead;
+    return std::min(pace_ ? pace_->window() : spec_.lookahead, ahead_.wanted());
+}
 
 void PageCursor::fill() {
     while (!done_ && inflight_.size() < pages_allowed() && can_schedule()) launch();
@@ -291,8 +324,9 @@ void PageCursor::check_progress(const Pending& pending, const Page& page) {
              std::to_string(pending.start) + " of " + path_);
     if (page.total && !first_total_) first_total_ = page.total;
     if (page.items.empty()) return;
-    if (received_any_ && pending.start > position_at_start_ && page.items.front() == previous_first_ &&
-        page.items.back() == previous_last_)
+    if (received_any_ && pending.start > position_at_start_ &&
+        std::hash<nlohmann::json>{}(page.items.front()) == previous_first_ &&
+        std::hash<nlohmann::json>{}(page.items.back()) == previous_last_)
         stop("The server returned the same page for position " + std::to_string(pending.start) + " of " + path_ +
              " as for the previous one (it does not honour the start of a page)");
     if (first_total_ && pending.start + page.items.size() > *first_total_ + paging_growth_margin(*first_total_))
@@ -305,9 +339,23 @@ void PageCursor::check_progress(const Pending& pending, const Page& page) {
 void PageCursor::receive() {
     Pending pending = std::move(inflight_.front());
     inflight_.pop_front();
+    if (spec_.lookahead > 0) {
+        // Whether (and how long) the consumer waits for this page, against the time it spent on the page before.
+        const auto reached = std::chrono::steady_clock::now();
+        if (pending.reply.wait_for(std::chrono::seconds(0)) == std::future_status::timeout) {
+            pending.reply.wait();
+            const auto arrived = std::chrono::steady_clock::now();
+            ahead_.waited(arrived - reached, reached - consumer_since_);
+            consumer_since_ = arrived;
+        } else {
+            ahead_.reached();
+            consumer_since_ = reached;
+        }
+    }
     Page page;
     try {
-        page = pending.page.get();
+        const Response reply = pending.reply.get();
+        page = paging_->parse_page(api_->connection.read_json(reply, path_, nlohmann::json::object()));
     } catch (...) {
         done_ = true;
         abandon_inflight();
@@ -323,8 +371,8 @@ void PageCursor::receive() {
     const std::size_t got = page.items.size();
     last_page_full_ = got == pending.rows;
     if (got > 0) {
-        previous_first_ = page.items.front();
-        previous_last_ = page.items.back();
+        previous_first_ = std::hash<nlohmann::json>{}(page.items.front());
+        previous_last_ = std::hash<nlohmann::json>{}(page.items.back());
     }
 
     const auto end = known_end();
@@ -353,7 +401,8 @@ void PageCursor::abandon_inflight() noexcept {
     if (pace_) pace_->wake_all();  // pages waiting for the pace see the cancellation now
     for (auto& p : inflight_) {
         // A deferred page that was never asked for never runs; an asynchronous one is waited for.
-        if (p.page.valid() && p.page.wait_for(std::chrono::seconds(0)) != std::future_status::deferred) p.page.wait();
+        if (p.reply.valid() && p.reply.wait_for(std::chrono::seconds(0)) != std::future_status::deferred)
+            p.reply.wait();
     }
     inflight_.clear();
     cancel_ = std::make_shared<std::atomic<bool>>(false);

@@ -126,6 +126,31 @@ void AdaptivePace::end_round(Clock::time_point now) noexcept {
     begin_round(now);
 }
 
+// --- AheadDemand ---------------------------------------------------------------------------------------------------
+
+AheadDemand::AheadDemand(std::size_t cap, std::size_t start) noexcept
+    : cap_(std::max<std::size_t>(cap, 1)),
+      floor_(std::min(AdaptivePace::initial_window, cap_)),
+      wanted_(std::clamp<std::size_t>(start, floor_, cap_)) {}
+
+void AheadDemand::waited(std::chrono::steady_clock::duration waited,
+                         std::chrono::steady_clock::duration consumed) noexcept {
+    using Duration = std::chrono::steady_clock::duration;
+    ++waits_;
+    // Far behind: the pace (or parallel(n)) alone decides, growing as it does (one more page per page that arrives in
+    // slow start: requests staggered, not a burst that a busy server would serve all the slower).
+    const bool far_behind = ready_in_a_row_ < wanted_ && waited > std::max<Duration>(far_behind_wait, 2 * consumed);
+    wanted_ = far_behind ? cap_ : std::min(wanted_ + 1, cap_);
+    ready_in_a_row_ = 0;
+}
+
+void AheadDemand::reached() noexcept {
+    if (++ready_in_a_row_ > wanted_) {
+        ready_in_a_row_ = 0;
+        if (wanted_ > floor_) --wanted_;
+    }
+}
+
 // --- PaceGate -------------------------------------------------------------------------------------------------------
 
 /// The pacer of one page's request: every attempt takes a slot from the gate and gives it back.

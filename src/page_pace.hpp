@@ -160,6 +160,44 @@ private:
     std::multiset<std::size_t> waiting_;
 };
 
+/// How many pages an iteration wants fetched ahead of its consumer, below the pace's window or parallel(n) (issue 21,
+/// targets 2 and 4): the pages in flight a consumer needs, measured by whether it has to wait for them. It starts at
+/// AdaptivePace::initial_window (parallel(n): at n). When the consumer reaches a page that has not arrived yet, it
+/// wants as many as the cap allows when it had used up what was ahead since its last wait (fewer pages found ready in
+/// a row than it wanted) and waited longer than `far_behind_wait` and twice what it took to consume the page before
+/// (fetching is far behind: a slow
+/// server; the pace, or parallel(n), then decides alone, growing as it does), else one more (a hiccup of a fast one).
+/// When it finds more pages ready in a row than it wants ahead, fetching keeps up without them: one less (not below
+/// the start). Without it a fast server lets the pace's window grow to the cap, and the iteration keeps that many
+/// finished pages waiting: threads, wake-ups and memory that buy nothing. Pure logic (the times are passed in); one
+/// consumer.
+class AheadDemand {
+public:
+    /// @param cap the most pages in flight (the query's cap, at least 1)
+    /// @param start pages wanted at first (the adaptive default starts at AdaptivePace::initial_window), and the least it shrinks to when larger than
+    ///        AdaptivePace::initial_window: it never shrinks below that (within 1..cap)
+    explicit AheadDemand(std::size_t cap, std::size_t start = AdaptivePace::initial_window) noexcept;
+    /// Pages wanted in flight now (fetched or being fetched, not yet consumed): 1..cap.
+    std::size_t wanted() const noexcept { return wanted_; }
+    /// The consumer reached its next page, which was ready.
+    void reached() noexcept;
+    /// The consumer reached its next page and had to wait for it.
+    /// @param waited how long it waited @param consumed how long it took to consume the page before
+    void waited(std::chrono::steady_clock::duration waited, std::chrono::steady_clock::duration consumed) noexcept;
+    /// Pages the consumer had to wait for.
+    std::size_t waits() const noexcept { return waits_; }
+
+    /// Shorter waits never count as fetching far behind (a fast server's scheduling hiccups).
+    static constexpr std::chrono::milliseconds far_behind_wait{10};
+
+private:
+    std::size_t cap_;
+    std::size_t floor_;
+    std::size_t wanted_;
+    std::size_t waits_ = 0;
+    std::size_t ready_in_a_row_ = 0;
+};
+
 /// How the pace counts an attempt's outcome: 429 and 503 push back, a timeout or 504 is a timeout, a status below 400
 /// is ok, anything else (other errors, no reply) is neutral.
 PaceResult classify(const AttemptOutcome& outcome) noexcept;

@@ -145,6 +145,14 @@ public:
                             std::shared_ptr<const std::atomic<bool>> cancel = nullptr,
                             RequestPacer* pacer = nullptr) const;
 
+    /// Reads the reply to a GET as get_json() does (for callers that fetch with request() on one thread and parse on
+    /// another, as the paging engine does).
+    /// @param resp the reply @param path the path it was asked for (for error messages)
+    /// @param default_value what a 204 reply gives
+    /// @return the parsed body for 200; `default_value` for 204
+    /// @throws ServerError as get_json()
+    nlohmann::json read_json(const Response& resp, std::string_view path, nlohmann::json default_value = nullptr) const;
+
     /// GET a JSON document through the read cache (CacheOptions): a reply to the same path and parameters younger
     /// than the TTL is reused without a request, concurrent identical requests are sent once, and any write through
     /// this connection (POST, PUT, PATCH, DELETE) to the path, or to a path above or below it, forgets it. For

@@ -577,6 +577,23 @@ TEST_F(PaginatedQueryTest, PageErrorSurfacesAtItsFirstItemWithParallelPages) {
     EXPECT_EQ(items_before_error(query().batch_size(10).parallel(4), 500), range(0, 30));
 }
 
+TEST_F(PaginatedQueryTest, APrefetchedPageThatIsNotJsonFailsAtItsFirstItem) {
+    // Fetching threads bring a page's bytes; the consumer parses it when it gets there (issue 21): a 200 whose body
+    // is not JSON is still an error at the page's first item, with every earlier result delivered.
+    search.fail_at_start = 30;
+    search.fail_status = 200;
+    install(100);
+    EXPECT_EQ(items_before_error(query().batch_size(10), 200), range(0, 30));
+    EXPECT_EQ(items_before_error(query().batch_size(10).parallel(4), 200), range(0, 30));
+    EXPECT_EQ(items_before_error(query().batch_size(10).prefetch(false), 200), range(0, 30));
+    try {
+        for (const SearchItem& item : query().batch_size(10)) (void)item;
+        ADD_FAILURE() << "no error";
+    } catch (const ServerError& e) {
+        EXPECT_NE(std::string(e.what()).find("Cannot parse response as JSON"), std::string::npos) << e.what();
+    }
+}
+
 TEST_F(PaginatedQueryTest, FirstPageErrorIsThrownByBegin) {
     search.fail_at_start = 0;
     install(100);

@@ -301,5 +301,82 @@ TEST(PaceGate, CancelledWaiterThrowsRequestCancelled) {
     holder->after_attempt(ok);
 }
 
+// Issue 21, target 2: a consumer that finds its pages ready wants no more ahead than the start; one that waits for
+// its pages for long, having used up what was ahead, leaves it to the pace (the cap).
+TEST(AheadDemand, AConsumerThatNeverWaitsKeepsTheInitialLookahead) {
+    AheadDemand ahead(16);
+    EXPECT_EQ(ahead.wanted(), AdaptivePace::initial_window);
+    for (int page = 0; page < 1000; ++page) ahead.reached();
+    EXPECT_EQ(ahead.wanted(), AdaptivePace::initial_window);
+    EXPECT_EQ(ahead.waits(), 0u);
+}
+
+TEST(AheadDemand, AConsumerThatUsesUpItsPagesAndWaitsLongLeavesItToThePace) {
+    // Pages sent together come back together: the consumer finds the rest of a burst ready, then waits again.
+    AheadDemand ahead(16);
+    std::vector<std::size_t> wanted;
+    for (int burst = 0; burst < 5; ++burst) {
+        const std::size_t in_flight = ahead.wanted();
+        ahead.waited(40ms, 2ms);  // a slow server: the consumer waits far longer than it takes to consume a page
+        for (std::size_t page = 1; page < in_flight; ++page) ahead.reached();
+        wanted.push_back(ahead.wanted());
+    }
+    EXPECT_EQ(wanted, (std::vector<std::size_t>{16, 16, 16, 16, 16}));
+    EXPECT_EQ(ahead.waits(), 5u);
+    EXPECT_EQ(AheadDemand(1).wanted(), 1u);  // parallel(1), max_parallel(1)
+    AheadDemand one(1);
+    one.waited(40ms, 2ms);
+    EXPECT_EQ(one.wanted(), 1u);
+    EXPECT_EQ(AheadDemand(0).wanted(), 1u);
+}
+
+TEST(AheadDemand, AWaitAfterALongRunOfReadyPagesWantsOneMore) {
+    AheadDemand ahead(16);
+    ahead.waited(500us, 2ms);  // 3
+    for (int page = 0; page < 3; ++page) ahead.reached();
+    EXPECT_EQ(ahead.wanted(), 3u);
+    ahead.waited(40ms, 2ms);  // three ready in a row before it: a hiccup, not too few in flight
+    EXPECT_EQ(ahead.wanted(), 4u);
+}
+
+TEST(AheadDemand, AShortWaitForAFastServerWantsOneMore) {
+    AheadDemand ahead(16);
+    ahead.waited(500us, 2ms);  // less than the consumer spends on a page: the next one was nearly there
+    EXPECT_EQ(ahead.wanted(), 3u);
+    ahead.waited(8ms, 2ms);  // four times as long, but a few milliseconds: a hiccup
+    EXPECT_EQ(ahead.wanted(), 4u);
+    ahead.waited(30ms, 20ms);  // less than twice the time a page takes the consumer
+    EXPECT_EQ(ahead.wanted(), 5u);
+    ahead.waited(41ms, 20ms);
+    EXPECT_EQ(ahead.wanted(), 16u);
+}
+
+TEST(AheadDemand, MorePagesReadyInARowThanWantedShrinkItBackToTheStart) {
+    AheadDemand ahead(16);
+    ahead.waited(40ms, 2ms);
+    EXPECT_EQ(ahead.wanted(), 16u);
+    for (int page = 0; page < 16; ++page) ahead.reached();
+    EXPECT_EQ(ahead.wanted(), 16u);
+    ahead.reached();  // the 17th page in a row that was ready
+    EXPECT_EQ(ahead.wanted(), 15u);
+    for (int page = 0; page < 10000; ++page) ahead.reached();
+    EXPECT_EQ(ahead.wanted(), AdaptivePace::initial_window);
+}
+
+TEST(AheadDemand, ParallelStartsAtItsNumberAndShrinksWhilePagesAreReady) {
+    AheadDemand ahead(8, 8);
+    EXPECT_EQ(ahead.wanted(), 8u);
+    for (int page = 0; page < 9; ++page) ahead.reached();
+    EXPECT_EQ(ahead.wanted(), 7u);
+    for (int page = 0; page < 10000; ++page) ahead.reached();
+    EXPECT_EQ(ahead.wanted(), AdaptivePace::initial_window);
+    ahead.waited(500us, 2ms);
+    EXPECT_EQ(ahead.wanted(), 3u);  // a short wait: one more
+    ahead.waited(40ms, 2ms);
+    EXPECT_EQ(ahead.wanted(), 8u);  // a long one right after it: up to the cap
+    EXPECT_EQ(AheadDemand(16, 40).wanted(), 16u);
+    EXPECT_EQ(AheadDemand(1, 1).wanted(), 1u);
+}
+
 }  // namespace
 }  // namespace cbapi::detail
