@@ -174,8 +174,8 @@ private:
 class AheadDemand {
 public:
     /// @param cap the most pages in flight (the query's cap, at least 1)
-    /// @param start pages wanted at first (the adaptive default starts at AdaptivePace::initial_window), and the least it shrinks to when larger than
-    ///        AdaptivePace::initial_window: it never shrinks below that (within 1..cap)
+    /// @param start pages wanted at first (the adaptive default starts at AdaptivePace::initial_window), and the least
+    ///        it shrinks to when larger than AdaptivePace::initial_window: it never shrinks below that (within 1..cap)
     explicit AheadDemand(std::size_t cap, std::size_t start = AdaptivePace::initial_window) noexcept;
     /// Pages wanted in flight now (fetched or being fetched, not yet consumed): 1..cap.
     std::size_t wanted() const noexcept { return wanted_; }
