@@ -351,7 +351,7 @@ TEST(ForwarderFile, StopWakesAnIdleReaderAtOnce) {
     SourceRunner runner(source, sink);
     append(file, lines("a", 1, 1));
     ASSERT_TRUE(sink.wait_messages(1));  // the reader is now waiting for more
-    EXPECT_LT(runner.stop(), std::chrono::milliseconds(500));
+    EXPECT_LT(runner.stop(), std::chrono::seconds(5));  // not the 30 s poll (a loaded CI machine can take 0.5 s)
     EXPECT_EQ(runner.error(), "");
 }
 
