@@ -301,9 +301,9 @@ public:
         ex.head = request.method == HttpMethod::head;
         // A little more than the last body on this handle, never more than the cap allows.
         constexpr std::size_t most_reserved = std::size_t{16} << 20;
-        ex.body_hint = std::min(slot.body_hint + slot.body_hint / 16 + 4096, most_reserved);
+        if (slot.body_hint != 0)
+            ex.body_hint = std::min(slot.body_hint + slot.body_hint / 16 + 4096, most_reserved);
         if (ex.max_body != 0 && ex.body_hint > ex.max_body) ex.body_hint = static_cast<std::size_t>(ex.max_body);
-        if (slot.body_hint == 0) ex.body_hint = 0;
         if (!proxy_password_.empty()) ex.secrets.push_back(proxy_password_);
         if (request.digest_auth && !request.digest_auth->password.empty())
             ex.secrets.push_back(request.digest_auth->password);

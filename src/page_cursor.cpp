@@ -188,7 +188,7 @@ private:
     bool done_ = false;
     bool received_any_ = false;
     bool last_page_full_ = false;
-    // With prefetch: the pages the consumer has shown it needs ahead (at most the pace's window or parallel(n)).
+    // With the adaptive pace: the pages the consumer has shown it needs ahead (at most the pace's window).
     AheadDemand ahead_{1};
     // When the consumer got its current page (the time it spends on a page: parsing it and its items).
     std::chrono::steady_clock::time_point consumer_since_{};
@@ -220,9 +220,8 @@ PageCursor::PageCursor(ApiHandle api, std::string path, QuerySpec spec, std::sha
     if (spec_.batch_size == 0) throw ApiError("batch_size must be at least 1");
     if (spec_.adaptive && spec_.lookahead > 0)
         pace_ = std::make_shared<PaceGate>(spec_.lookahead, api_->connection.options().sleeper);
-    // parallel(n) sends n pages at once from the start; the adaptive pace starts at its initial window.
-    if (spec_.lookahead > 0)
-        ahead_ = AheadDemand(spec_.lookahead, spec_.adaptive ? AdaptivePace::initial_window : spec_.lookahead);
+    // The adaptive default keeps no more pages ahead than the loop needs; parallel(n) keeps n (pages_allowed()).
+    if (pace_) ahead_ = AheadDemand(spec_.lookahead);
 }
 
 PageCursor::~PageCursor() {
@@ -301,9 +300,10 @@ void PageCursor::launch() {
 
 // Pages that may be in flight (fetched, or fetched and not yet consumed) now.
 std::size_t PageCursor::pages_allowed() const {
-    // parallel(n) is the user's explicit, fixed setting (issue 21): n pages in flight whatever the loop does.
-    if (!pace_ && spec_.lookahead > 0) return spec_.lookahead;
-    return std::min(pace_ ? pace_->window() : spec_.lookahead, ahead_.wanted());
+    // parallel(n) is the user's explicit, fixed setting (issue 21): n pages in flight whatever the loop does;
+    // prefetch(false): none ahead.
+    if (!pace_) return spec_.lookahead;
+    return std::min(pace_->window(), ahead_.wanted());
 }
 
 void PageCursor::fill() {
@@ -339,7 +339,7 @@ void PageCursor::check_progress(const Pending& pending, const Page& page) {
 void PageCursor::receive() {
     Pending pending = std::move(inflight_.front());
     inflight_.pop_front();
-    if (spec_.lookahead > 0) {
+    if (pace_) {
         // Whether (and how long) the consumer waits for this page, against the time it spent on the page before.
         const auto reached = std::chrono::steady_clock::now();
         if (pending.reply.wait_for(std::chrono::seconds(0)) == std::future_status::timeout) {
