@@ -483,6 +483,9 @@ struct Process::FanOutWalk {
     // The processes whose summaries this walk has (the roots, the children it loaded), by summary request: a process
     // met again (a root that is another root's descendant, a child listed twice) takes its summary from here.
     std::map<std::string, std::shared_ptr<const Process>> known;
+    // The processes on the path from the root to the one being walked: a server that lists an ancestor among a
+    // process's children would otherwise make the walk go round for ever (without a request: the summaries are known).
+    std::set<std::string> ancestors;
 
     bool descends(const Process& child, int depth) const {
         return !child.suppressed() && !(max_depth > 0 && depth + 1 >= max_depth);
@@ -526,6 +529,14 @@ struct Process::FanOutWalk {
     }
 
     void descend(const Process& node, int depth) {
+        if (!ancestors.insert(node.guid()).second)
+            throw ApiError("Process cycle detected at depth " + std::to_string(depth) + ": " + node.guid() +
+                           " is listed among the children of its own descendant");
+        struct Leave {
+            std::set<std::string>& set;
+            std::string guid;
+            ~Leave() { set.erase(guid); }
+        } leave{ancestors, node.guid()};
         const auto children = node.children();
         std::vector<std::optional<std::size_t>> queued(children.size());
         for (std::size_t k = 0; k < children.size(); ++k)

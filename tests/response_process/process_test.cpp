@@ -379,6 +379,23 @@ TEST_F(ProcessTest, AVisitorThatThrowsStopsTheWalkAndItsRequests) {
     EXPECT_LE(asked, 6u) << "the walk went on asking after the visitor gave up";
 }
 
+TEST_F(ProcessTest, AServerThatListsAnAncestorAsAChildStopsTheWalkWithAnError) {
+    // G -> kid(0) -> kid(1) -> G again: without a guard the walk would go round for ever (the summaries are known to
+    // the walk after the first round, so not even a request would slow it down).
+    auto cb = connect();
+    summary(G, proc_doc(G, "cmd.exe"), json::object(), json::array({proc_doc(kid(0), "a.exe")}));
+    summary(kid(0), proc_doc(kid(0), "a.exe"), json::object(), json::array({proc_doc(kid(1), "b.exe")}));
+    summary(kid(1), proc_doc(kid(1), "b.exe"), json::object(), json::array({proc_doc(G, "cmd.exe")}));
+    std::vector<std::string> seen;
+    try {
+        cb.select<Process>(G).walk_children([&](const Process& p, int) { seen.push_back(p.process_name()); });
+        ADD_FAILURE() << "the walk did not stop";
+    } catch (const ApiError& e) {
+        EXPECT_NE(std::string(e.what()).find("cycle"), std::string::npos) << e.what();
+    }
+    EXPECT_EQ(seen, (std::vector<std::string>{"a.exe", "b.exe", "cmd.exe"}));
+}
+
 TEST_F(ProcessTest, LoadSummariesLoadsSeveralTogetherAndReportsTheUnknown) {
     auto cb = connect();
     test::InflightMeter meter;
