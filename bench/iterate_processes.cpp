@@ -348,11 +348,13 @@ double median(std::vector<double> v) {
     return n % 2 == 1 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
-// `runs` runs of a mode; every figure is the median of its runs (the most 429s and requests at once: the largest).
-Measurement measure(const std::string& url, const std::string& scenario, const std::string& mode, std::size_t total,
-                    int runs) {
-    std::vector<Measurement> all;
-    for (int i = 0; i < runs; ++i) all.push_back(measure_once(url, scenario, mode, total));
+void append(std::vector<Measurement>& to, std::vector<Measurement> more) {
+    for (auto& m : more) to.push_back(std::move(m));
+}
+
+// One mode's runs summarised: every figure is the median of its runs (the most 429s and requests at once: the
+// largest).
+Measurement summarize(const std::vector<Measurement>& all) {
     Measurement m = all.front();
     auto med = [&](auto field) {
         std::vector<double> v;
@@ -371,6 +373,20 @@ Measurement measure(const std::string& url, const std::string& scenario, const s
         m.result.items = std::min(m.result.items, x.result.items);
     }
     return m;
+}
+
+// `runs` rounds over `modes`, each round running every mode once in turn (interleaved, so that a slow spell of the
+// machine falls on every mode alike rather than on whichever mode ran then); one summary per mode, in `modes` order.
+std::vector<Measurement> measure(const std::string& url, const std::string& scenario,
+                                 const std::vector<std::string>& modes, std::size_t total, int runs) {
+    std::vector<std::vector<Measurement>> by_mode(modes.size());
+    for (int i = 0; i < runs; ++i) {
+        std::size_t k = 0;
+        for (const auto& mode : modes) by_mode[k++].push_back(measure_once(url, scenario, mode, total));
+    }
+    std::vector<Measurement> out;
+    for (const auto& runs_of_mode : by_mode) out.push_back(summarize(runs_of_mode));
+    return out;
 }
 
 struct Server {
@@ -407,7 +423,7 @@ int main(int argc, char** argv) {
     long latency_ms = 48;
     std::size_t latency_items = 20000;
     std::size_t limit = 4;
-    int runs = 5;
+    int runs = 7;  // as issue 21 measured its table: medians of 7 runs
     bool identity = false;
     bool check = false;
     const std::vector<std::string> all_modes{"floor", "sequential", "defaults", "parallel8", "parallel16"};
@@ -467,17 +483,16 @@ int main(int argc, char** argv) {
         for (const std::size_t n : sizes) {
             Server server(ServerOptions{n, std::chrono::milliseconds(0), 0, !identity});
             run_floor(server.url, n);  // the server compresses each page once: not in the first mode's time
-            for (const auto& mode : modes) all.push_back(measure(server.url, "no latency", mode, n, runs));
+            append(all, measure(server.url, "no latency", modes, n, runs));
         }
         if (latency_ms > 0) {
             Server server(ServerOptions{latency_items, std::chrono::milliseconds(latency_ms), 0, !identity});
-            for (const auto& mode : modes)
-                all.push_back(measure(server.url, fmt::format("{} ms/page", latency_ms), mode, latency_items, runs));
+            append(all, measure(server.url, fmt::format("{} ms/page", latency_ms), modes, latency_items, runs));
         }
         if (latency_ms > 0 && limit > 0) {
             Server server(ServerOptions{latency_items, std::chrono::milliseconds(latency_ms), limit, !identity});
-            for (const auto& mode : {"defaults"})
-                all.push_back(measure(server.url, fmt::format("429 above {}", limit), mode, latency_items, runs));
+            append(all, measure(server.url, fmt::format("429 above {}", limit), std::vector<std::string>{"defaults"},
+                                latency_items, runs));
         }
         // Memory must stay flat as the result set grows, at every concurrency the pace reaches: the large size once
         // per mode (peak RSS varies little between runs; CPU and wall time are measured at the first size).
@@ -486,12 +501,15 @@ int main(int argc, char** argv) {
         if (measure_memory) {
             Server server(ServerOptions{memory_items, std::chrono::milliseconds(0), 0, !identity});
             run_floor(server.url, memory_items);
+            std::vector<std::string> memory_modes;
             for (const auto& mode : {"floor", "defaults", "parallel8", "parallel16"})
-                if (wanted(mode)) all.push_back(measure(server.url, "no latency", mode, memory_items, 1));
+                if (wanted(mode)) memory_modes.emplace_back(mode);
+            append(all, measure(server.url, "no latency", memory_modes, memory_items, 1));
         }
         if (measure_memory && latency_ms > 0 && wanted("defaults")) {
             Server server(ServerOptions{memory_items, std::chrono::milliseconds(latency_ms), 0, !identity});
-            all.push_back(measure(server.url, fmt::format("{} ms/page", latency_ms), "defaults", memory_items, 1));
+            append(all, measure(server.url, fmt::format("{} ms/page", latency_ms), std::vector<std::string>{"defaults"},
+                                memory_items, 1));
         }
     } catch (const std::exception& e) {
         std::cerr << "error: " << e.what() << "\n";

@@ -82,7 +82,9 @@ case "$mode" in
       exit 1
     fi
     # shellcheck disable=SC2046
-    c++ -std=c++17 $flags "$src/main.cpp" -o "$work/consumer" $(pkg-config --cflags --libs cbapi-testing cbapi)
+    # The run path finds the SDK's libraries in the prefix when they are shared (the sanitizer presets' build).
+    c++ -std=c++17 $flags "$src/main.cpp" -o "$work/consumer" $(pkg-config --cflags --libs cbapi-testing cbapi) \
+      -Wl,-rpath,"$(pkg-config --variable=libdir cbapi)"
     "$work/consumer"
     ;;
   deb)
@@ -102,12 +104,12 @@ case "$mode" in
       echo "the SDK package depends on the simulator's dependencies: $depends" >&2
       exit 1
     fi
-    for wanted in /usr/include/cbapi/response/api.hpp /usr/include/cbapi/version.hpp 'libcbapi\.a$' \
+    for wanted in /usr/include/cbapi/response/api.hpp /usr/include/cbapi/version.hpp '/libcbapi\.(a$|so)' \
                   'cmake/cbapi/cbapiConfig\.cmake$' 'cmake/cbapi/cbapiConfigVersion\.cmake$' \
                   'cmake/cbapi/cbapiTargets\.cmake$' 'pkgconfig/cbapi\.pc$'; do
       echo "$contents" | grep -qE -- "$wanted" || { echo "the package lacks $wanted" >&2; exit 1; }
     done
-    for unwanted in 'include/cbapi/testing/' 'libcbapi_testing\.a$' 'cbapiTestingTargets' 'cbapi-testing\.pc$' \
+    for unwanted in 'include/cbapi/testing/' 'libcbapi_testing\.(a|so)' 'cbapiTestingTargets' 'cbapi-testing\.pc$' \
                     'bin/cbapi-mock-server$'; do
       if echo "$contents" | grep -qE -- "$unwanted"; then echo "the SDK package holds $unwanted" >&2; exit 1; fi
     done
@@ -117,7 +119,7 @@ case "$mode" in
     for wanted in "cbapi-cpp (=" libcpp-httplib-dev libssl-dev; do
       echo "$tdepends" | grep -qF -- "$wanted" || { echo "cbapi-cpp-testing lacks Depends $wanted: $tdepends" >&2; exit 1; }
     done
-    for wanted in /usr/include/cbapi/testing/simulators.hpp 'libcbapi_testing\.a$' 'cmake/cbapi/cbapiTestingTargets\.cmake$' \
+    for wanted in /usr/include/cbapi/testing/simulators.hpp '/libcbapi_testing\.(a$|so)' 'cmake/cbapi/cbapiTestingTargets\.cmake$' \
                   'pkgconfig/cbapi-testing\.pc$' /usr/bin/cbapi-mock-server; do
       echo "$tcontents" | grep -qE -- "$wanted" || { echo "cbapi-cpp-testing lacks $wanted" >&2; exit 1; }
     done
@@ -129,7 +131,7 @@ case "$mode" in
       for wanted in "cbapi-cpp (=" librabbitmq-dev libprotobuf-dev libpugixml-dev; do
         echo "$edepends" | grep -qF -- "$wanted" || { echo "cbapi-cpp-events lacks Depends $wanted: $edepends" >&2; exit 1; }
       done
-      for wanted in /usr/include/cbapi/events.hpp /usr/include/cbapi/events/bus.hpp 'libcbapi_events\.a$' \
+      for wanted in /usr/include/cbapi/events.hpp /usr/include/cbapi/events/bus.hpp '/libcbapi_events\.(a$|so)' \
                     'cmake/cbapi/cbapiEventsTargets\.cmake$'; do
         echo "$econtents" | grep -qE -- "$wanted" || { echo "cbapi-cpp-events lacks $wanted" >&2; exit 1; }
       done
