@@ -151,9 +151,11 @@ Response Connection::request(HttpMethod method, std::string_view path, const Que
 }
 
 nlohmann::json Connection::get_json_cached(std::string_view path, const QueryParams& params,
-                                           nlohmann::json default_value) const {
+                                           nlohmann::json default_value,
+                                           std::shared_ptr<const std::atomic<bool>> cancel,
+                                           RequestPacer* pacer) const {
     const auto value = state_->cache->get(make_target(path, params), [&] {
-        const Response resp = request(HttpMethod::get, path, params);
+        const Response resp = request(HttpMethod::get, path, params, {}, {}, false, cancel, pacer);
         if (resp.status == 204) return std::make_pair(detail::ReplyCache::Value(), std::size_t{0});
         if (resp.status != 200) unexpected_status(HttpMethod::get, path, resp);
         return std::make_pair(std::make_shared<const nlohmann::json>(parse_json(resp, HttpMethod::get, path)),

@@ -114,7 +114,7 @@ void FanOut::run() {
         try {
             const auto pacer = pace_->pacer(slot->position, cancelled_);
             slot->reply.set_value(
-                connection_.get_json(slot->path, slot->params, slot->default_value, cancelled_, pacer.get()));
+                connection_.get_json_cached(slot->path, slot->params, slot->default_value, cancelled_, pacer.get()));
         } catch (...) {
             slot->reply.set_exception(std::current_exception());
         }

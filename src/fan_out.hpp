@@ -2,7 +2,8 @@
 // Fan-out: the independent GETs of one operation (the summaries of a process's children, the events of a process's
 // segments, the summaries of several processes) sent together and handed back in the order they were asked for,
 // paced by the paging engine's controller (src/page_pace.hpp: grows while throughput grows, up to the cap; shrinks on
-// 429, 503 and timeouts; honours Retry-After). Every request goes through Connection::get_json (retries, deadlines,
+// 429, 503 and timeouts; honours Retry-After). Every request goes through Connection::get_json_cached (the read cache,
+// as the lazy loads of the same objects do: a reply younger than its TTL is not asked for again; retries, deadlines,
 // body limits, redaction). Private to the library (src/).
 
 #include <atomic>

@@ -1,6 +1,8 @@
 // The read cache of a connection (src/reply_cache.hpp).
 #include "reply_cache.hpp"
 
+#include "cbapi/http.hpp"
+
 namespace cbapi::detail {
 namespace {
 
@@ -25,7 +27,7 @@ ReplyCache::Value ReplyCache::get(const std::string& target, const Fetch& fetch)
     if (!enabled()) return fetch().first;
     std::promise<Value> promise;
     std::uint64_t generation = 0;
-    {
+    for (;;) {
         std::unique_lock<std::mutex> lock(mutex_);
         if (const auto it = entries_.find(target); it != entries_.end()) {
             if (now() - it->second.stored < options_.ttl) return it->second.value;
@@ -34,10 +36,18 @@ ReplyCache::Value ReplyCache::get(const std::string& target, const Fetch& fetch)
         if (const auto it = inflight_.find(target); it != inflight_.end()) {
             auto pending = it->second;
             lock.unlock();
-            return pending.get();  // the same reply, or the same error
+            ++waiters_;
+            try {
+                pending.wait();
+                --waiters_;
+                return pending.get();  // the same reply, or the same error
+            } catch (const RequestCancelled&) {
+                continue;  // that caller's request was cancelled, not this one's: look again, and fetch if need be
+            }
         }
         inflight_.emplace(target, promise.get_future().share());
         generation = generation_;
+        break;
     }
     try {
         auto [value, bytes] = fetch();

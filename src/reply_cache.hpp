@@ -2,6 +2,7 @@
 // The read cache of a connection: GET replies by path and query, with a TTL and a size bound, forgotten on writes,
 // concurrent identical fetches coalesced. Private to the library (src/).
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <functional>
@@ -28,13 +29,17 @@ public:
     explicit ReplyCache(CacheOptions options);
 
     /// The cached reply for `target` (path?query), or the one `fetch` brings (stored when it still may be). A fetch
-    /// already under way for the same target is waited for instead of repeated.
+    /// already under way for the same target is waited for instead of repeated; when that fetch ends in
+    /// RequestCancelled (its caller cancelled it), this caller looks again and fetches itself.
     Value get(const std::string& target, const Fetch& fetch);
 
     /// Forgets every reply whose path is `path`, lies below it or above it (segment-wise).
     void invalidate(std::string_view path);
 
     bool enabled() const noexcept { return options_.ttl.count() > 0; }
+
+    /// Callers waiting now for a fetch that another caller sends (for tests and logs).
+    std::size_t waiters() const noexcept { return waiters_.load(); }
 
 private:
     struct Entry {
@@ -55,6 +60,7 @@ private:
     std::uint64_t bytes_ = 0;
     std::uint64_t generation_ = 0;  // bumped by every invalidation: a fetch that saw one is not stored
     std::map<std::string, std::shared_future<Value>> inflight_;
+    std::atomic<std::size_t> waiters_{0};
 };
 
 }  // namespace cbapi::detail

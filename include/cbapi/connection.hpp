@@ -158,9 +158,14 @@ public:
     /// this connection (POST, PUT, PATCH, DELETE) to the path, or to a path above or below it, forgets it. For
     /// objects read by id; reads that observe change (polling, an explicit refresh, search pages and counts) use
     /// get_json(). The caller gets its own copy of the document.
+    /// @param cancel optional flag that aborts this caller's request (throws RequestCancelled) when set; a caller that
+    ///        waits for the same request sent by another caller whose request was cancelled sends its own
+    /// @param pacer optional RequestPacer that every attempt of the request passes through (see request())
     /// @throws as get_json()
     nlohmann::json get_json_cached(std::string_view path, const QueryParams& params = {},
-                                   nlohmann::json default_value = nullptr) const;
+                                   nlohmann::json default_value = nullptr,
+                                   std::shared_ptr<const std::atomic<bool>> cancel = nullptr,
+                                   RequestPacer* pacer = nullptr) const;
 
     /// Forgets the cached replies for `path`, for the paths below it and above it (e.g. after a change made in a
     /// way the connection cannot see).

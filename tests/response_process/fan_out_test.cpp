@@ -15,6 +15,7 @@
 
 #include "cbapi/connection.hpp"
 #include "fan_out.hpp"
+#include "reply_cache.hpp"
 #include "support/response_fakes.hpp"
 
 namespace cbapi {
@@ -225,12 +226,107 @@ TEST_F(FanOutTest, AnExceptionWhileTakingLeavesNothingRunning) {
     EXPECT_LT(server.requests().size(), 30u);
 }
 
+TEST_F(FanOutTest, RepliesTheReadCacheHoldsAreNotAskedForAgain) {
+    items.install(server);
+    // A lazy load read item 1 before (Connection::get_json_cached, as a model's first field access does).
+    EXPECT_EQ(connection.get_json_cached("/item/1").at("n"), 1);
+    {
+        FanOut fan(connection);
+        for (std::size_t i = 0; i < 4; ++i) fan.add("/item/" + std::to_string(i));
+        for (std::size_t i = 0; i < 4; ++i) EXPECT_EQ(fan.take(i).at("n"), i);
+    }
+    EXPECT_EQ(items.served_counts(), once_each(4));
+    // A second operation over the same objects within the cache's TTL sends nothing.
+    FanOut again(connection);
+    for (std::size_t i = 0; i < 4; ++i) again.add("/item/" + std::to_string(i));
+    for (std::size_t i = 0; i < 4; ++i) EXPECT_EQ(again.take(i).at("n"), i);
+    EXPECT_EQ(items.served_counts(), once_each(4));
+    EXPECT_EQ(server.requests().size(), 4u);
+}
+
 TEST_F(FanOutTest, NoRequestCanBeAddedAfterCancel) {
     items.install(server);
     FanOut fan(connection);
     fan.add("/item/0");
     fan.cancel();
     EXPECT_THROW(fan.add("/item/1"), ApiError);
+}
+
+// The read cache sends concurrent identical reads once: the callers that wait get the reply of the one that sends.
+// When that caller cancels its request (a fan-out given up), the waiters were not cancelled: one of them sends.
+TEST(ReplyCacheCancel, AWaiterWhoseSenderWasCancelledSendsItself) {
+    detail::ReplyCache cache(CacheOptions{});
+    test::Event release;
+    std::atomic<bool> sending{false};
+    std::atomic<int> second_fetches{0};
+    const auto until = [](const auto& done) {
+        const auto give_up = std::chrono::steady_clock::now() + 10s;
+        while (!done() && std::chrono::steady_clock::now() < give_up) std::this_thread::yield();
+        return done();
+    };
+    std::thread cancelled([&] {
+        EXPECT_THROW(cache.get("/x",
+                               [&]() -> std::pair<detail::ReplyCache::Value, std::size_t> {
+                                   sending = true;
+                                   release.wait(10s);
+                                   throw RequestCancelled();
+                               }),
+                     RequestCancelled);
+    });
+    ASSERT_TRUE(until([&] { return sending.load(); }));
+    detail::ReplyCache::Value got;
+    std::thread waiter([&] {
+        got = cache.get("/x", [&] {
+            ++second_fetches;
+            return std::make_pair(std::make_shared<const nlohmann::json>(nlohmann::json{{"n", 7}}), std::size_t{9});
+        });
+    });
+    EXPECT_TRUE(until([&] { return cache.waiters() == 1; })) << "the second caller did not wait for the first";
+    release.set();
+    cancelled.join();
+    waiter.join();
+    ASSERT_TRUE(got);
+    EXPECT_EQ(*got, (nlohmann::json{{"n", 7}}));
+    EXPECT_EQ(second_fetches.load(), 1);
+    EXPECT_EQ(cache.waiters(), 0u);
+    // What the waiter fetched is cached: a third read sends nothing.
+    const auto third = cache.get("/x", []() -> std::pair<detail::ReplyCache::Value, std::size_t> {
+        throw std::logic_error("sent again");
+    });
+    EXPECT_EQ(*third, (nlohmann::json{{"n", 7}}));
+}
+
+// Any other error of the sender is the waiters' error too (the same request would fail the same way).
+TEST(ReplyCacheCancel, AWaiterGetsTheSendersOtherErrors) {
+    detail::ReplyCache cache(CacheOptions{});
+    test::Event release;
+    std::atomic<bool> sending{false};
+    std::thread sender([&] {
+        EXPECT_THROW(cache.get("/x",
+                               [&]() -> std::pair<detail::ReplyCache::Value, std::size_t> {
+                                   sending = true;
+                                   release.wait(10s);
+                                   throw ServerError(500, "boom");
+                               }),
+                     ServerError);
+    });
+    const auto give_up = std::chrono::steady_clock::now() + 10s;
+    while (!sending && std::chrono::steady_clock::now() < give_up) std::this_thread::yield();
+    std::atomic<int> fetched{0};
+    std::thread waiter([&] {
+        EXPECT_THROW(cache.get("/x",
+                               [&]() -> std::pair<detail::ReplyCache::Value, std::size_t> {
+                                   ++fetched;
+                                   throw ServerError(500, "sent");
+                               }),
+                     ServerError);
+    });
+    while (cache.waiters() == 0 && std::chrono::steady_clock::now() < give_up) std::this_thread::yield();
+    EXPECT_EQ(cache.waiters(), 1u);
+    release.set();
+    sender.join();
+    waiter.join();
+    EXPECT_EQ(fetched.load(), 0) << "the waiter sent a request of its own";
 }
 
 }  // namespace
