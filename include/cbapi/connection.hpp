@@ -158,6 +158,8 @@ public:
     /// this connection (POST, PUT, PATCH, DELETE) to the path, or to a path above or below it, forgets it. For
     /// objects read by id; reads that observe change (polling, an explicit refresh, search pages and counts) use
     /// get_json(). The caller gets its own copy of the document.
+    /// @param path absolute path on the server @param params query parameters
+    /// @param default_value what a 204 reply gives
     /// @param cancel optional flag that aborts this caller's request (throws RequestCancelled) when set; a caller that
     ///        waits for the same request sent by another caller whose request was cancelled sends its own
     /// @param pacer optional RequestPacer that every attempt of the request passes through (see request())

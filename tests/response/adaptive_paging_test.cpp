@@ -178,6 +178,23 @@ TEST_F(AdaptivePagingTest, ParallelStaysAFixedSetting) {
     expect_every_page_served_once(400, 10);
 }
 
+TEST_F(AdaptivePagingTest, ParallelKeepsItsPagesInFlightWhenTheLoopIsSlowerThanTheServer) {
+    // The loop's own work (3 ms an item, 30 ms a page) is slower than 5 pages in flight deliver (one per 20 ms): the
+    // adaptive default would keep no more pages ahead than the loop needs; parallel(5) is the user's fixed setting and
+    // sends 5 at once, whatever the loop does.
+    search.total = 100;
+    search.latency = 100ms;
+    search.install(server);
+    std::vector<long long> got;
+    for (const SearchItem& item : query().batch_size(10).parallel(5)) {
+        got.push_back(item.n());
+        std::this_thread::sleep_for(3ms);  // the caller's work on each result (not a clock the SDK reads)
+    }
+    EXPECT_EQ(got, range(100));
+    EXPECT_EQ(search.all->max(), 5) << "parallel(5) had fewer than 5 pages in flight";
+    expect_every_page_served_once(100, 10);
+}
+
 TEST_F(AdaptivePagingTest, PrefetchOffStaysSequential) {
     search.total = 100;
     search.install(server);
