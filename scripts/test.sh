@@ -50,7 +50,7 @@ node_packages=()
 command -v npm >/dev/null 2>&1 || node_packages=(nodejs npm)
 cbapi_install_missing "${CBAPI_TEST_PACKAGES[@]}" "${node_packages[@]}"
 # Disk: the sanitizer presets build shared libraries (CMakePresets.json), so that the ~60 programs do not each carry
-# a sanitized copy of the library: about 4 GB for stage 1 and 1.5 GB for stage 2 instead of 10 GB and 3 GB (a CI run
+# a sanitized copy of the library: about 6 GB for stage 1 and 2 GB for stage 2 instead of 11 GB and 3 GB (a CI run
 # once ran out of disk in stage 2). When the disk is short anyway, stage 1's tree goes before stage 2 builds.
 free_gb() { df -Pk "$CBAPI_ROOT" | awk 'NR == 2 { print int($4 / 1048576) }'; }
 echo "==> $(free_gb) GB free on the build disk"
