@@ -160,7 +160,7 @@ nlohmann::json Connection::get_json_cached(std::string_view path, const QueryPar
         if (resp.status != 200) unexpected_status(HttpMethod::get, path, resp);
         return std::make_pair(std::make_shared<const nlohmann::json>(parse_json(resp, HttpMethod::get, path)),
                               resp.body.size());
-    });
+    }, cancel.get());
     return value ? *value : default_value;
 }
 

@@ -23,7 +23,7 @@ std::chrono::steady_clock::time_point ReplyCache::now() const {
     return options_.clock ? options_.clock() : std::chrono::steady_clock::now();
 }
 
-ReplyCache::Value ReplyCache::get(const std::string& target, const Fetch& fetch) {
+ReplyCache::Value ReplyCache::get(const std::string& target, const Fetch& fetch, const std::atomic<bool>* cancel) {
     if (!enabled()) return fetch().first;
     std::promise<Value> promise;
     std::uint64_t generation = 0;
@@ -37,9 +37,14 @@ ReplyCache::Value ReplyCache::get(const std::string& target, const Fetch& fetch)
             auto pending = it->second;
             lock.unlock();
             ++waiters_;
+            while (pending.wait_for(cancel_poll) != std::future_status::ready) {
+                if (cancel != nullptr && cancel->load()) {
+                    --waiters_;
+                    throw RequestCancelled();  // this caller gave up; the fetch it waited for goes on
+                }
+            }
+            --waiters_;
             try {
-                pending.wait();
-                --waiters_;
                 return pending.get();  // the same reply, or the same error
             } catch (const RequestCancelled&) {
                 continue;  // that caller's request was cancelled, not this one's: look again, and fetch if need be

@@ -31,7 +31,12 @@ public:
     /// The cached reply for `target` (path?query), or the one `fetch` brings (stored when it still may be). A fetch
     /// already under way for the same target is waited for instead of repeated; when that fetch ends in
     /// RequestCancelled (its caller cancelled it), this caller looks again and fetches itself.
-    Value get(const std::string& target, const Fetch& fetch);
+    /// @param cancel optional flag of this caller: set while it waits for another caller's fetch, the wait ends with
+    ///        RequestCancelled within `cancel_poll` (the other fetch goes on); its own fetch sees it through `fetch`
+    Value get(const std::string& target, const Fetch& fetch, const std::atomic<bool>* cancel = nullptr);
+
+    /// How often a waiting caller looks at its cancel flag.
+    static constexpr std::chrono::milliseconds cancel_poll{20};
 
     /// Forgets every reply whose path is `path`, lies below it or above it (segment-wise).
     void invalidate(std::string_view path);

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -41,11 +42,14 @@ struct LimitedSearch {
     std::atomic<int> rejected{0};
     std::mutex mutex;
     std::map<std::size_t, int> pages_served;  // start -> times served
+    /// Called with the page's start as each page request arrives (before anything else), when set.
+    std::function<void(std::size_t)> on_request;
 
     void install(testing::MockServer& server) {
         server.on("GET", kSearch, [this](const testing::RecordedRequest& r) {
             const std::size_t start = std::stoul(r.param("start").value_or("0"));
             const std::size_t rows = std::stoul(r.param("rows").value_or("10"));
+            if (on_request) on_request(start);
             const InflightMeter::Scope arrived(*all);
             {
                 std::lock_guard<std::mutex> lock(mutex);
@@ -184,15 +188,29 @@ TEST_F(AdaptivePagingTest, ParallelKeepsItsPagesInFlightWhenTheLoopIsSlowerThanT
     // sends 5 at once, whatever the loop does.
     search.total = 100;
     search.latency = 100ms;
+    std::atomic<long long> reached{-1};  // the last result the loop has taken
+    std::mutex mutex;
+    std::map<std::size_t, long long> reached_at;  // page start -> where the loop was when its request arrived
+    search.on_request = [&](std::size_t start) {
+        std::lock_guard<std::mutex> lock(mutex);
+        reached_at.emplace(start, reached.load());
+    };
     search.install(server);
     std::vector<long long> got;
     for (const SearchItem& item : query().batch_size(10).parallel(5)) {
         got.push_back(item.n());
+        reached = item.n();
         std::this_thread::sleep_for(3ms);  // the caller's work on each result (not a clock the SDK reads)
     }
     EXPECT_EQ(got, range(100));
     EXPECT_EQ(search.all->max(), 5) << "parallel(5) had fewer than 5 pages in flight";
     expect_every_page_served_once(100, 10);
+    // Not only the first burst: every later page was asked for when the loop took up the page 5 before it (so 5
+    // stayed in flight), not when the loop came close to it (one page of slack for the request's way to the server).
+    std::lock_guard<std::mutex> lock(mutex);
+    for (std::size_t start = 60; start < 100; start += 10)
+        EXPECT_LT(reached_at.at(start), static_cast<long long>(start) - 30)
+            << "page " << start << " was asked for only when the loop was at " << reached_at.at(start);
 }
 
 TEST_F(AdaptivePagingTest, PrefetchOffStaysSequential) {

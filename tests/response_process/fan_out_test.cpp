@@ -296,6 +296,49 @@ TEST(ReplyCacheCancel, AWaiterWhoseSenderWasCancelledSendsItself) {
     EXPECT_EQ(*third, (nlohmann::json{{"n", 7}}));
 }
 
+// A waiter whose own operation is cancelled (a fan-out whose visitor threw) stops waiting at once, instead of
+// waiting for another caller's request against a server that may take its whole deadline; that request goes on.
+TEST(ReplyCacheCancel, AWaiterThatIsCancelledStopsWaitingAndTheSenderGoesOn) {
+    detail::ReplyCache cache(CacheOptions{});
+    test::Event release;
+    std::atomic<bool> sending{false};
+    const auto until = [](const auto& done) {
+        const auto give_up = std::chrono::steady_clock::now() + 10s;
+        while (!done() && std::chrono::steady_clock::now() < give_up) std::this_thread::yield();
+        return done();
+    };
+    detail::ReplyCache::Value sent;
+    std::thread sender([&] {
+        sent = cache.get("/x", [&] {
+            sending = true;
+            release.wait(10s);
+            return std::make_pair(std::make_shared<const nlohmann::json>(nlohmann::json{{"n", 1}}), std::size_t{7});
+        });
+    });
+    ASSERT_TRUE(until([&] { return sending.load(); }));
+    std::atomic<bool> cancel{false};
+    std::atomic<bool> gave_up{false};
+    std::thread waiter([&] {
+        EXPECT_THROW(cache.get("/x",
+                               []() -> std::pair<detail::ReplyCache::Value, std::size_t> {
+                                   throw std::logic_error("the waiter sent a request");
+                               },
+                               &cancel),
+                     RequestCancelled);
+        gave_up = true;
+    });
+    EXPECT_TRUE(until([&] { return cache.waiters() == 1; }));
+    cancel = true;
+    EXPECT_TRUE(until([&] { return gave_up.load(); })) << "the cancelled waiter kept waiting for the other request";
+    EXPECT_FALSE(release.is_set());
+    release.set();
+    waiter.join();
+    sender.join();
+    ASSERT_TRUE(sent);
+    EXPECT_EQ(*sent, (nlohmann::json{{"n", 1}}));
+    EXPECT_EQ(cache.waiters(), 0u);
+}
+
 // Any other error of the sender is the waiters' error too (the same request would fail the same way).
 TEST(ReplyCacheCancel, AWaiterGetsTheSendersOtherErrors) {
     detail::ReplyCache cache(CacheOptions{});
